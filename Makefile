@@ -1,0 +1,52 @@
+# The README's commands. Every target installs first, so a fresh clone needs nothing else.
+PYTHON ?= $(shell command -v python3.13 >/dev/null 2>&1 && python3.13 -c 'import sys' 2>/dev/null && echo python3.13 || echo python3.12)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+BOOTSTRAP_VERSION := 5.3.8
+AXE_VERSION := 4.14.1
+
+.PHONY: install run test lint format bench vendor
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+run: export DJANGO_DEBUG ?= 1
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
+	$(MANAGE) ensure_demo_staff
+	$(MANAGE) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+# Refresh the vendored front-end files from their pinned npm packages.
+vendor:
+	rm -rf /tmp/peak-vendor && mkdir -p /tmp/peak-vendor
+	cd /tmp/peak-vendor && npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) axe-core@$(AXE_VERSION) \
+	  && for f in *.tgz; do mkdir -p $${f%.tgz} && tar xzf $$f -C $${f%.tgz}; done
+	cp /tmp/peak-vendor/bootstrap-$(BOOTSTRAP_VERSION)/package/dist/css/bootstrap.min.css static/vendor/bootstrap/
+	cp /tmp/peak-vendor/bootstrap-$(BOOTSTRAP_VERSION)/package/LICENSE static/vendor/bootstrap/LICENSE
+	sed -i 's#/\*\# sourceMappingURL=bootstrap.min.css.map \*/##' static/vendor/bootstrap/bootstrap.min.css
+	cp /tmp/peak-vendor/axe-core-$(AXE_VERSION)/package/axe.min.js tests/browser/vendor/axe-core/
+	cp /tmp/peak-vendor/axe-core-$(AXE_VERSION)/package/LICENSE tests/browser/vendor/axe-core/LICENSE

@@ -1,0 +1,18 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+
+class StaticPagesSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self) -> list[str]:
+        return ["home", "privacy"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+# Each app adds its own sitemap here.
+sitemaps: dict[str, type[Sitemap]] = {
+    "pages": StaticPagesSitemap,
+}

@@ -1,0 +1,3 @@
+"""Admin for intake, one module per feature (imported here so autodiscovery finds them)."""
+
+from intake.admin import leads  # noqa: F401

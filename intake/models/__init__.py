@@ -1,0 +1,5 @@
+"""Intake models, one module per feature so each can grow on its own."""
+
+from intake.models.leads import Lead, LeadNote, LeadSource, LeadStatus, TriageOutcome
+
+__all__ = ["Lead", "LeadNote", "LeadSource", "LeadStatus", "TriageOutcome"]

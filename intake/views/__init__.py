@@ -1,0 +1,1 @@
+"""Intake views, one module per patient journey."""

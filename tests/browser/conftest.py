@@ -1,0 +1,58 @@
+"""Browser journeys: Playwright drives Debian's Chromium against the live server."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import skip_or_fail
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_SOURCE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        skip_or_fail("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings) -> None:
+    """The live server serves static files from the finders, by their unhashed names."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core on the page as it is now; fail listing every violation.
+
+    axe is injected with evaluate(), not a <script> tag, because the CSP blocks
+    scripts without the page's nonce.
+    """
+    page.evaluate(AXE_SOURCE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']]}"
+        for v in result["violations"]
+    ]
+    assert violations == [], f"axe violations on {page.url}:\n" + "\n".join(violations)

@@ -1,0 +1,59 @@
+"""Shared fixtures. The environment tests run in is set in pyproject.toml (pytest-env)."""
+
+import os
+
+import pytest
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a test whose server or browser is absent, but fail in CI, where it must run."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (required when CI is set)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(django_db_blocker) -> None:
+    """Production storage needs the hashed-name manifest, as after a deploy's collectstatic."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def requires_postgres(db) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user(
+        username="staffer", password="pw-staff-123", is_staff=True
+    )
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="boss", password="pw-boss-123", email="boss@example.com"
+    )
+
+
+@pytest.fixture
+def group_member(django_user_model):
+    """A staff user in one of the migration-made groups ("Clinician", "Front desk")."""
+    from django.contrib.auth.models import Group
+
+    def make(group_name: str, username: str | None = None):
+        user = django_user_model.objects.create_user(
+            username=username or group_name.lower().replace(" ", "_"),
+            password="pw-group-123",
+            is_staff=True,
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        return user
+
+    return make

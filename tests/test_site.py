@@ -1,0 +1,60 @@
+import pytest
+from django.db import DatabaseError
+
+
+@pytest.mark.django_db
+def test_home_page_shows_mission_and_tappable_phone_number(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'href="tel:+16082184215"' in body
+    assert "(608) 218-4215" in body
+    assert "get back to the activities they love without pain or limitations" in body
+    for group in [
+        "running",
+        "women postpartum",
+        "CrossFit athletes",
+        "climbers",
+        "gymnasts",
+        "wrestlers",
+        "overhead athletes",
+        "recreational weekend warrior",
+    ]:
+        assert group in body
+
+
+@pytest.mark.django_db
+def test_healthz_reports_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_503_when_the_database_is_unreachable(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_404_that_offers_the_phone_number(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "tel:+16082184215" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_robots_and_sitemap_are_served(client):
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200
+    assert "Disallow: /admin/" in robots.content.decode()
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.status_code == 200
+    assert "<loc>" in sitemap.content.decode()
