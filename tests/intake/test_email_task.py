@@ -10,7 +10,8 @@ def email_templates(tmp_path, settings):
     (tmp_path / "emails").mkdir()
     (tmp_path / "emails" / "hello_subject.txt").write_text("Hello {{ name }}\n")
     (tmp_path / "emails" / "hello.txt").write_text("Call {{ clinic.phone_display }}")
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}]
 
 
 @pytest.mark.django_db(transaction=True)
