@@ -1,0 +1,1 @@
+"""Intake forms, one module per patient journey; shared fields in fields.py."""

@@ -1,0 +1,28 @@
+import phonenumbers
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class PhoneNumberField(forms.CharField):
+    """A phone number as people type it, cleaned to E.164 (US numbers by default)."""
+
+    default_region = "US"
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value: str) -> str:
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            number = phonenumbers.parse(value, self.default_region)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValidationError(
+                "Enter a phone number we can call, like (608) 555-0123.", code="invalid_phone"
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
