@@ -19,7 +19,5 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo staff login: demo / {password}  (http://127.0.0.1:8000/admin/)"
-            )
+            self.style.SUCCESS(f"Demo staff login: demo / {password}  (sign in at /admin/)")
         )
