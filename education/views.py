@@ -3,16 +3,19 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from education.models import Exercise, Guide, Protocol, ProtocolExercise, Status
+from education.page_cache import cache_public_page
 from education.structured_data import exercise_plan, guide_page
 
 
 @require_GET
+@cache_public_page
 def guide_list(request: HttpRequest) -> HttpResponse:
     guides = Guide.objects.published().only("title", "slug", "summary")
     return render(request, "education/guide_list.html", {"guides": guides})
 
 
 @require_GET
+@cache_public_page
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     guides = Guide.objects.with_page_content().visible_to(request.user)
     guide = get_object_or_404(guides, slug=slug)
@@ -21,6 +24,7 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_public_page
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = get_object_or_404(Exercise.objects.visible_to(request.user), slug=slug)
     # Where the exercise is prescribed, with the dose each protocol gives it.
@@ -38,11 +42,13 @@ def _protocol_page(request: HttpRequest, slug: str, template_name: str) -> HttpR
 
 
 @require_GET
+@cache_public_page
 def protocol_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _protocol_page(request, slug, "education/protocol_detail.html")
 
 
 @require_GET
+@cache_public_page
 def protocol_print(request: HttpRequest, slug: str) -> HttpResponse:
     """The protocol as a one-page handout to print and stick on the fridge."""
     return _protocol_page(request, slug, "education/protocol_print.html")
