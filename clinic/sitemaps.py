@@ -1,6 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from education.sitemaps import ExerciseSitemap, GuideSitemap, ProtocolSitemap
+
 
 class StaticPagesSitemap(Sitemap):
     changefreq = "monthly"
@@ -15,4 +17,7 @@ class StaticPagesSitemap(Sitemap):
 # Each app adds its own sitemap here.
 sitemaps: dict[str, type[Sitemap]] = {
     "pages": StaticPagesSitemap,
+    "guides": GuideSitemap,
+    "exercises": ExerciseSitemap,
+    "protocols": ProtocolSitemap,
 }

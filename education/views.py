@@ -1,8 +1,54 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+
+from education.models import Exercise, Guide, Protocol, ProtocolExercise, Status
+from education.page_cache import cache_public_page
+from education.structured_data import exercise_plan, guide_page
 
 
 @require_GET
+@cache_public_page
 def guide_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "education/guide_list.html", {"guides": []})
+    guides = Guide.objects.published().only("title", "slug", "summary")
+    return render(request, "education/guide_list.html", {"guides": guides})
+
+
+@require_GET
+@cache_public_page
+def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    guides = Guide.objects.with_page_content().visible_to(request.user)
+    guide = get_object_or_404(guides, slug=slug)
+    context = {"guide": guide, "structured_data": guide_page(guide)}
+    return render(request, "education/guide_detail.html", context)
+
+
+@require_GET
+@cache_public_page
+def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    exercise = get_object_or_404(Exercise.objects.visible_to(request.user), slug=slug)
+    # Where the exercise is prescribed, with the dose each protocol gives it.
+    steps = ProtocolExercise.objects.filter(
+        exercise=exercise, protocol__status=Status.PUBLISHED
+    ).select_related("protocol")
+    return render(request, "education/exercise_detail.html", {"exercise": exercise, "steps": steps})
+
+
+def _protocol_page(request: HttpRequest, slug: str, template_name: str) -> HttpResponse:
+    protocols = Protocol.objects.with_page_content().visible_to(request.user)
+    protocol = get_object_or_404(protocols, slug=slug)
+    context = {"protocol": protocol, "structured_data": exercise_plan(protocol)}
+    return render(request, template_name, context)
+
+
+@require_GET
+@cache_public_page
+def protocol_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _protocol_page(request, slug, "education/protocol_detail.html")
+
+
+@require_GET
+@cache_public_page
+def protocol_print(request: HttpRequest, slug: str) -> HttpResponse:
+    """The protocol as a one-page handout to print and stick on the fridge."""
+    return _protocol_page(request, slug, "education/protocol_print.html")

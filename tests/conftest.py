@@ -20,6 +20,16 @@ def collected_static(django_db_blocker) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test renders education pages afresh instead of getting an earlier test's copy."""
+    from education import page_cache
+
+    page_cache.clear()
+    yield
+    page_cache.clear()
+
+
 @pytest.fixture
 def requires_postgres(db) -> None:
     from django.db import connection

@@ -1,0 +1,483 @@
+"""Patient education: condition guides, their exercises, and home-exercise protocols."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft (staff only)"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self) -> "PublishableQuerySet":
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> "PublishableQuerySet":
+        """Staff preview drafts at their public address; everyone else sees published rows only."""
+        return self if user.is_staff else self.published()
+
+
+class PerSide(models.TextChoices):
+    NONE = "", "Not per side"
+    LEG = "leg", "On each leg"
+    ARM = "arm", "On each arm"
+    SIDE = "side", "On each side"
+
+
+class PointKind(models.TextChoices):
+    SIGN = "sign", "Sign or symptom"
+    REASSURANCE = "reassurance", "Reassurance note"
+    TAKEAWAY = "takeaway", "Key takeaway"
+
+
+ORDER_HELP = "Lower numbers come first."
+
+
+class Exercise(models.Model):
+    """One exercise a patient can do at home, with why it helps and how to do it well."""
+
+    name = models.CharField(
+        max_length=120, help_text='The exercise\'s name, e.g. "Step-down". Shown as the heading.'
+    )
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The last part of the page address. Keep it stable."
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="Drafts are visible only to staff, at the same address the public will use.",
+    )
+    summary = models.CharField(
+        max_length=200,
+        help_text="One plain sentence describing the movement. Shown in lists and search results.",
+    )
+    purpose = models.TextField(
+        help_text="Why this exercise helps, in plain words. Markdown: blank line between "
+        "paragraphs, **bold**, - for bullet lists."
+    )
+    equipment = models.CharField(
+        max_length=200, blank=True, help_text='What the patient needs, e.g. "A resistance band".'
+    )
+    setup = models.TextField(
+        blank=True, help_text="How to get into the starting position. Markdown."
+    )
+    steps = models.TextField(
+        blank=True, help_text="How to do the movement. Markdown: 1. 2. 3. for numbered steps."
+    )
+    cues = models.TextField(
+        blank=True,
+        help_text="What to pay attention to while doing it, e.g. keep the hips level. Markdown.",
+    )
+    precautions = models.TextField(
+        blank=True, help_text="When to stop or take care. Markdown. Leave empty if none."
+    )
+    image = models.FileField(
+        upload_to="exercises/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text="Optional photo or drawing of the exercise (JPEG, PNG or WebP).",
+    )
+    image_alt = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for people who cannot see it. Required with an image.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("education:exercise_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": ValidationError("Describe the image.", code="image_alt_required")}
+            )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class ProtocolQuerySet(PublishableQuerySet):
+    def with_page_content(self) -> "ProtocolQuerySet":
+        """Everything the protocol page and its handout show, in a fixed number of queries."""
+        return self.prefetch_related(
+            Prefetch("steps", queryset=ProtocolExercise.objects.select_related("exercise")),
+            Prefetch("guides", queryset=Guide.objects.published()),
+        )
+
+
+class Protocol(models.Model):
+    """A home-exercise protocol: an ordered list of exercises with the dose for each."""
+
+    title = models.CharField(max_length=150, help_text="The protocol's name, shown as its heading.")
+    slug = models.SlugField(
+        max_length=150, unique=True, help_text="The last part of the page address. Keep it stable."
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="Drafts are visible only to staff, at the same address the public will use.",
+    )
+    summary = models.CharField(
+        max_length=250,
+        help_text="One or two plain sentences: who this is for and what it does. "
+        "Shown under the heading and in search results.",
+    )
+    instructions = models.TextField(
+        blank=True, help_text="General advice for the whole protocol. Markdown. Optional."
+    )
+    reviewed_by = models.CharField(
+        max_length=120, help_text="The clinician (or team) who last checked this protocol."
+    )
+    reviewed_on = models.DateField(help_text="When it was last clinically reviewed.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProtocolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("education:protocol_detail", kwargs={"slug": self.slug})
+
+    def get_print_url(self) -> str:
+        return reverse("education:protocol_print", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+def _span(low: int, high: int | None) -> str:
+    """3 or 3-4: the range a clinician gives, written with the hyphen the clinic uses."""
+    return f"{low}-{high}" if high is not None and high != low else f"{low}"
+
+
+class ProtocolExercise(models.Model):
+    """One exercise in a protocol, in order, with its dose ("3-4 sets of 10-15 reps...")."""
+
+    protocol = models.ForeignKey(
+        Protocol, on_delete=models.CASCADE, related_name="steps", help_text="The protocol."
+    )
+    exercise = models.ForeignKey(
+        Exercise,
+        on_delete=models.PROTECT,
+        related_name="protocol_steps",
+        help_text="The exercise to do.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text=ORDER_HELP)
+    sets_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Number of sets (the lower end of a range). Optional."
+    )
+    sets_max = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Upper end of a range of sets, e.g. 4 in 3-4 sets."
+    )
+    reps_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Repetitions (the lower end of a range)."
+    )
+    reps_max = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Upper end of a range of repetitions, e.g. 15 in 10-15."
+    )
+    to_fatigue = models.BooleanField(
+        default=False, help_text='Repeat until tired ("to fatigue") instead of a number of reps.'
+    )
+    hold_seconds = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How long to hold each repetition, in seconds."
+    )
+    per_side = models.CharField(
+        max_length=5,
+        choices=PerSide,
+        blank=True,
+        default=PerSide.NONE,
+        help_text='Whether the dose is done on each leg, arm or side ("10 times on each leg").',
+    )
+    frequency_min = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+        help_text="Days per week (the lower end of a range).",
+    )
+    frequency_max = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+        help_text="Upper end of a range of days per week, e.g. 4 in 3-4 times per week.",
+    )
+    variation = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text='A way to repeat the exercise after the main dose, e.g. "with eyes closed". '
+        'Shown as "Repeat 10 times on each leg with eyes closed".',
+    )
+    variation_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Why the variation helps, e.g. "to help solidify where that point is".',
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "protocol exercise"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sets_max__isnull=True)
+                | Q(sets_min__isnull=False, sets_max__gte=F("sets_min")),
+                name="protocolexercise_sets_range",
+                violation_error_message="The most sets must be at least the fewest sets.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reps_max__isnull=True)
+                | Q(reps_min__isnull=False, reps_max__gte=F("reps_min")),
+                name="protocolexercise_reps_range",
+                violation_error_message="The most reps must be at least the fewest reps.",
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency_max__isnull=True)
+                | Q(frequency_min__isnull=False, frequency_max__gte=F("frequency_min")),
+                name="protocolexercise_frequency_range",
+                violation_error_message="The most days per week must be at least the fewest.",
+            ),
+            models.CheckConstraint(
+                condition=Q(to_fatigue=False) | Q(reps_min__isnull=True),
+                name="protocolexercise_reps_or_fatigue",
+                violation_error_message='Give a number of reps or "to fatigue", not both.',
+            ),
+            models.CheckConstraint(
+                condition=Q(sets_min__isnull=False)
+                | Q(reps_min__isnull=False)
+                | Q(to_fatigue=True)
+                | Q(hold_seconds__isnull=False),
+                name="protocolexercise_has_a_dose",
+                violation_error_message="Give a dose: sets, reps, to fatigue or a hold.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise.name}: {self.dose_text()}"
+
+    def amount_text(self) -> str:
+        """How much to do in one session: "4 sets to fatigue", "10 times on each leg"."""
+        side = f" on each {self.per_side}" if self.per_side else ""
+        sets = _span(self.sets_min, self.sets_max) if self.sets_min is not None else ""
+        reps = _span(self.reps_min, self.reps_max) if self.reps_min is not None else ""
+        hold = _span(self.hold_seconds, None) if self.hold_seconds is not None else ""
+        set_word = "set" if sets == "1" else "sets"
+        if sets and self.to_fatigue:
+            text = f"{sets} {set_word} to fatigue{side}"
+        elif sets and reps:
+            text = f"{sets} {set_word} of {reps} reps{side}"
+        elif sets and hold:
+            return f"{sets} {set_word} of {hold}-second holds{side}"
+        elif sets:
+            text = f"{sets} {set_word}{side}"
+        elif self.to_fatigue:
+            text = f"to fatigue{side}"
+        elif reps:
+            text = ("once" if reps == "1" else f"{reps} times") + side
+        else:
+            return f"hold for {hold} seconds{side}"
+        return f"{text}, holding each for {hold} seconds" if hold else text
+
+    def frequency_text(self) -> str:
+        """'3-4 times per week'; empty when the protocol does not say how often."""
+        if self.frequency_min is None:
+            return ""
+        if self.frequency_max is not None and self.frequency_max != self.frequency_min:
+            return f"{self.frequency_min}-{self.frequency_max} times per week"
+        return {1: "once per week", 2: "twice per week", 7: "every day"}.get(
+            self.frequency_min, f"{self.frequency_min} times per week"
+        )
+
+    def dose_text(self) -> str:
+        """The dose as a clinician says it: "3-4 sets of 10-15 reps, 3-4 times per week"."""
+        return ", ".join(part for part in (self.amount_text(), self.frequency_text()) if part)
+
+    def variation_text(self) -> str:
+        """'Repeat 10 times on each leg with eyes closed'; empty when there is no variation."""
+        if not self.variation:
+            return ""
+        return f"Repeat {self.amount_text()} {self.variation}"
+
+
+class GuideQuerySet(PublishableQuerySet):
+    def with_page_content(self) -> "GuideQuerySet":
+        """The guide, its points and its tips (with exercise and dose) in three queries."""
+        return self.select_related("protocol").prefetch_related(
+            "points",
+            Prefetch(
+                "tips",
+                queryset=Tip.objects.select_related("step__exercise", "step__protocol"),
+            ),
+        )
+
+
+class Guide(models.Model):
+    """A condition guide: what the problem is, how to recognise it and what helps."""
+
+    title = models.CharField(
+        max_length=150, help_text="The guide's heading, e.g. “3 ways to Improve Knee Pain…”."
+    )
+    slug = models.SlugField(
+        max_length=150, unique=True, help_text="The last part of the page address. Keep it stable."
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="Drafts are visible only to staff, at the same address the public will use.",
+    )
+    condition = models.CharField(
+        max_length=120,
+        help_text='The condition the guide is about, e.g. "Patellofemoral pain". '
+        "Used for search engines.",
+    )
+    summary = models.CharField(
+        max_length=250, help_text="One or two plain sentences shown in the list of guides."
+    )
+    body = models.TextField(
+        help_text="The opening sections. Markdown: start each section with a question heading "
+        'such as "## What kind of knee pain do I have?", blank line between paragraphs.'
+    )
+    signs_heading = models.CharField(
+        max_length=150,
+        help_text="The question heading above the signs and symptoms, "
+        'e.g. "What are common signs of patellofemoral knee pain?".',
+    )
+    tips_intro = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text='A line introducing the tips, e.g. "3 tips to manage patellofemoral knee pain '
+        'with running".',
+    )
+    protocol = models.ForeignKey(
+        Protocol,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guides",
+        help_text="The home-exercise protocol this guide recommends (offered as a printable "
+        "handout).",
+    )
+    reviewed_by = models.CharField(
+        max_length=120, help_text='Shown as "Reviewed by <name>": the clinician who checked it.'
+    )
+    reviewed_on = models.DateField(help_text="When it was last clinically reviewed.")
+    seo_title = models.CharField(
+        max_length=70,
+        blank=True,
+        help_text="Title for search results and browser tabs (up to 70 characters). "
+        "Empty: the heading is used.",
+    )
+    seo_description = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="Description for search results (up to 160 characters). "
+        "Empty: the summary is used.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("education:guide_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    def page_title(self) -> str:
+        return self.seo_title or self.title
+
+    def meta_description(self) -> str:
+        return self.seo_description or self.summary
+
+    # These read the prefetched points, so the page needs no query per kind.
+    def signs(self) -> list["GuidePoint"]:
+        return [point for point in self.points.all() if point.kind == PointKind.SIGN]
+
+    def reassurances(self) -> list["GuidePoint"]:
+        return [point for point in self.points.all() if point.kind == PointKind.REASSURANCE]
+
+    def takeaways(self) -> list["GuidePoint"]:
+        return [point for point in self.points.all() if point.kind == PointKind.TAKEAWAY]
+
+
+class GuidePoint(models.Model):
+    """A short statement in a guide: a sign or symptom, a reassurance, or a key takeaway.
+
+    One table for the three kinds keeps the guide page at a fixed, small number of queries.
+    """
+
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="points", help_text="The guide."
+    )
+    kind = models.CharField(
+        max_length=12,
+        choices=PointKind,
+        help_text="Signs are listed under the signs heading; reassurance notes follow them; "
+        "key takeaways close the guide.",
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text=ORDER_HELP)
+    text = models.TextField(help_text="The statement, in the patient's words where possible.")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "sign, reassurance or takeaway"
+        verbose_name_plural = "signs, reassurances and takeaways"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Tip(models.Model):
+    """Advice in a guide, tied to the protocol exercise (and so the dose) that carries it out."""
+
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="tips", help_text="The guide."
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text=ORDER_HELP)
+    advice = models.CharField(
+        max_length=250,
+        help_text='The tip in one sentence, e.g. "Increase your forward trunk lean when you run."',
+    )
+    explanation = models.TextField(help_text="Why it helps, in plain words. Markdown.")
+    step = models.ForeignKey(
+        ProtocolExercise,
+        on_delete=models.PROTECT,
+        related_name="tips",
+        help_text="The exercise to do and its dose, as set in a protocol.",
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.advice

@@ -1,0 +1,58 @@
+"""Schema.org descriptions of guides and protocols, for search engines."""
+
+from clinic.structured_data import absolute_url, clinic_business
+from education.models import Guide, Protocol, ProtocolExercise
+
+
+def guide_page(guide: Guide) -> dict:
+    """A MedicalWebPage about the guide's MedicalCondition, with its signs."""
+    return {
+        "@type": "MedicalWebPage",
+        "name": guide.page_title(),
+        "headline": guide.title,
+        "description": guide.meta_description(),
+        "url": absolute_url(guide.get_absolute_url()),
+        "inLanguage": "en-US",
+        "lastReviewed": guide.reviewed_on,
+        "reviewedBy": {"@type": "Organization", "name": guide.reviewed_by},
+        "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "about": {
+            "@type": "MedicalCondition",
+            "name": guide.condition,
+            "signOrSymptom": [
+                {"@type": "MedicalSignOrSymptom", "name": sign.text} for sign in guide.signs()
+            ],
+        },
+        "publisher": clinic_business(),
+    }
+
+
+def _step_plan(step: ProtocolExercise) -> dict:
+    plan = {
+        "@type": "ExercisePlan",
+        "name": step.exercise.name,
+        "url": absolute_url(step.exercise.get_absolute_url()),
+        "description": step.dose_text(),
+    }
+    if step.reps_min is not None:
+        plan["repetitions"] = {
+            "@type": "QuantitativeValue",
+            "minValue": step.reps_min,
+            "maxValue": step.reps_max or step.reps_min,
+        }
+    if frequency := step.frequency_text():
+        plan["activityFrequency"] = frequency
+    return plan
+
+
+def exercise_plan(protocol: Protocol) -> dict:
+    """The protocol as an ExercisePlan whose parts are its exercises and doses."""
+    return {
+        "@type": "ExercisePlan",
+        "name": protocol.title,
+        "description": protocol.summary,
+        "url": absolute_url(protocol.get_absolute_url()),
+        "dateModified": protocol.updated_at,
+        "hasPart": [_step_plan(step) for step in protocol.steps.all()],
+        "publisher": clinic_business(),
+    }
