@@ -302,7 +302,7 @@ def test_dashboard_shows_lead_figures_in_a_constant_number_of_queries(client, gr
     assert "Leads at a glance" in body
     assert "<strong>2</strong> new this week" in body
     assert "<strong>1</strong> overdue follow-up" in body
-    assert "50%" in body
+    assert "<strong>50%</strong> (1 of 2 became patients)" in body
     for _ in range(20):
         make_lead()
     many, _ = dashboard_queries()
