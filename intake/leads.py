@@ -67,13 +67,7 @@ def record_lead(
             consent_at=timezone.now() if consented else None,
             source=source,
             submission_key=submission_key,
-            duplicate_of_id=(
-                Lead.objects.open()
-                .same_person(email=email, phone=phone)
-                .order_by("created_at")
-                .values_list("pk", flat=True)
-                .first()
-            ),
+            duplicate_of=Lead.objects.earliest_open_match(email=email, phone=phone),
         )
         if handoff is not None:
             lead.answers = list(handoff.answers)

@@ -7,6 +7,8 @@ details, the staff notes about them and every historical copy of the lead go.
 
 from datetime import datetime
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +31,11 @@ def anonymise_leads(*, leads: LeadQuerySet) -> tuple[int, int]:
         ids = list(leads.values_list("pk", flat=True))
         LeadNote.objects.filter(lead_id__in=ids).delete()
         history_deleted, _ = Lead.history.filter(id__in=ids).delete()
+        # The admin's own action log names the lead; keep who did what, drop the name.
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Lead),
+            object_id__in=[str(pk) for pk in ids],
+        ).update(object_repr="Anonymised lead")
         # update() writes no new history row, so no copy of the details is left.
         Lead.objects.filter(pk__in=ids).update(
             name="",

@@ -14,6 +14,7 @@ from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
+from intake.forms.fields import PhoneNumberField
 from intake.models import Lead, LeadNote, LeadStatus
 from intake.models.leads import LeadExport
 
@@ -137,6 +138,25 @@ class LeadAdmin(SimpleHistoryAdmin):
             '<dl class="lead-answers">{}</dl>',
             format_html_join("", "<dt>{}</dt><dd>{}</dd>", pairs),
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            # A lead typed in from a phone call: staff say where it came from.
+            return tuple(name for name in self.readonly_fields if name != "source")
+        return self.readonly_fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "phone":
+            # Staff type numbers the way people say them; store E.164 like the form does.
+            return PhoneNumberField(
+                label="Phone", required=False, help_text="Any US format, e.g. (608) 555-0123."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change and obj.duplicate_of_id is None:
+            obj.duplicate_of = Lead.objects.earliest_open_match(email=obj.email, phone=obj.phone)
+        super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":

@@ -108,6 +108,10 @@ class LeadQuerySet(models.QuerySet):
             match |= models.Q(phone=phone)
         return self.filter(match)
 
+    def earliest_open_match(self, *, email: str, phone: str) -> "Lead | None":
+        """The open lead that a new request from this email or phone duplicates, if any."""
+        return self.open().same_person(email=email, phone=phone).order_by("created_at").first()
+
 
 class Lead(models.Model):
     """A person who asked the clinic to get in touch: the front desk works it to a close."""

@@ -307,3 +307,41 @@ def test_dashboard_shows_lead_figures_in_a_constant_number_of_queries(client, gr
         make_lead()
     many, _ = dashboard_queries()
     assert few == many
+
+
+def test_lead_typed_in_by_staff_gets_e164_phone_its_source_and_the_duplicate_flag(
+    client, group_member
+):
+    desk = group_member("Front desk")
+    client.force_login(desk)
+    first = make_lead(phone="+16085550142", email="first@example.com")
+    form = {
+        "status": "new",
+        "assigned_to": "",
+        "follow_up_due": "",
+        "duplicate_of": "",
+        "name": "Walk In",
+        "email": "walkin@example.com",
+        "phone": "(608) 555-0142",
+        "preferred_contact_method": "phone",
+        "preferred_time": "",
+        "activity": "",
+        "body_area": "",
+        "message": "",
+        "heard_about": "",
+        "source": "booking",
+        "notes-TOTAL_FORMS": "0",
+        "notes-INITIAL_FORMS": "0",
+        "notes-MIN_NUM_FORMS": "0",
+        "notes-MAX_NUM_FORMS": "1000",
+    }
+    response = client.post("/admin/intake/lead/add/", form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    lead = Lead.objects.get(name="Walk In")
+    assert (lead.phone, lead.source, lead.duplicate_of) == ("+16085550142", "booking", first)
+    assert lead.history.get().history_user == desk
+
+    form["phone"] = "555"
+    response = client.post("/admin/intake/lead/add/", form)
+    assert response.status_code == 200
+    assert "Enter a phone number we can call" in response.content.decode()

@@ -4,6 +4,8 @@ notes and history; everything else is left alone."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -33,6 +35,13 @@ def leads():
         source=LeadSource.SELF_CHECK,
     )
     LeadNote.objects.create(lead=old_closed, text="Olive prefers mornings")
+    LogEntry.objects.log_actions(
+        user_id=get_user_model().objects.create_user("desk").pk,
+        queryset=[old_closed],
+        action_flag=CHANGE,
+        change_message="Changed status.",
+        single_object=True,
+    )
     old_closed.status = LeadStatus.NO_RESPONSE
     old_closed.save()  # two history rows
     return {
@@ -76,6 +85,7 @@ def test_real_run_anonymises_old_closed_leads_with_their_notes_and_history(leads
     assert not LeadNote.objects.filter(lead=olive).exists()
     assert not Lead.history.filter(id=olive.pk).exists()
     assert not Lead.history.filter(name="Olive Old").exists()
+    assert list(LogEntry.objects.values_list("object_repr", flat=True)) == ["Anonymised lead"]
 
     kept = Lead.objects.filter(pk__in=[leads["old_open"].pk, leads["recent_closed"].pk])
     assert sorted(kept.values_list("name", flat=True)) == ["Owen Open", "Rita Recent"]
