@@ -1,20 +1,313 @@
-from django.contrib import admin
+"""The front desk's lead worklist. Lead data is health data: every view here goes
+through Django's model permissions (the "Front desk" and "Clinician" groups)."""
 
-from intake.models import Lead, LeadNote
+import csv
+
+import phonenumbers
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
+
+from intake.forms.fields import PhoneNumberField
+from intake.models import Lead, LeadNote, LeadStatus
+from intake.models.leads import LeadExport
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Open leads whose follow-up date has passed: the front desk's first stop."""
+
+    title = "follow-up"
+    parameter_name = "follow_up"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("open", "All open leads")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.overdue(timezone.localdate())
+        if self.value() == "open":
+            return queryset.open()
+        return queryset
 
 
 class LeadNoteInline(admin.TabularInline):
+    """Notes are the follow-up record: staff add new ones; nobody rewrites old ones."""
+
     model = LeadNote
     extra = 1
     fields = ("text", "author", "created_at")
     readonly_fields = ("author", "created_at")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
-    list_display = ("name", "status", "source", "triage_outcome", "assigned_to", "created_at")
-    list_filter = ("status", "source", "triage_outcome")
+class LeadAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "display_name",
+        "status",
+        "age",
+        "assigned_to",
+        "follow_up",
+        "triage_outcome",
+        "source",
+        "possible_duplicate",
+    )
+    list_filter = (
+        "status",
+        "activity",
+        "triage_outcome",
+        ("assigned_to", admin.RelatedOnlyFieldListFilter),
+        OverdueFilter,
+        "source",
+    )
     list_select_related = ("assigned_to",)
+    list_per_page = 100
     search_fields = ("name", "email", "phone")
+    search_help_text = "Search by name, email or phone number (any format)."
     date_hierarchy = "created_at"
+    actions = ["mark_contacted", "assign_to_me", "export_csv"]
+    raw_id_fields = ("duplicate_of",)
+    readonly_fields = (
+        "source",
+        "consent_at",
+        "triage_outcome",
+        "triage_rule",
+        "answers_list",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        ("Follow-up", {"fields": ("status", "assigned_to", "follow_up_due", "duplicate_of")}),
+        (
+            "Contact details",
+            {"fields": ("name", "email", "phone", "preferred_contact_method", "preferred_time")},
+        ),
+        (
+            "Their request",
+            {"fields": ("activity", "body_area", "message", "heard_about", "source", "consent_at")},
+        ),
+        ("Self-check", {"fields": ("triage_outcome", "triage_rule", "answers_list")}),
+        ("Record", {"fields": ("created_at", "updated_at")}),
+    )
     inlines = [LeadNoteInline]
+
+    @admin.display(description="name", ordering="name")
+    def display_name(self, lead: Lead) -> str:
+        return lead.name or "(anonymised)"
+
+    @admin.display(description="age", ordering="created_at")
+    def age(self, lead: Lead) -> str:
+        return timesince(lead.created_at, depth=1)
+
+    @admin.display(description="follow-up due", ordering="follow_up_due")
+    def follow_up(self, lead: Lead) -> str:
+        if lead.follow_up_due is None:
+            return "-"
+        if lead.is_open and lead.follow_up_due < timezone.localdate():
+            return format_html("<strong>{} (overdue)</strong>", lead.follow_up_due)
+        return str(lead.follow_up_due)
+
+    @admin.display(description="possible duplicate", boolean=True)
+    def possible_duplicate(self, lead: Lead) -> bool:
+        return lead.duplicate_of_id is not None
+
+    @admin.display(description="self-check answers")
+    def answers_list(self, lead: Lead) -> str:
+        pairs = [
+            (str(item.get("question", "")), str(item.get("answer", "")))
+            for item in lead.answers or []
+            if isinstance(item, dict)
+        ]
+        if not pairs:
+            return "None sent."
+        return format_html(
+            '<dl class="lead-answers">{}</dl>',
+            format_html_join("", "<dt>{}</dt><dd>{}</dd>", pairs),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            # A lead typed in from a phone call: staff say where it came from.
+            return tuple(name for name in self.readonly_fields if name != "source")
+        return self.readonly_fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "phone":
+            # Staff type numbers the way people say them; store E.164 like the form does.
+            return PhoneNumberField(
+                label="Phone", required=False, help_text="Any US format, e.g. (608) 555-0123."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change and obj.duplicate_of_id is None:
+            obj.duplicate_of = Lead.objects.earliest_open_match(email=obj.email, phone=obj.phone)
+        super().save_model(request, obj, form, change)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                is_staff=True, is_active=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Find "(608) 218-4215" too: phone numbers are stored as +16082184215."""
+        filtered = queryset
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        phone = _as_e164(search_term)
+        if phone:
+            queryset |= filtered.filter(phone=phone)
+        return queryset, may_have_duplicates
+
+    def save_formset(self, request, form, formset, change) -> None:
+        notes = formset.save(commit=False)
+        for note in notes:
+            if isinstance(note, LeadNote) and note.author_id is None:
+                note.author = request.user
+            note.save()
+        formset.save_m2m()
+
+    # The history is an audit trail: it can be read, never used to rewrite the lead.
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("intake.view_lead") and request.user.has_perm(
+            "intake.export_lead"
+        )
+
+    @admin.action(description="Mark selected new leads as contacted", permissions=["change"])
+    def mark_contacted(self, request: HttpRequest, queryset: QuerySet) -> None:
+        leads = list(queryset.filter(status=LeadStatus.NEW))
+        for lead in leads:
+            lead.status = LeadStatus.CONTACTED
+        self._save_with_history(request, leads, ["status"], "Marked contacted")
+        skipped = queryset.count() - len(leads)
+        note = f" {skipped} not new, left as they were." if skipped else ""
+        self.message_user(request, f"{len(leads)} marked as contacted.{note}", messages.SUCCESS)
+
+    @admin.action(description="Assign selected leads to me", permissions=["change"])
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
+        leads = list(queryset)
+        for lead in leads:
+            lead.assigned_to = request.user
+        self._save_with_history(request, leads, ["assigned_to"], "Assigned")
+        self.message_user(request, f"{len(leads)} assigned to you.", messages.SUCCESS)
+
+    @admin.action(description="Export selected leads to CSV", permissions=["export"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        """Contact and pipeline fields only: no message, body area, answers or outcome."""
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="leads-{timezone.localdate():%Y-%m-%d}.csv"'
+        )
+        response["Cache-Control"] = "no-store"
+        writer = csv.writer(response)
+        writer.writerow(EXPORT_COLUMNS)
+        rows = 0
+        for lead in queryset.select_related("assigned_to").order_by("created_at"):
+            writer.writerow([_csv_safe(value) for value in _export_row(lead)])
+            rows += 1
+        LeadExport.objects.create(exported_by=request.user, row_count=rows)
+        return response
+
+    def _save_with_history(
+        self, request: HttpRequest, leads: list[Lead], fields: list[str], reason: str
+    ) -> None:
+        now = timezone.now()
+        for lead in leads:
+            lead.updated_at = now
+        bulk_update_with_history(
+            leads,
+            Lead,
+            [*fields, "updated_at"],
+            default_user=request.user,
+            default_change_reason=reason,
+        )
+
+
+EXPORT_COLUMNS = [
+    "id",
+    "received",
+    "name",
+    "email",
+    "phone",
+    "how to contact",
+    "best time",
+    "status",
+    "source",
+    "assigned to",
+    "follow-up due",
+]
+
+
+def _export_row(lead: Lead) -> list:
+    return [
+        lead.pk,
+        timezone.localtime(lead.created_at).strftime("%Y-%m-%d %H:%M"),
+        lead.name,
+        lead.email,
+        lead.phone,
+        lead.get_preferred_contact_method_display(),
+        lead.get_preferred_time_display(),
+        lead.get_status_display(),
+        lead.get_source_display(),
+        lead.assigned_to.get_username() if lead.assigned_to else "",
+        lead.follow_up_due or "",
+    ]
+
+
+def _csv_safe(value: object) -> str:
+    """Stop spreadsheet apps running a patient-typed value as a formula."""
+    text = str(value)
+    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + text
+    return text
+
+
+def _as_e164(term: str) -> str:
+    try:
+        number = phonenumbers.parse(term, "US")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@admin.register(LeadExport)
+class LeadExportAdmin(admin.ModelAdmin):
+    """A read-only log of CSV exports (superusers, or whoever is given the view permission)."""
+
+    list_display = ("created_at", "exported_by", "row_count")
+    list_select_related = ("exported_by",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

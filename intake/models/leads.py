@@ -1,5 +1,8 @@
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class TriageOutcome(models.TextChoices):
@@ -20,10 +23,94 @@ class LeadStatus(models.TextChoices):
     NO_RESPONSE = "no_response", "No response"
 
 
+# A lead in one of these needs nothing more from the front desk.
+CLOSED_STATUSES = (LeadStatus.BECAME_PATIENT, LeadStatus.NOT_A_FIT, LeadStatus.NO_RESPONSE)
+# The same conditions as lookups, for filters and for counting inside aggregates.
+IS_OPEN = ~models.Q(status__in=CLOSED_STATUSES)
+
+
+def is_overdue(today: date) -> models.Q:
+    """Open, with a follow-up date already passed."""
+    return IS_OPEN & models.Q(follow_up_due__lt=today)
+
+
 class LeadSource(models.TextChoices):
     CONTACT_FORM = "contact_form", "Contact form"
     SELF_CHECK = "self_check", "Self-check"
     BOOKING = "booking", "Booking"
+
+
+class Activity(models.TextChoices):
+    """What the person wants to get back to: the groups the clinic sees most."""
+
+    RUNNING = "running", "Running"
+    POSTPARTUM = "postpartum", "Getting active again after having a baby"
+    CROSSFIT = "crossfit", "CrossFit"
+    CLIMBING = "climbing", "Climbing"
+    GYMNASTICS = "gymnastics", "Gymnastics"
+    WRESTLING = "wrestling", "Wrestling"
+    OVERHEAD = "overhead", "Overhead sports (throwing, swimming, volleyball, tennis)"
+    RECREATIONAL = "recreational", "Recreational or weekend sports"
+    OTHER = "other", "Something else"
+
+
+class BodyArea(models.TextChoices):
+    KNEE = "knee", "Knee"
+    HIP = "hip", "Hip or groin"
+    LOW_BACK = "low_back", "Low back"
+    NECK = "neck", "Neck or upper back"
+    SHOULDER = "shoulder", "Shoulder"
+    ELBOW_HAND = "elbow_hand", "Elbow, wrist or hand"
+    ANKLE_FOOT = "ankle_foot", "Ankle or foot"
+    PELVIC_FLOOR = "pelvic_floor", "Pelvic floor"
+    OTHER = "other", "More than one area, or not sure"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+
+
+class PreferredTime(models.TextChoices):
+    ANY = "any", "Any time"
+    MORNING = "morning", "Morning (8 to 11 am)"
+    MIDDAY = "midday", "Midday (11 am to 2 pm)"
+    AFTERNOON = "afternoon", "Afternoon (2 to 5 pm)"
+    EVENING = "evening", "Early evening (5 to 7 pm)"
+
+
+class HeardAbout(models.TextChoices):
+    SEARCH = "search", "Searching online"
+    FRIEND = "friend", "A friend or family member"
+    DOCTOR = "doctor", "My doctor or another provider"
+    COACH = "coach", "A coach, gym or club"
+    SOCIAL = "social", "Social media"
+    EVENT = "event", "A race or community event"
+    OTHER = "other", "Somewhere else"
+
+
+class LeadQuerySet(models.QuerySet):
+    def open(self) -> "LeadQuerySet":
+        """Leads the front desk still has to work."""
+        return self.filter(IS_OPEN)
+
+    def closed(self) -> "LeadQuerySet":
+        return self.exclude(IS_OPEN)
+
+    def overdue(self, today: date) -> "LeadQuerySet":
+        return self.filter(is_overdue(today))
+
+    def same_person(self, *, email: str, phone: str) -> "LeadQuerySet":
+        """Leads with this email (any case) or, when given, this E.164 phone number."""
+        match = models.Q(email__iexact=email)
+        if phone:
+            match |= models.Q(phone=phone)
+        return self.filter(match)
+
+    def earliest_open_match(self, *, email: str, phone: str) -> "Lead | None":
+        """The open lead that a new request from this email or phone duplicates, if any."""
+        return self.open().same_person(email=email, phone=phone).order_by("created_at").first()
 
 
 class Lead(models.Model):
@@ -34,7 +121,49 @@ class Lead(models.Model):
     phone = models.CharField(
         max_length=20, blank=True, help_text="Phone number in E.164 form, e.g. +16082184215."
     )
-    message = models.TextField(blank=True, help_text="What they wrote to the clinic.")
+    preferred_contact_method = models.CharField(
+        "how to contact",
+        max_length=10,
+        choices=ContactMethod,
+        blank=True,
+        help_text="How the person would like the clinic to get in touch.",
+    )
+    preferred_time = models.CharField(
+        "best time",
+        max_length=10,
+        choices=PreferredTime,
+        blank=True,
+        help_text="When the person would rather be contacted (clinic time).",
+    )
+    activity = models.CharField(
+        max_length=20,
+        choices=Activity,
+        blank=True,
+        help_text="The activity the person wants to get back to.",
+    )
+    body_area = models.CharField(
+        max_length=20,
+        choices=BodyArea,
+        blank=True,
+        help_text="Where it hurts, as the person chose it. Health data: staff only.",
+    )
+    message = models.TextField(
+        blank=True,
+        max_length=3000,
+        help_text="What they wrote to the clinic. Health data: staff only.",
+    )
+    heard_about = models.CharField(
+        "heard about us from",
+        max_length=10,
+        choices=HeardAbout,
+        blank=True,
+        help_text="How the person heard of the clinic.",
+    )
+    consent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the person agreed to be contacted (blank for leads staff entered).",
+    )
     source = models.CharField(
         max_length=20,
         choices=LeadSource,
@@ -58,6 +187,15 @@ class Lead(models.Model):
     follow_up_due = models.DateField(
         null=True, blank=True, help_text="When the next follow-up is due."
     )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        help_text="An open lead with the same email or phone that arrived earlier. "
+        "Work them together; clear this if they are different people.",
+    )
     triage_outcome = models.CharField(
         max_length=20,
         choices=TriageOutcome,
@@ -73,15 +211,43 @@ class Lead(models.Model):
         help_text="Self-check answers the person chose to send: a list of "
         '{"question": ..., "answer": ...} pairs. Health data: staff only.',
     )
+    submission_key = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The one-time key of the form that created this lead, so a resubmitted "
+        "form finds this lead instead of making a second one.",
+    )
+    anonymised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When purge_leads removed the person's details from this closed lead.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LeadQuerySet.as_manager()
+    # Who changed what and when. Deleting a lead deletes its history too, so
+    # erasing a person's details leaves no copy behind.
+    history = HistoricalRecords(cascade_delete_history=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["submission_key"], name="lead_unique_submission_key")
+        ]
+        permissions = [("export_lead", "Can export leads to CSV")]
 
     def __str__(self) -> str:
+        if self.anonymised_at:
+            return f"Anonymised lead #{self.pk}"
         return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
 
 
 class LeadNote(models.Model):
@@ -99,3 +265,22 @@ class LeadNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note on {self.lead_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LeadExport(models.Model):
+    """One CSV export of leads: who took personal data out of the system, when, and how much."""
+
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="lead_exports",
+        help_text="The staff member who downloaded the file.",
+    )
+    row_count = models.PositiveIntegerField(help_text="How many leads the file held.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.row_count} leads exported at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from intake import ratelimit
+from intake.forms.contact import ContactForm, is_handoff
+from intake.handoff import FIELD_NAME
+from intake.leads import record_lead
+from intake.models import Lead
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def contact(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        form = ContactForm()
+    elif is_handoff(request.POST):
+        form = ContactForm(initial={FIELD_NAME: request.POST[FIELD_NAME]})
+    else:
+        form = ContactForm(request.POST)
+        if form.is_bot():
+            # Looks like success to the bot, so it learns nothing; nothing is saved.
+            return redirect("intake:contact_done")
+        if form.is_valid():
+            verdict = _count_request(request, form)
+            if not verdict.allowed:
+                return _too_many_requests(request, verdict)
+            record_lead(**form.lead_details())
+            return redirect("intake:contact_done")
+    return render(request, "intake/lead_form.html", {"form": form})
+
+
+@require_GET
+def contact_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/lead_done.html")
+
+
+def _count_request(request: HttpRequest, form: ContactForm) -> ratelimit.Verdict:
+    """Count a new request from this client. Sending a saved form again is not new."""
+    if Lead.objects.filter(submission_key=form.token.submission_key).exists():
+        return ratelimit.Verdict(allowed=True, count=0, retry_after=0)
+    return ratelimit.hit(
+        "contact",
+        ratelimit.client_key(ratelimit.client_ip(request)),
+        limit=settings.CONTACT_RATE_LIMIT,
+        window=settings.CONTACT_RATE_WINDOW,
+    )
+
+
+def _too_many_requests(request: HttpRequest, verdict: ratelimit.Verdict) -> HttpResponse:
+    response = render(request, "intake/rate_limited.html", status=429)
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
