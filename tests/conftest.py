@@ -5,6 +5,24 @@ import os
 import pytest
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Every transactional test restores the migrated data (seeded guides, self-check, groups).
+
+    A transactional test ends by flushing every table. When one that does not restore the
+    snapshot runs before one that does, the flush re-creates content types and the restore
+    then collides with them; so either all transactional tests restore or none can.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and (
+            marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+        )
+        if (transactional or "live_server" in item.fixturenames) and (
+            "django_db_serialized_rollback" not in item.fixturenames
+        ):
+            item.fixturenames.append("django_db_serialized_rollback")
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip a test whose server or browser is absent, but fail in CI, where it must run."""
     if os.environ.get("CI"):
