@@ -39,11 +39,15 @@ CALM = {
 
 
 def step_data(response, answers: Mapping[str, object], action: str = "next") -> dict:
-    """The POST body for the step on this page: its token plus an answer per question shown."""
+    """The POST body a browser sends for the step on this page: its token, what was already
+    ticked on the page, and `answers` for the questions shown."""
+    form = response.context["form"]
     data = {"state": response.context["token"], "action": action}
-    for key in response.context["form"].fields:
+    for key in form.fields:
         if key in answers:
             data[key] = answers[key]
+        elif form.initial.get(key):
+            data[key] = form.initial[key]
     return data
 
 
