@@ -151,7 +151,7 @@ class OutcomeRuleAdmin(admin.ModelAdmin):
     list_select_related = ("questionnaire",)
     search_fields = ("name", "any_flags", "all_flags")
     readonly_fields = ("flags_you_can_use",)
-    formfield_overrides = SHORT_TEXT
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 8})}}
     fieldsets = [
         (None, {"fields": ("questionnaire", "outcome", "order", "name")}),
         (

@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 
 from django import forms
+from django.utils.html import format_html
 
 from intake.models import QuestionKind
 from intake.triage import QuestionSpec
@@ -16,11 +17,13 @@ INVALID_CHOICE = "Choose one of the answers shown."
 
 
 def field_for(question: QuestionSpec, *, required: bool = True) -> forms.Field:
-    common = {
-        "label": question.text,
-        "help_text": question.help_text,
-        "choices": question.options(),
-    }
+    # The hint goes inside the legend, so it is read before the answers, not after them.
+    label = question.text
+    if question.help_text:
+        label = format_html(
+            '{} <span class="question-hint">{}</span>', question.text, question.help_text
+        )
+    common = {"label": label, "choices": question.options()}
     if question.kind == QuestionKind.MULTIPLE:
         return forms.MultipleChoiceField(
             **common,
@@ -57,10 +60,18 @@ class StepForm(forms.Form):
             for q in questions
             if answers.get(q.key)
         }
-        super().__init__(data, initial=initial, prefix=prefix)
+        super().__init__(data, initial=initial, prefix=prefix, label_suffix="")
         self.questions = list(questions)
         for question in questions:
             self.fields[question.key] = field_for(question, required=required)
+
+    def problems(self) -> list[tuple[str, str, str]]:
+        """(id of the question's first answer, question, message) for the error summary."""
+        return [
+            (f"{self[q.key].auto_id}_0", q.text, error)
+            for q in self.questions
+            for error in self.errors.get(q.key, [])
+        ]
 
     def answers(self) -> dict[str, list[str]]:
         """The cleaned answers as lists of values; call after is_valid()."""

@@ -374,6 +374,7 @@ class OutcomeTally(models.Model):
 
     class Meta:
         ordering = ["-day", "questionnaire", "outcome"]
+        verbose_name_plural = "outcome tallies"
         constraints = [
             models.UniqueConstraint(
                 fields=["questionnaire", "outcome", "day"], name="intake_tally_one_row_per_day"
