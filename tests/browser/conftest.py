@@ -34,6 +34,24 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def serialized_rollback_in_every_context(django_db_setup) -> None:
+    """Make `serialized_rollback=True` restore the seeded rows in browser tests.
+
+    Playwright's sync API runs an event loop in the main thread, and Django then
+    keeps database connections per async context: a browser test gets a fresh
+    connection object that lacks the contents serialized at setup, so Django
+    silently restores nothing after a flush when other database tests ran first.
+    Sharing the contents on the connection class reaches every such object.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings) -> None:
     """The live server serves static files from the finders, by their unhashed names."""

@@ -1,0 +1,208 @@
+"""Admin for self-checks: clinicians edit questions, answers and rules, then test them."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from intake import selfcheck
+from intake.forms.selfcheck import StepForm
+from intake.models import Choice, OutcomeRule, OutcomeTally, Question, Questionnaire
+from intake.models.questionnaires import split_codes
+from intake.triage import triage, visible_answers
+
+SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}}
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    fields = ("step", "order", "step_title", "key", "text", "kind")
+    extra = 0
+    show_change_link = True  # help text, follow-up conditions and choices are edited there
+
+
+class OutcomeRuleInline(admin.TabularInline):
+    model = OutcomeRule
+    fields = (
+        "outcome",
+        "order",
+        "name",
+        "any_flags",
+        "any_at_least",
+        "all_flags",
+        "pain_at_least",
+        "explanation",
+    )
+    extra = 0
+    show_change_link = True  # links are edited there
+    formfield_overrides = SHORT_TEXT
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).in_priority_order()
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "published", "updated_at")
+    list_filter = ("published",)
+    prepopulated_fields = {"slug": ("title",)}
+    search_fields = ("title",)
+    inlines = [QuestionInline, OutcomeRuleInline]
+
+    def get_urls(self):
+        test = path(
+            "<path:object_id>/test/",
+            self.admin_site.admin_view(self.test_view),
+            name="intake_questionnaire_test",
+        )
+        return [test, *super().get_urls()]
+
+    def test_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """A clinician picks answers and sees the outcome and the rule that fired."""
+        questionnaire = get_object_or_404(Questionnaire.objects.with_content(), pk=object_id)
+        if not self.has_view_permission(request, questionnaire):
+            raise PermissionDenied
+        spec = selfcheck.load_spec(questionnaire)
+        form = StepForm(
+            request.POST if request.method == "POST" else None,
+            questions=spec.questions,
+            required=False,
+        )
+        result = asked = None
+        if form.is_bound and form.is_valid():
+            answers = form.answers()
+            result = triage(questions=spec.questions, rules=spec.rules, answers=answers)
+            asked = visible_answers(questions=spec.questions, answers=answers)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": questionnaire,
+            "title": f"Test {questionnaire.title}",
+            "steps": _steps_for_test(spec, form, asked),
+            "form": form,
+            "result": result,
+        }
+        return TemplateResponse(request, "admin/intake/questionnaire/test.html", context)
+
+
+def _steps_for_test(spec, form, asked) -> list[dict]:
+    """Questions by step, each with when it is asked and whether its answer counted."""
+    texts = {q.key: q.text for q in spec.questions}
+    steps = []
+    for number in spec.steps:
+        rows = []
+        for question in (q for q in spec.questions if q.step == number):
+            condition = ""
+            if question.show_if_key:
+                values = ", ".join(sorted(question.show_if_values))
+                condition = f"Asked only when “{texts[question.show_if_key]}” is {values}."
+            ignored = (
+                asked is not None
+                and question.key not in asked
+                and bool(form.cleaned_data.get(question.key))
+            )
+            rows.append({"field": form[question.key], "condition": condition, "ignored": ignored})
+        steps.append({"number": number, "title": selfcheck.step_title(spec, number), "rows": rows})
+    return steps
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    fields = ("order", "label", "value", "flags", "red_flag")
+    extra = 0
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ("text", "questionnaire", "step", "order", "kind")
+    list_filter = ("questionnaire", "kind")
+    list_select_related = ("questionnaire",)
+    search_fields = ("text", "key")
+    fields = (
+        "questionnaire",
+        "step",
+        "order",
+        "step_title",
+        "key",
+        "text",
+        "help_text",
+        "kind",
+        "show_if_question",
+        "show_if_values",
+    )
+    inlines = [ChoiceInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        object_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name == "show_if_question" and object_id:
+            # Only questions of the same questionnaire can decide whether this one is asked.
+            kwargs["queryset"] = Question.objects.filter(questionnaire__questions__pk=object_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(OutcomeRule)
+class OutcomeRuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "outcome", "order", "questionnaire")
+    list_filter = ("questionnaire", "outcome")
+    list_select_related = ("questionnaire",)
+    search_fields = ("name", "any_flags", "all_flags")
+    readonly_fields = ("flags_you_can_use",)
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 8})}}
+    fieldsets = [
+        (None, {"fields": ("questionnaire", "outcome", "order", "name")}),
+        (
+            "When it matches (every condition given must hold)",
+            {"fields": ("any_flags", "any_at_least", "all_flags", "pain_at_least")},
+        ),
+        ("Flags", {"fields": ("flags_you_can_use",)}),
+        (
+            "What the patient reads",
+            {
+                "fields": (
+                    "explanation",
+                    "link_url",
+                    "link_label",
+                    "second_link_url",
+                    "second_link_label",
+                )
+            },
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).in_priority_order()
+
+    @admin.display(description="Flags you can use")
+    def flags_you_can_use(self, rule: OutcomeRule) -> str:
+        """Each flag code of the questionnaire and the answers that raise it."""
+        if not rule.questionnaire_id:
+            return "Save the rule once to see the flags of its questionnaire."
+        raised_by: dict[str, list[str]] = {}
+        choices = Choice.objects.filter(question__questionnaire_id=rule.questionnaire_id)
+        for choice in choices.select_related("question").exclude(flags=""):
+            for code in split_codes(choice.flags):
+                raised_by.setdefault(code, []).append(f"{choice.question.key} = {choice.value}")
+        return "; ".join(f"{code} ({', '.join(by)})" for code, by in sorted(raised_by.items()))
+
+
+@admin.register(OutcomeTally)
+class OutcomeTallyAdmin(admin.ModelAdmin):
+    """Anonymous counts per day: read only, written by the self-check itself."""
+
+    list_display = ("day", "questionnaire", "outcome", "count")
+    list_filter = ("questionnaire", "outcome")
+    list_select_related = ("questionnaire",)
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

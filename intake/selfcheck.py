@@ -1,0 +1,216 @@
+"""The self-check flow without HTTP: which steps a patient sees, and how answers travel.
+
+Answers are never stored on the server while a patient answers (not in the
+database, not in the session). Each step's form carries them in one signed
+hidden field that also names the questionnaire, the step it was issued for and
+the version of the questions; a form for another step, an altered or an old one
+is refused. The token holds health details, so it only ever travels in POST
+bodies, never in a URL.
+"""
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+from django.core import signing
+
+from intake.models import QuestionKind, Questionnaire, TriageOutcome
+from intake.models.questionnaires import YES_NO_DEFAULT, split_codes
+from intake.triage import (
+    Answers,
+    ChoiceSpec,
+    QuestionnaireSpec,
+    QuestionSpec,
+    RuleSpec,
+    is_visible,
+    visible_answers,
+)
+
+SALT = "intake.selfcheck.steps"
+MAX_AGE_SECONDS = 2 * 60 * 60
+FIELD_NAME = "state"
+
+
+class RefusedForm(Exception):
+    """A step form we must not act on; the message says why, in words a patient understands."""
+
+
+def load_spec(questionnaire: Questionnaire) -> QuestionnaireSpec:
+    """The questionnaire as plain data; use a row fetched `with_content()` (no more queries)."""
+    questions = tuple(
+        QuestionSpec(
+            key=question.key,
+            text=question.text,
+            kind=QuestionKind(question.kind),
+            step=question.step,
+            step_title=question.step_title,
+            help_text=question.help_text,
+            choices=tuple(
+                ChoiceSpec(
+                    value=choice.value,
+                    label=choice.label,
+                    flags=frozenset(split_codes(choice.flags)),
+                    red_flag=choice.red_flag,
+                )
+                for choice in question.choices.all()
+            )
+            or default_choices(question.kind),
+            show_if_key=question.show_if_question.key if question.show_if_question else "",
+            show_if_values=frozenset(split_codes(question.show_if_values)),
+        )
+        for question in questionnaire.questions.all()
+    )
+    rules = tuple(
+        RuleSpec(
+            name=rule.name,
+            outcome=TriageOutcome(rule.outcome),
+            explanation=rule.explanation,
+            order=rule.order,
+            any_flags=frozenset(split_codes(rule.any_flags)),
+            any_at_least=rule.any_at_least,
+            all_flags=frozenset(split_codes(rule.all_flags)),
+            pain_at_least=rule.pain_at_least,
+            links=tuple(
+                (url, label)
+                for url, label in [
+                    (rule.link_url, rule.link_label),
+                    (rule.second_link_url, rule.second_link_label),
+                ]
+                if url
+            ),
+        )
+        for rule in questionnaire.rules.all()
+    )
+    return QuestionnaireSpec(
+        slug=questionnaire.slug,
+        title=questionnaire.title,
+        intro=questionnaire.intro,
+        questions=questions,
+        rules=rules,
+        version=questions_version(questions),
+    )
+
+
+def default_choices(kind: str) -> tuple[ChoiceSpec, ...]:
+    if kind == QuestionKind.YES_NO:
+        return tuple(ChoiceSpec(value, label) for value, label in YES_NO_DEFAULT)
+    return ()
+
+
+def questions_version(questions: Sequence[QuestionSpec]) -> str:
+    """A digest of what is asked: a form issued before the questions changed is refused."""
+    shape = [
+        (q.key, q.kind, q.step, q.show_if_key, sorted(q.show_if_values))
+        + tuple(c.value for c in q.choices)
+        for q in questions
+    ]
+    return hashlib.sha256(repr(shape).encode()).hexdigest()[:16]
+
+
+def issue_token(spec: QuestionnaireSpec, *, step: int, answers: Answers) -> str:
+    payload = {
+        "q": spec.slug,
+        "v": spec.version,
+        "s": step,
+        "a": {key: list(values) for key, values in answers.items()},
+    }
+    return signing.dumps(payload, salt=SALT, compress=True)
+
+
+def read_token(spec: QuestionnaireSpec, token: str, *, step: int) -> dict[str, list[str]]:
+    """The answers carried by a form for `step`, or RefusedForm saying why we cannot use it."""
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+    except signing.SignatureExpired as expired:
+        raise RefusedForm(
+            "This page was open for too long, so your answers have expired."
+        ) from expired
+    except signing.BadSignature as bad:
+        raise RefusedForm("We could not read your answers from this page.") from bad
+    if not isinstance(payload, dict) or payload.get("q") != spec.slug:
+        raise RefusedForm("This page belongs to another self-check.")
+    if payload.get("v") != spec.version:
+        raise RefusedForm("The questions changed while you were answering.")
+    if payload.get("s") != step:
+        raise RefusedForm(
+            "This page is out of order: it was sent for a different step than the one you "
+            "asked for. Steps must be answered in order, using the buttons on the page."
+        )
+    return {key: list(values) for key, values in payload.get("a", {}).items()}
+
+
+def step_questions(spec: QuestionnaireSpec, step: int, answers: Answers) -> list[QuestionSpec]:
+    """The questions a patient is asked on this step, given their earlier answers."""
+    earlier = visible_answers(questions=spec.questions, answers=answers)
+    return [q for q in spec.questions if q.step == step and is_visible(q, earlier)]
+
+
+def step_title(spec: QuestionnaireSpec, step: int) -> str:
+    titles = [q.step_title for q in spec.questions if q.step == step and q.step_title]
+    return titles[0] if titles else "Questions"
+
+
+def first_step(spec: QuestionnaireSpec) -> int | None:
+    return next_step(spec, {}, after=0)
+
+
+def next_step(spec: QuestionnaireSpec, answers: Answers, *, after: int) -> int | None:
+    """The next step with a question to ask, or None when the check is complete."""
+    return next((s for s in spec.steps if s > after and step_questions(spec, s, answers)), None)
+
+
+def previous_step(spec: QuestionnaireSpec, answers: Answers, *, before: int) -> int | None:
+    steps = [s for s in spec.steps if s < before and step_questions(spec, s, answers)]
+    return steps[-1] if steps else None
+
+
+def progress(spec: QuestionnaireSpec, answers: Answers, step: int) -> tuple[int, int]:
+    """(this step's number, how many steps there may be) for "Step 2 of 6".
+
+    A step whose questions depend on answers not given yet counts as possible,
+    so the total only ever shrinks as the patient answers.
+    """
+    earlier = visible_answers(questions=spec.questions, answers=answers)
+    possible = [s for s in spec.steps if s <= step or _may_be_asked(spec, s, earlier)]
+    counted = [s for s in possible if s >= step or step_questions(spec, s, answers)]
+    return counted.index(step) + 1, len(counted)
+
+
+def _may_be_asked(spec: QuestionnaireSpec, step: int, answers: Answers) -> bool:
+    by_key = {q.key: q for q in spec.questions}
+
+    def possible(question: QuestionSpec) -> bool:
+        if not question.show_if_key:
+            return True
+        if question.show_if_key in answers:
+            return is_visible(question, answers)
+        controller = by_key.get(question.show_if_key)
+        return controller is not None and possible(controller)
+
+    return any(possible(q) for q in spec.questions if q.step == step)
+
+
+def with_step_answers(
+    spec: QuestionnaireSpec,
+    answers: Answers,
+    *,
+    step: int,
+    new: Mapping[str, Sequence[str]],
+) -> dict[str, list[str]]:
+    """Answers with this step's replaced by `new`; hidden questions of the step are dropped."""
+    updated = {key: list(values) for key, values in answers.items()}
+    for question in spec.questions:
+        if question.step == step:
+            updated.pop(question.key, None)
+    for key, values in new.items():
+        updated[key] = list(values)
+    return updated
+
+
+def answer_summary(spec: QuestionnaireSpec, answers: Answers) -> list[dict[str, str]]:
+    """The answers a patient was asked, as [{"question", "answer"}] in the order asked."""
+    kept = visible_answers(questions=spec.questions, answers=answers)
+    return [
+        {"question": q.text, "answer": q.answer_text(kept[q.key])}
+        for q in spec.questions
+        if q.key in kept
+    ]

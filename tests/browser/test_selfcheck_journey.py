@@ -1,0 +1,122 @@
+"""The self-check by keyboard alone (Tab, arrows, Space, Enter), with axe on every page."""
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+from tests.intake.selfcheck_client import CALM
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def active(page, prop: str):
+    return page.evaluate(f"() => document.activeElement && document.activeElement.{prop}")
+
+
+def tab_to(page, test: str, limit: int = 80) -> None:
+    """Press Tab until the focused element passes `test` (a JS expression on `el`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const el = document.activeElement; return !!({test}); }}"):
+            return
+    raise AssertionError(f"Tab never reached an element where {test}")
+
+
+def choose(page, name: str, value) -> None:
+    """Answer one question from the keyboard, the way a sighted keyboard user would."""
+    if isinstance(value, list):  # check boxes: Tab to each one wanted and press Space
+        for item in value:
+            tab_to(page, f"el.name === '{name}' && el.value === '{item}'")
+            page.keyboard.press("Space")
+        return
+    tab_to(page, f"el.name === '{name}'")  # Tab enters a radio group once
+    options = page.evaluate(
+        f"() => [...document.querySelectorAll('input[name=\"{name}\"]')].map(i => i.value)"
+    )
+    key = "ArrowDown" if options.index(value) >= options.index(active(page, "value")) else "ArrowUp"
+    while active(page, "value") != value:
+        page.keyboard.press(key)
+    page.keyboard.press("Space")
+
+
+def press_enter_and_wait(page) -> None:
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def press_button(page, label: str) -> None:
+    tab_to(page, f"el.tagName === 'BUTTON' && el.textContent.trim() === '{label}'")
+    press_enter_and_wait(page)
+
+
+def questions_on_page(page) -> list[str]:
+    return page.evaluate(
+        """() => [...new Set([...document.querySelectorAll('form.selfcheck-form input')]
+            .filter(i => i.type === 'radio' || i.type === 'checkbox').map(i => i.name))]"""
+    )
+
+
+def open_self_check(page, live_server) -> None:
+    page.goto(f"{live_server.url}/")
+    tab_to(page, "el.tagName === 'A' && el.textContent.trim() === 'Self-check'")
+    press_enter_and_wait(page)
+    assert_accessible(page)
+    tab_to(page, "el.tagName === 'A' && el.textContent.includes(\"Runner's knee\")")
+    press_enter_and_wait(page)
+
+
+def finish(page, answers: dict) -> list[str]:
+    """Answer every step shown; returns the progress lines seen. Runs axe on every step."""
+    merged = {**CALM, **answers}
+    progress = []
+    while page.locator("#step-heading").count() and page.locator("form.selfcheck-form").count():
+        assert_accessible(page)
+        progress.append(page.locator(".step-progress").inner_text())
+        for name in questions_on_page(page):
+            choose(page, name, merged[name])
+        press_button(page, "Next")
+        if page.locator("#step-heading").count():
+            assert active(page, "id") == "step-heading"  # focus moved to the new step
+    return progress
+
+
+@pytest.mark.parametrize(
+    ("answers", "heading"),
+    [
+        ({"injury": "yes", "lift_leg": "no"}, "Get emergency care now"),
+        ({"injury": "yes", "bone_tender": "yes"}, "See a doctor first"),
+        (
+            {"where": "kneecap", "worse_with": ["stairs_down", "downhill"], "builds": "yes"},
+            "Your answers fit patellofemoral pain",
+        ),
+        ({"noises": "yes"}, "Book an evaluation"),
+    ],
+)
+def test_each_outcome_by_keyboard_alone(page, live_server, answers, heading):
+    open_self_check(page, live_server)
+    progress = finish(page, answers)
+    assert progress[0].startswith("Step 1 of 6")
+    result_heading = page.locator("#result-heading")
+    assert heading in result_heading.inner_text()
+    assert active(page, "id") == "result-heading"
+    assert_accessible(page)
+
+
+def test_errors_are_announced_and_back_keeps_answers_by_keyboard(page, live_server):
+    open_self_check(page, live_server)
+    assert_accessible(page)
+    choose(page, "age", "55_or_over")
+    press_button(page, "Next")  # two questions left unanswered
+    summary = page.locator("#error-summary")
+    assert summary.get_attribute("role") == "alert"
+    assert active(page, "id") == "error-summary"
+    assert "Choose yes or no." in page.locator("#id_injury_error").inner_text()
+    assert_accessible(page)
+    assert page.locator("input[name=age][value='55_or_over']").is_checked()
+    choose(page, "injury", "no")
+    choose(page, "where", "kneecap")
+    press_button(page, "Next")
+    assert "Step 2 of 4" in page.locator("#step-heading").inner_text()
+    press_button(page, "Back")
+    assert page.locator("input[name=where][value='kneecap']").is_checked()
+    assert page.locator("input[name=age][value='55_or_over']").is_checked()
+    assert_accessible(page)
