@@ -520,13 +520,16 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
         start__lte=now + REMINDER_LEAD_TIME,
         created_at__lte=F("start") - REMINDER_LEAD_TIME,
     ).select_related("appointment_type", "clinician")
-    sent = 0
-    for appointment in due:
-        with transaction.atomic():
-            claimed = Appointment.objects.filter(
-                pk=appointment.pk, status=AppointmentStatus.BOOKED, reminder_sent_at__isnull=True
-            ).update(reminder_sent_at=now)
-            if claimed:
-                _send_patient_email(appointment, "booking_reminder", with_invite=False)
-                sent += 1
-    return sent
+    return sum(send_reminder(appointment, now=now) for appointment in due)
+
+
+def send_reminder(appointment: Appointment, *, now: datetime) -> bool:
+    """Claim the appointment's reminder and queue it; False when another run got there
+    first (or it was cancelled meanwhile), whatever this run had read before."""
+    with transaction.atomic():
+        claimed = Appointment.objects.filter(
+            pk=appointment.pk, status=AppointmentStatus.BOOKED, reminder_sent_at__isnull=True
+        ).update(reminder_sent_at=now)
+        if claimed:
+            _send_patient_email(appointment, "booking_reminder", with_invite=False)
+    return bool(claimed)
