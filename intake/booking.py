@@ -35,6 +35,7 @@ from intake.models import (
     TimeOff,
 )
 from intake.models.scheduling import clinic_tz
+from intake.phone import display_phone
 from intake.tasks import attachment, send_email
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,10 @@ class Patient:
     email: str
     phone: str
     message: str = ""
+
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone)
 
 
 def parse_slot_value(value: str) -> tuple[int | None, datetime] | None:
@@ -144,10 +149,11 @@ def find_slots(
 
     duration = appointment_type.duration_minutes * 60
     step = appointment_type.slot_interval_minutes * 60
-    earliest_ts = earliest.timestamp()
+    earliest_ts = int(earliest.timestamp())
     slots: list[Slot] = []
     for clinician_row in clinicians:
-        starts, ends = busy.get(clinician_row.pk, ([], []))
+        clinician_id, clinician_name = clinician_row.pk, str(clinician_row)
+        starts, ends = busy.get(clinician_id, ([], []))
         hours_by_weekday = defaultdict(list)
         for hours in clinician_row.availability.all():
             hours_by_weekday[hours.weekday].append(hours)
@@ -158,8 +164,11 @@ def find_slots(
                 # Wall-clock times on that date, so 9:00 is 9:00 CST in winter, CDT in summer.
                 first = int(datetime.combine(day, hours.start, tz).timestamp())
                 last = int(datetime.combine(day, hours.end, tz).timestamp()) - duration
+                if first < earliest_ts:
+                    # Skip to the first start on the grid that gives enough notice.
+                    first += -(-(earliest_ts - first) // step) * step
                 for start in range(first, last + 1, step):
-                    if start < earliest_ts or start in seen:
+                    if start in seen:
                         continue
                     # Busy intervals are merged and sorted, so their ends are sorted too:
                     # the first one ending after this start is the only one that can clash.
@@ -171,8 +180,8 @@ def find_slots(
                         Slot(
                             start=datetime.fromtimestamp(start, UTC),
                             end=datetime.fromtimestamp(start + duration, UTC),
-                            clinician_id=clinician_row.pk,
-                            clinician_name=str(clinician_row),
+                            clinician_id=clinician_id,
+                            clinician_name=clinician_name,
                         )
                     )
             day += timedelta(days=1)
@@ -450,7 +459,7 @@ def _email_context(appointment: Appointment) -> dict:
         "patient_name": appointment.patient_name,
         "type_name": appointment_type.name,
         "is_phone": appointment_type.is_phone,
-        "patient_phone": appointment.patient_phone,
+        "patient_phone": display_phone(appointment.patient_phone),
         "when": format_local(appointment.start),
         "duration_minutes": appointment_type.duration_minutes,
         "clinician": str(appointment.clinician),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from intake.models import Appointment
 from intake.models.scheduling import clinic_tz
+from intake.phone import display_phone
 
 
 def appointment_ics(
@@ -22,7 +23,7 @@ def appointment_ics(
     clinic = settings.CLINIC
     appointment_type = appointment.appointment_type
     if appointment_type.is_phone:
-        location = f"Phone call: we call you at {appointment.patient_phone}"
+        location = f"Phone call: we call you at {display_phone(appointment.patient_phone)}"
     else:
         location = f"{clinic['name']}, {clinic['city']}, {clinic['region']}"
     lines = [

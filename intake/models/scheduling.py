@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from intake.constraints import PostgresExclusionConstraint, TsTzRange
 from intake.models.leads import Lead
+from intake.phone import display_phone
 
 
 def clinic_tz() -> ZoneInfo:
@@ -409,6 +410,10 @@ class Appointment(models.Model):
     @property
     def local_start(self) -> datetime:
         return timezone.localtime(self.start, clinic_tz())
+
+    @property
+    def patient_phone_display(self) -> str:
+        return display_phone(self.patient_phone)
 
     @property
     def local_end(self) -> datetime:

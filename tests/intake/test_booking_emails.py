@@ -133,7 +133,7 @@ def test_staff_notice_has_time_and_admin_link_but_not_who_or_why(booked):
     assert message.subject.startswith("New booking: Initial evaluation on Tuesday, January 15")
     assert "With: Dana Lee, DPT" in message.body
     assert f"https://peak.example/admin/intake/appointment/{booked.pk}/change/" in message.body
-    for private in ("Pat Runner", "pat@example.com", "+16085550123", booked.manage_token):
+    for private in ("Pat Runner", "pat@example.com", "555-0123", booked.manage_token):
         assert private not in message.body
     assert message.attachments == []
 
