@@ -8,7 +8,6 @@ so bookings queue one behind another and the overlap check inside the
 transaction sees every earlier booking.
 """
 
-import logging
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -37,8 +36,6 @@ from intake.models import (
 from intake.models.scheduling import clinic_tz
 from intake.phone import display_phone
 from intake.tasks import attachment, send_email
-
-logger = logging.getLogger(__name__)
 
 NO_OVERLAP_CONSTRAINT = "appointment_no_overlap"
 # Leads the front desk is still working; a booking joins one of these instead of

@@ -83,6 +83,10 @@ class AppointmentMode(models.TextChoices):
     PHONE = "phone", "By phone"
 
 
+# /book/<these>/ are pages of their own, so no appointment type may use them.
+RESERVED_BOOKING_SLUGS = {"manage", "cancelled"}
+
+
 class AppointmentTypeQuerySet(models.QuerySet):
     def active(self) -> "AppointmentTypeQuerySet":
         return self.filter(active=True)
@@ -148,6 +152,12 @@ class AppointmentType(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("intake:booking_times", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.slug in RESERVED_BOOKING_SLUGS:
+            raise ValidationError(
+                {"slug": ValidationError("This address is taken by the site.", code="reserved")}
+            )
 
     @property
     def duration(self) -> timedelta:

@@ -220,3 +220,11 @@ def test_overlapping_weekly_hours_are_refused_in_the_admin(client, superuser, sc
     assert response.status_code == 200
     assert "Two ranges overlap on the same day" in response.content.decode()
     assert not WeeklyAvailability.objects.filter(clinician=dana).exists()
+
+
+def test_appointment_types_cannot_take_the_booking_pages_own_addresses(db):
+    from django.core.exceptions import ValidationError
+
+    for slug in ("manage", "cancelled"):
+        with pytest.raises(ValidationError, match="taken by the site"):
+            make_type(slug=slug).full_clean()
