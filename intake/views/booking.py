@@ -268,7 +268,8 @@ def _render_details(
     taken_around: datetime | None = None,
 ) -> HttpResponse:
     if form.is_bound:
-        slot = form.cleaned_data.get("slot") if hasattr(form, "cleaned_data") else None
+        form.is_valid()  # cleans once; later calls reuse the result
+        slot = form.cleaned_data.get("slot")
         if form.has_error("slot"):
             taken_around = form.requested_start() or timezone.now()
     alternatives = []

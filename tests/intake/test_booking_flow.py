@@ -146,6 +146,19 @@ def test_patient_books_a_consult_and_lands_on_their_private_page(client, consult
     assert "Free phone consult" in page.content.decode()
 
 
+def test_change_details_reopens_the_form_filled_in(client, consult):
+    checked = review(client, consult, first_slot(client, consult))
+    resolved = SLOT_VALUES.findall(checked.content.decode())[0]
+
+    page = review(client, consult, resolved, action="edit", phone="+16085550123")
+
+    body = page.content.decode()
+    assert "Your details" in body
+    assert "with Dana Lee" in body
+    assert 'value="Pat Runner"' in body
+    assert "errorlist" not in body and "invalid-feedback" not in body
+
+
 def test_wrong_details_are_explained_on_the_field_and_input_is_kept(client, consult):
     slot = first_slot(client, consult)
 
