@@ -11,10 +11,12 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from intake.booking import cancel_appointment
 from intake.models import (
     Appointment,
     AppointmentStatus,
     AppointmentType,
+    CancelledBy,
     Clinician,
     TimeOff,
     WeeklyAvailability,
@@ -107,7 +109,7 @@ class AppointmentAdmin(admin.ModelAdmin):
     ordering = ("start", "clinician")
     search_fields = ("patient_name", "patient_email", "patient_phone")
     raw_id_fields = ("lead",)
-    actions = ["mark_completed", "mark_no_show"]
+    actions = ["mark_completed", "mark_no_show", "cancel_and_notify"]
     readonly_fields = ("end", "cancelled_at", "reminder_sent_at", "created_at", "updated_at")
     fields = (
         "clinician",
@@ -149,6 +151,21 @@ class AppointmentAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected as no-show", permissions=["change"])
     def mark_no_show(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._set_status(request, queryset, AppointmentStatus.NO_SHOW)
+
+    @admin.action(description="Cancel selected and email the patients", permissions=["change"])
+    def cancel_and_notify(self, request: HttpRequest, queryset: QuerySet) -> None:
+        booked = queryset.filter(status=AppointmentStatus.BOOKED).select_related(
+            "appointment_type", "clinician"
+        )
+        for appointment in booked:
+            cancel_appointment(
+                appointment=appointment,
+                reason=f"Cancelled by the clinic ({request.user.get_username()})",
+                cancelled_by=CancelledBy.STAFF,
+            )
+        self.message_user(
+            request, f"{len(booked)} appointment(s) cancelled; patients emailed.", messages.SUCCESS
+        )
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
         # Cancelled appointments freed their time; marking them would take it back.

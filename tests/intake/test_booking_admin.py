@@ -137,6 +137,24 @@ def test_mark_completed_and_no_show_actions_skip_cancelled(client, group_member,
     }
 
 
+def test_staff_can_cancel_and_notify_from_the_list(client, group_member, schedule):
+    from django_tasks_db.models import DBTaskResult
+
+    dana, _, visit = schedule
+    client.force_login(group_member("Front desk"))
+    appointment = make_appointment(clinician=dana, appointment_type=visit, start=today_at(9))
+
+    client.post(
+        "/admin/intake/appointment/",
+        {"action": "cancel_and_notify", "_selected_action": [appointment.pk]},
+    )
+
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CANCELLED
+    assert appointment.cancelled_by == "staff"
+    assert DBTaskResult.objects.count() == 2  # the patient and the front desk
+
+
 def admin_form(clinician, visit, start) -> dict:
     local_start = start.astimezone(CHICAGO)
     return {
