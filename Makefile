@@ -50,3 +50,8 @@ vendor:
 	sed -i 's#/\*\# sourceMappingURL=bootstrap.min.css.map \*/##' static/vendor/bootstrap/bootstrap.min.css
 	cp /tmp/peak-vendor/axe-core-$(AXE_VERSION)/package/axe.min.js tests/browser/vendor/axe-core/
 	cp /tmp/peak-vendor/axe-core-$(AXE_VERSION)/package/LICENSE tests/browser/vendor/axe-core/LICENSE
+
+# Slot-search timing: 5 clinicians, 28 days, a year of history (bench/README.md).
+.PHONY: bench-slots
+bench-slots: install
+	$(BIN)/python bench/slots.py

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
@@ -197,6 +198,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where new-lead and booking notifications go.
 CLINIC_NOTIFY_EMAIL = os.environ.get("CLINIC_NOTIFY_EMAIL", "frontdesk@peakendurancept.com")
+# Inside this many hours before an appointment, patients must phone to cancel or move it.
+BOOKING_LATE_CANCEL_HOURS = int(os.environ.get("BOOKING_LATE_CANCEL_HOURS", "24"))
 # Absolute address used in emails and printed handouts.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

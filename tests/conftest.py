@@ -53,7 +53,11 @@ def requires_postgres(db) -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...")
+        reason = "needs PostgreSQL: set DATABASE_URL=postgres://..."
+        if not os.environ.get("DATABASE_URL"):
+            # A run on SQLite by choice (CI's second pass): the PostgreSQL pass runs these.
+            pytest.skip(reason)
+        skip_or_fail(reason)
 
 
 @pytest.fixture

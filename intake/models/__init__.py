@@ -11,9 +11,26 @@ from intake.models.questionnaires import (
     RedFlag,
 )
 from intake.models.ratelimit import RateLimitCounter
+from intake.models.scheduling import (
+    Appointment,
+    AppointmentMode,
+    AppointmentStatus,
+    AppointmentType,
+    CancelledBy,
+    Clinician,
+    TimeOff,
+    Weekday,
+    WeeklyAvailability,
+)
 
 __all__ = [
+    "Appointment",
+    "AppointmentMode",
+    "AppointmentStatus",
+    "AppointmentType",
+    "CancelledBy",
     "Choice",
+    "Clinician",
     "Lead",
     "LeadNote",
     "LeadSource",
@@ -25,5 +42,8 @@ __all__ = [
     "Questionnaire",
     "RateLimitCounter",
     "RedFlag",
+    "TimeOff",
     "TriageOutcome",
+    "Weekday",
+    "WeeklyAvailability",
 ]

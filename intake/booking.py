@@ -1,0 +1,541 @@
+"""Online booking: finding free times, and booking, moving or cancelling an appointment.
+
+No time is ever booked twice. On PostgreSQL an exclusion constraint refuses an
+active appointment whose blocked range (buffers included) overlaps another of
+the same clinician, whatever the code above it does; losing that race raises
+SlotTaken. On SQLite every write transaction is BEGIN IMMEDIATE (see settings),
+so bookings queue one behind another and the overlap check inside the
+transaction sees every earlier booking.
+"""
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from intake import handoff as selfcheck_handoff
+from intake.ics import appointment_ics
+from intake.models import (
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    CancelledBy,
+    Clinician,
+    Lead,
+    LeadNote,
+    LeadSource,
+    LeadStatus,
+    TimeOff,
+)
+from intake.models.scheduling import clinic_tz
+from intake.phone import display_phone
+from intake.tasks import attachment, send_email
+
+NO_OVERLAP_CONSTRAINT = "appointment_no_overlap"
+# Leads the front desk is still working; a booking joins one of these instead of
+# starting a new lead for the same person.
+OPEN_LEAD_STATUSES = [LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.SCHEDULED]
+
+
+class SlotTaken(Exception):
+    """The time is no longer free (someone else booked it, or it fell out of the hours)."""
+
+    def __init__(self, message: str = "That time was just taken.") -> None:
+        super().__init__(message)
+
+
+class TooLateToChange(Exception):
+    """Inside the late-cancel window: the patient must phone the clinic."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A free start time with one clinician. Times are aware datetimes in UTC."""
+
+    start: datetime
+    end: datetime
+    clinician_id: int
+    clinician_name: str
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(clinic_tz())
+
+    @property
+    def value(self) -> str:
+        """How a form carries the slot: clinician id and UTC start, nothing personal."""
+        return f"{self.clinician_id}|{self.start:%Y%m%dT%H%MZ}"
+
+
+@dataclass(frozen=True)
+class Patient:
+    name: str
+    email: str
+    phone: str
+    message: str = ""
+
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone)
+
+
+def parse_slot_value(value: str) -> tuple[int | None, datetime] | None:
+    """(clinician id or None for "any clinician", UTC start) from a form value, or None."""
+    clinician_part, _, start_part = (value or "").partition("|")
+    try:
+        start = datetime.strptime(start_part, "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    if clinician_part == "any":
+        return None, start
+    if not clinician_part.isdigit():
+        return None
+    return int(clinician_part), start
+
+
+def any_clinician_value(start: datetime) -> str:
+    return f"any|{start.astimezone(UTC):%Y%m%dT%H%MZ}"
+
+
+def find_slots(
+    *,
+    appointment_type: AppointmentType,
+    start_date: date,
+    end_date: date,
+    clinician: Clinician | None = None,
+    now: datetime | None = None,
+    exclude: Appointment | None = None,
+) -> list[Slot]:
+    """Free start times for `appointment_type` on local dates start_date..end_date.
+
+    Honours each clinician's weekly hours (local wall-clock time, so DST changes
+    move the UTC times, not the local ones), time off, other active
+    appointments with both types' buffers, the type's minimum notice and
+    booking window. `exclude` is an appointment being moved: its own time counts
+    as free. Four queries whatever the range; only appointments overlapping the
+    range are read, so a long history costs nothing.
+    """
+    tz = clinic_tz()
+    now = now or timezone.now()
+    earliest = now + timedelta(hours=appointment_type.minimum_notice_hours)
+    start_date = max(start_date, earliest.astimezone(tz).date())
+    end_date = min(
+        end_date, now.astimezone(tz).date() + timedelta(days=appointment_type.booking_window_days)
+    )
+    if start_date > end_date:
+        return []
+
+    clinicians = Clinician.objects.bookable().prefetch_related("availability")
+    if clinician is not None:
+        clinicians = clinicians.filter(pk=clinician.pk)
+    clinicians = list(clinicians)
+    if not clinicians:
+        return []
+
+    range_start = datetime.combine(start_date, datetime.min.time(), tz)
+    range_end = datetime.combine(end_date + timedelta(days=1), datetime.min.time(), tz)
+    busy = _busy_intervals(
+        appointment_type, [c.pk for c in clinicians], range_start, range_end, exclude
+    )
+
+    duration = appointment_type.duration_minutes * 60
+    step = appointment_type.slot_interval_minutes * 60
+    earliest_ts = int(earliest.timestamp())
+    slots: list[Slot] = []
+    for clinician_row in clinicians:
+        clinician_id, clinician_name = clinician_row.pk, str(clinician_row)
+        starts, ends = busy.get(clinician_id, ([], []))
+        hours_by_weekday = defaultdict(list)
+        for hours in clinician_row.availability.all():
+            hours_by_weekday[hours.weekday].append(hours)
+        seen: set[int] = set()
+        day = start_date
+        while day <= end_date:
+            for hours in hours_by_weekday.get(day.weekday(), ()):
+                # Wall-clock times on that date, so 9:00 is 9:00 CST in winter, CDT in summer.
+                first = int(datetime.combine(day, hours.start, tz).timestamp())
+                last = int(datetime.combine(day, hours.end, tz).timestamp()) - duration
+                if first < earliest_ts:
+                    # Skip to the first start on the grid that gives enough notice.
+                    first += -(-(earliest_ts - first) // step) * step
+                for start in range(first, last + 1, step):
+                    if start in seen:
+                        continue
+                    # Busy intervals are merged and sorted, so their ends are sorted too:
+                    # the first one ending after this start is the only one that can clash.
+                    index = bisect_right(ends, start)
+                    if index < len(starts) and starts[index] < start + duration:
+                        continue
+                    seen.add(start)
+                    slots.append(
+                        Slot(
+                            start=datetime.fromtimestamp(start, UTC),
+                            end=datetime.fromtimestamp(start + duration, UTC),
+                            clinician_id=clinician_id,
+                            clinician_name=clinician_name,
+                        )
+                    )
+            day += timedelta(days=1)
+    order = {c.pk: position for position, c in enumerate(clinicians)}
+    slots.sort(key=lambda slot: (slot.start, order[slot.clinician_id]))
+    return slots
+
+
+def _busy_intervals(
+    appointment_type: AppointmentType,
+    clinician_ids: list[int],
+    range_start: datetime,
+    range_end: datetime,
+    exclude: Appointment | None,
+) -> dict[int, tuple[list[int], list[int]]]:
+    """Per clinician, the times a new appointment may not occupy, as merged sorted
+    (starts, ends) epoch seconds.
+
+    A new appointment [s, e) clashes with an existing blocked range [x, y) when its
+    own blocked range [s - before, e + after) overlaps it, that is when [s, e)
+    overlaps [x - after, y + before): that is the interval stored here.
+    """
+    before = appointment_type.buffer_before
+    after = appointment_type.buffer_after
+    raw: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    appointments = Appointment.objects.blocking(range_start - after, range_end + before).filter(
+        clinician_id__in=clinician_ids
+    )
+    if exclude is not None:
+        appointments = appointments.exclude(pk=exclude.pk)
+    for clinician_id, blocked_start, blocked_end in appointments.values_list(
+        "clinician_id", "blocked_start", "blocked_end"
+    ):
+        raw[clinician_id].append(
+            (int((blocked_start - after).timestamp()), int((blocked_end + before).timestamp()))
+        )
+    time_off = TimeOff.objects.filter(
+        clinician_id__in=clinician_ids, start__lt=range_end, end__gt=range_start
+    ).values_list("clinician_id", "start", "end")
+    for clinician_id, start, end in time_off:
+        raw[clinician_id].append((int(start.timestamp()), int(end.timestamp())))
+
+    merged: dict[int, tuple[list[int], list[int]]] = {}
+    for clinician_id, intervals in raw.items():
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in sorted(intervals):
+            if ends and start <= ends[-1]:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        merged[clinician_id] = (starts, ends)
+    return merged
+
+
+def slots_at(
+    *,
+    appointment_type: AppointmentType,
+    start: datetime,
+    clinician: Clinician | None = None,
+    now: datetime | None = None,
+    exclude: Appointment | None = None,
+) -> list[Slot]:
+    """The free slots starting exactly at `start` (one per free clinician, best first)."""
+    day = start.astimezone(clinic_tz()).date()
+    return [
+        slot
+        for slot in find_slots(
+            appointment_type=appointment_type,
+            start_date=day,
+            end_date=day,
+            clinician=clinician,
+            now=now,
+            exclude=exclude,
+        )
+        if slot.start == start
+    ]
+
+
+def nearest_slots(
+    *,
+    appointment_type: AppointmentType,
+    around: datetime,
+    now: datetime | None = None,
+    exclude: Appointment | None = None,
+    limit: int = 6,
+) -> list[Slot]:
+    """The free times closest to `around`, any clinician: what to offer after losing a race."""
+    day = around.astimezone(clinic_tz()).date()
+    slots = find_slots(
+        appointment_type=appointment_type,
+        start_date=day - timedelta(days=3),
+        end_date=day + timedelta(days=10),
+        now=now,
+        exclude=exclude,
+    )
+    closest = sorted(slots, key=lambda slot: abs((slot.start - around).total_seconds()))[:limit]
+    return sorted(closest, key=lambda slot: slot.start)
+
+
+def book_appointment(
+    *,
+    slot: Slot,
+    appointment_type: AppointmentType,
+    patient: Patient,
+    handoff: selfcheck_handoff.SelfCheckHandoff | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Book `slot` for the patient, record the lead, and queue the emails, all or nothing.
+
+    `handoff` is the patient's self-check, passed only when they chose to send
+    their answers. Raises SlotTaken when the time is no longer free. The returned
+    appointment's `manage_token` is the raw secret for the patient's link: only
+    its hash is stored, so this is the one chance to use it.
+    """
+    try:
+        with transaction.atomic():
+            clinician = Clinician.objects.bookable().filter(pk=slot.clinician_id).first()
+            if clinician is None or not slots_at(
+                appointment_type=appointment_type, start=slot.start, clinician=clinician, now=now
+            ):
+                raise SlotTaken()
+            appointment = Appointment(
+                clinician=clinician,
+                appointment_type=appointment_type,
+                patient_name=patient.name,
+                patient_email=patient.email,
+                patient_phone=patient.phone,
+                lead=_record_booking_lead(patient=patient, handoff=handoff),
+            )
+            appointment.set_times(slot.start, appointment_type)
+            appointment.manage_token = appointment.issue_manage_token()
+            appointment.save()
+            _send_patient_email(appointment, "booking_confirmed", token=appointment.manage_token)
+            _send_staff_email(appointment, "booking_staff_new")
+    except IntegrityError as error:
+        _raise_slot_taken_if_overlap(error)
+        raise
+    return appointment
+
+
+def reschedule_appointment(
+    *, appointment: Appointment, slot: Slot, now: datetime | None = None
+) -> Appointment:
+    """Move the appointment to `slot`; the result carries its new `manage_token`.
+
+    The old link stops working: each change sends a fresh one. Raises
+    TooLateToChange inside the late-cancel window and SlotTaken when the new
+    time is no longer free.
+    """
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            current = Appointment.objects.select_related("appointment_type").get(pk=appointment.pk)
+            if not current.can_change(now):
+                raise TooLateToChange()
+            clinician = Clinician.objects.bookable().filter(pk=slot.clinician_id).first()
+            if clinician is None or not slots_at(
+                appointment_type=current.appointment_type,
+                start=slot.start,
+                clinician=clinician,
+                now=now,
+                exclude=current,
+            ):
+                raise SlotTaken()
+            previous_start = current.local_start
+            current.clinician = clinician
+            current.set_times(slot.start, current.appointment_type)
+            current.sequence += 1
+            current.reminder_sent_at = None
+            current.manage_token = current.issue_manage_token()
+            current.save()
+            _send_patient_email(
+                current,
+                "booking_rescheduled",
+                token=current.manage_token,
+                previous_start=previous_start,
+            )
+            _send_staff_email(current, "booking_staff_rescheduled", previous_start=previous_start)
+    except IntegrityError as error:
+        _raise_slot_taken_if_overlap(error)
+        raise
+    return current
+
+
+def cancel_appointment(
+    *,
+    appointment: Appointment,
+    reason: str,
+    cancelled_by: CancelledBy,
+    now: datetime | None = None,
+) -> Appointment:
+    """Cancel and free the time. Patients cannot inside the late-cancel window (staff can).
+
+    The status change is one conditional UPDATE, so two clicks cannot both
+    cancel (and notify) it.
+    """
+    now = now or timezone.now()
+    if cancelled_by == CancelledBy.PATIENT and not appointment.can_change(now):
+        raise TooLateToChange()
+    with transaction.atomic():
+        changed = Appointment.objects.filter(
+            pk=appointment.pk, status=AppointmentStatus.BOOKED
+        ).update(
+            status=AppointmentStatus.CANCELLED,
+            cancellation_reason=reason,
+            cancelled_by=cancelled_by,
+            cancelled_at=now,
+            updated_at=now,
+        )
+        appointment.refresh_from_db()
+        if changed:
+            _send_patient_email(appointment, "booking_cancelled")
+            _send_staff_email(appointment, "booking_staff_cancelled")
+    return appointment
+
+
+def _raise_slot_taken_if_overlap(error: IntegrityError) -> None:
+    diag = getattr(error.__cause__, "diag", None)
+    if getattr(diag, "constraint_name", None) == NO_OVERLAP_CONSTRAINT:
+        raise SlotTaken() from error
+
+
+def _record_booking_lead(
+    *, patient: Patient, handoff: selfcheck_handoff.SelfCheckHandoff | None
+) -> Lead:
+    """Join the person's open lead (same email), or start one, and mark it scheduled.
+
+    Small on purpose: the shared intake.leads.record_lead will replace it.
+    """
+    lead = (
+        Lead.objects.filter(email__iexact=patient.email, status__in=OPEN_LEAD_STATUSES)
+        .order_by("-created_at")
+        .first()
+    )
+    is_new = lead is None
+    if is_new:
+        lead = Lead(
+            name=patient.name,
+            email=patient.email,
+            phone=patient.phone,
+            message=patient.message,
+            source=LeadSource.BOOKING,
+        )
+    elif not lead.phone:
+        lead.phone = patient.phone
+    lead.status = LeadStatus.SCHEDULED
+    if handoff is not None:
+        lead.triage_outcome = handoff.outcome
+        lead.triage_rule = handoff.rule
+        lead.answers = handoff.answers
+    lead.save()
+    if not is_new and patient.message:
+        LeadNote.objects.create(lead=lead, text=f"Message sent with a booking:\n{patient.message}")
+    return lead
+
+
+def format_local(moment: datetime) -> str:
+    """'Tuesday, March 10, 2026 at 9:00 AM Central Time (CDT)': the zone is always named."""
+    local = moment.astimezone(clinic_tz())
+    hour = local.strftime("%I:%M %p").lstrip("0")
+    return f"{local:%A, %B} {local.day}, {local.year} at {hour} Central Time ({local:%Z})"
+
+
+def manage_url(token: str) -> str:
+    return settings.SITE_URL + reverse("intake:booking_manage", args=[token])
+
+
+def _email_context(appointment: Appointment) -> dict:
+    """What booking emails may say. Never the message or self-check answers: email is
+    not a private channel."""
+    appointment_type = appointment.appointment_type
+    return {
+        "patient_name": appointment.patient_name,
+        "type_name": appointment_type.name,
+        "is_phone": appointment_type.is_phone,
+        "patient_phone": display_phone(appointment.patient_phone),
+        "when": format_local(appointment.start),
+        "duration_minutes": appointment_type.duration_minutes,
+        "clinician": str(appointment.clinician),
+        "price_text": appointment_type.price_text,
+        "late_cancel_hours": settings.BOOKING_LATE_CANCEL_HOURS,
+    }
+
+
+def _send_patient_email(
+    appointment: Appointment,
+    template: str,
+    *,
+    token: str | None = None,
+    previous_start: datetime | None = None,
+    with_invite: bool = True,
+) -> None:
+    context = _email_context(appointment)
+    url = manage_url(token) if token else None
+    if url:
+        context["manage_url"] = url
+    if previous_start:
+        context["previous_when"] = format_local(previous_start)
+    attachments = []
+    if with_invite:
+        cancelled = appointment.status == AppointmentStatus.CANCELLED
+        invite = appointment_ics(appointment, manage_url=url, cancelled=cancelled)
+        attachments.append(attachment("appointment.ics", invite, "text/calendar"))
+    send_email.enqueue(
+        template=template, to=[appointment.patient_email], context=context, attachments=attachments
+    )
+
+
+def _send_staff_email(
+    appointment: Appointment, template: str, *, previous_start: datetime | None = None
+) -> None:
+    """Type, time, clinician and an admin link: staff open the admin for who and why."""
+    context = {
+        "type_name": appointment.appointment_type.name,
+        "when": format_local(appointment.start),
+        "clinician": str(appointment.clinician),
+        "cancelled_by": appointment.get_cancelled_by_display(),
+        "admin_url": settings.SITE_URL
+        + reverse("admin:intake_appointment_change", args=[appointment.pk]),
+    }
+    if previous_start:
+        context["previous_when"] = format_local(previous_start)
+    send_email.enqueue(template=template, to=[settings.CLINIC_NOTIFY_EMAIL], context=context)
+
+
+REMINDER_LEAD_TIME = timedelta(hours=24)
+
+
+def send_due_reminders(*, now: datetime | None = None) -> int:
+    """Queue one reminder for each booked appointment starting within the next 24 hours;
+    return how many were queued.
+
+    Each is claimed with a conditional UPDATE (reminder_sent_at still empty) in the
+    same transaction as its email, so overlapping runs cannot both send one.
+    Appointments booked less than 24 hours ahead get none: their confirmation
+    was the reminder.
+    """
+    now = now or timezone.now()
+    due = Appointment.objects.filter(
+        status=AppointmentStatus.BOOKED,
+        reminder_sent_at__isnull=True,
+        start__gt=now,
+        start__lte=now + REMINDER_LEAD_TIME,
+        created_at__lte=F("start") - REMINDER_LEAD_TIME,
+    ).select_related("appointment_type", "clinician")
+    return sum(send_reminder(appointment, now=now) for appointment in due)
+
+
+def send_reminder(appointment: Appointment, *, now: datetime) -> bool:
+    """Claim the appointment's reminder and queue it; False when another run got there
+    first (or it was cancelled meanwhile), whatever this run had read before."""
+    with transaction.atomic():
+        claimed = Appointment.objects.filter(
+            pk=appointment.pk, status=AppointmentStatus.BOOKED, reminder_sent_at__isnull=True
+        ).update(reminder_sent_at=now)
+        if claimed:
+            _send_patient_email(appointment, "booking_reminder", with_invite=False)
+    return bool(claimed)

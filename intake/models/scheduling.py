@@ -1,0 +1,438 @@
+"""Scheduling: who can be booked, for what, when they work, and the appointments themselves.
+
+Times are stored in UTC and shown in the clinic's zone (settings.TIME_ZONE,
+America/Chicago). Weekly availability is in local wall-clock time, so "9:00 to
+17:00" stays 9:00 to 17:00 across daylight-saving changes.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.postgres.fields import RangeBoundary, RangeOperators
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from intake.constraints import PostgresExclusionConstraint, TsTzRange
+from intake.models.leads import Lead
+from intake.phone import display_phone
+
+
+def clinic_tz() -> ZoneInfo:
+    """The clinic's time zone: every time a patient or staff member reads is in it."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def hash_manage_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ClinicianQuerySet(models.QuerySet):
+    def bookable(self) -> "ClinicianQuerySet":
+        return self.filter(bookable=True)
+
+
+class Clinician(models.Model):
+    """A physical therapist patients can book, with the weekly hours they take bookings."""
+
+    name = models.CharField(max_length=120, help_text="Full name as patients should see it.")
+    credentials = models.CharField(
+        max_length=60, blank=True, help_text="Letters after the name, e.g. PT, DPT, OCS."
+    )
+    bio = models.TextField(blank=True, help_text="A few sentences for patients. Plain text.")
+    photo = models.FileField(
+        upload_to="clinicians/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        help_text="Optional head-and-shoulders photo (JPEG, PNG or WebP).",
+    )
+    bookable = models.BooleanField(
+        default=True, help_text="Untick to stop new online bookings with this clinician."
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clinician",
+        help_text="The clinician's staff login, if they have one.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers are listed first and offered first."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClinicianQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class AppointmentMode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "By phone"
+
+
+# /book/<these>/ are pages of their own, so no appointment type may use them.
+RESERVED_BOOKING_SLUGS = {"manage", "cancelled"}
+
+
+class AppointmentTypeQuerySet(models.QuerySet):
+    def active(self) -> "AppointmentTypeQuerySet":
+        return self.filter(active=True)
+
+
+class AppointmentType(models.Model):
+    """Something a patient can book: how long it takes, how far ahead, and what it costs."""
+
+    name = models.CharField(max_length=80, help_text="Shown to patients, e.g. Initial evaluation.")
+    slug = models.SlugField(unique=True, help_text="The booking address: /book/<slug>/.")
+    description = models.TextField(
+        blank=True, help_text="One or two plain sentences: who it is for and what happens."
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5)], help_text="Length of the appointment in minutes."
+    )
+    buffer_before_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Minutes kept free before it (set-up). Never booked over."
+    )
+    buffer_after_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Minutes kept free after it (notes, cleaning). Never booked over."
+    )
+    slot_interval_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MinValueValidator(5)],
+        help_text="Offer start times every this many minutes (15 gives 9:00, 9:15, 9:30...).",
+    )
+    minimum_notice_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="The earliest a patient can book, in hours from now."
+    )
+    booking_window_days = models.PositiveSmallIntegerField(
+        default=42, help_text="How many days ahead patients can book."
+    )
+    mode = models.CharField(
+        max_length=20,
+        choices=AppointmentMode,
+        default=AppointmentMode.IN_PERSON,
+        help_text="In person at the clinic, or a phone call.",
+    )
+    price_text = models.CharField(
+        max_length=200, blank=True, help_text="What patients read about the cost, e.g. Free."
+    )
+    active = models.BooleanField(default=True, help_text="Untick to hide it from online booking.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers are listed first."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppointmentTypeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0) & Q(slot_interval_minutes__gt=0),
+                name="appointmenttype_positive_lengths",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("intake:booking_times", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.slug in RESERVED_BOOKING_SLUGS:
+            raise ValidationError(
+                {"slug": ValidationError("This address is taken by the site.", code="reserved")}
+            )
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+    @property
+    def buffer_before(self) -> timedelta:
+        return timedelta(minutes=self.buffer_before_minutes)
+
+    @property
+    def buffer_after(self) -> timedelta:
+        return timedelta(minutes=self.buffer_after_minutes)
+
+    @property
+    def is_phone(self) -> bool:
+        return self.mode == AppointmentMode.PHONE
+
+
+class Weekday(models.IntegerChoices):
+    """Numbered as Python's date.weekday() numbers them."""
+
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class WeeklyAvailability(models.Model):
+    """One range of hours a clinician takes bookings on a weekday, in clinic local time."""
+
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday, help_text="Day of the week.")
+    start = models.TimeField(help_text="First possible start, local time, e.g. 08:00.")
+    end = models.TimeField(
+        help_text="Appointments must finish by this local time. Add a second row for a "
+        "lunch break (8:00-12:00 and 13:00-17:00)."
+    )
+
+    class Meta:
+        ordering = ["clinician", "weekday", "start"]
+        verbose_name_plural = "weekly availability"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="availability_end_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+    def clean(self) -> None:
+        if self.start is None or self.end is None:
+            return
+        if self.end <= self.start:
+            raise ValidationError(
+                {"end": ValidationError("End must be after start.", code="end_before_start")}
+            )
+        if self.clinician_id is None:
+            return
+        overlapping = (
+            WeeklyAvailability.objects.filter(
+                clinician_id=self.clinician_id,
+                weekday=self.weekday,
+                start__lt=self.end,
+                end__gt=self.start,
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if overlapping:
+            raise ValidationError(
+                f"This overlaps {overlapping}. Join them into one range or change the times.",
+                code="overlapping_availability",
+            )
+
+
+class TimeOff(models.Model):
+    """A stretch when a clinician takes no bookings: holiday, course, sick day."""
+
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="time_off")
+    start = models.DateTimeField(help_text="From (clinic local time).")
+    end = models.DateTimeField(help_text="Until (clinic local time).")
+    reason = models.CharField(max_length=200, blank=True, help_text="Staff only, never shown.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name_plural = "time off"
+        indexes = [models.Index(fields=["clinician", "end"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="timeoff_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.start, clinic_tz())
+        return f"{self.clinician} off from {start:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError(
+                {"end": ValidationError("End must be after start.", code="end_before_start")}
+            )
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    CANCELLED = "cancelled", "Cancelled"
+    COMPLETED = "completed", "Completed"
+    NO_SHOW = "no_show", "No-show"
+
+
+class CancelledBy(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    STAFF = "staff", "Staff"
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def active(self) -> "AppointmentQuerySet":
+        """Appointments that hold their time: everything but cancelled ones."""
+        return self.exclude(status=AppointmentStatus.CANCELLED)
+
+    def blocking(self, start: datetime, end: datetime) -> "AppointmentQuerySet":
+        """Active appointments whose blocked time (buffers included) overlaps [start, end)."""
+        return self.active().filter(blocked_start__lt=end, blocked_end__gt=start)
+
+    def by_manage_token(self, token: str) -> "AppointmentQuerySet":
+        return self.filter(manage_token_hash=hash_manage_token(token))
+
+
+class Appointment(models.Model):
+    """A booked time with a clinician. Its blocked range (buffers included) never overlaps
+    another active appointment of the same clinician: the database enforces it."""
+
+    clinician = models.ForeignKey(
+        Clinician, on_delete=models.PROTECT, related_name="appointments", help_text="Who sees them."
+    )
+    appointment_type = models.ForeignKey(
+        AppointmentType,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        help_text="What was booked; its length and buffers set the times.",
+    )
+    start = models.DateTimeField(help_text="Starts at (clinic local time).")
+    end = models.DateTimeField(editable=False, help_text="Start plus the type's length.")
+    blocked_start = models.DateTimeField(editable=False, help_text="Start minus the buffer before.")
+    blocked_end = models.DateTimeField(editable=False, help_text="End plus the buffer after.")
+    patient_name = models.CharField(max_length=120, help_text="The patient's name.")
+    patient_email = models.EmailField(help_text="Confirmations and reminders go here.")
+    patient_phone = models.CharField(
+        max_length=20, help_text="Phone number in E.164 form, e.g. +16082184215."
+    )
+    lead = models.ForeignKey(
+        Lead,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        help_text="The lead this booking belongs to (its message and self-check answers).",
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=AppointmentStatus,
+        default=AppointmentStatus.BOOKED,
+        help_text="Cancelled appointments free their time; the others keep it.",
+    )
+    cancellation_reason = models.TextField(blank=True, help_text="Why it was cancelled.")
+    cancelled_by = models.CharField(
+        max_length=20, choices=CancelledBy, blank=True, help_text="Who cancelled it."
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    manage_token_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text="SHA-256 of the patient's private manage link; the link itself is not stored.",
+    )
+    sequence = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Bumped on each reschedule (calendar updates)."
+    )
+    reminder_sent_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the 24-hour reminder went out."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["start"]),
+            # The slot finder asks for appointments ending after the range starts.
+            models.Index(fields=["clinician", "blocked_end"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start"))
+                & Q(blocked_start__lte=F("start"))
+                & Q(blocked_end__gte=F("end")),
+                name="appointment_times_in_order",
+            ),
+            PostgresExclusionConstraint(
+                name="appointment_no_overlap",
+                expressions=[
+                    (
+                        TsTzRange("blocked_start", "blocked_end", RangeBoundary()),
+                        RangeOperators.OVERLAPS,
+                    ),
+                    ("clinician", RangeOperators.EQUAL),
+                ],
+                condition=~Q(status=AppointmentStatus.CANCELLED),
+                violation_error_code="slot_taken",
+                violation_error_message="This clinician already has an appointment at that time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_name}: {self.appointment_type} at {self.local_start:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        """Derive end and blocked times from the type, and refuse overlaps (for the admin)."""
+        if self.start is None or self.appointment_type_id is None:
+            return
+        self.set_times(self.start, self.appointment_type)
+        if self.clinician_id is None or self.status == AppointmentStatus.CANCELLED:
+            return
+        clash = (
+            Appointment.objects.blocking(self.blocked_start, self.blocked_end)
+            .filter(clinician_id=self.clinician_id)
+            .exclude(pk=self.pk)
+            .exists()
+        )
+        if clash:
+            raise ValidationError(
+                {
+                    "start": ValidationError(
+                        "The clinician already has an appointment (or its buffer) at this time.",
+                        code="slot_taken",
+                    )
+                }
+            )
+
+    def set_times(self, start: datetime, appointment_type: AppointmentType) -> None:
+        self.start = start
+        self.end = start + appointment_type.duration
+        self.blocked_start = start - appointment_type.buffer_before
+        self.blocked_end = self.end + appointment_type.buffer_after
+
+    def issue_manage_token(self) -> str:
+        """A new private manage link secret; only its hash is kept, so this is the one chance
+        to put it in an email."""
+        token = secrets.token_urlsafe(32)
+        self.manage_token_hash = hash_manage_token(token)
+        return token
+
+    @property
+    def local_start(self) -> datetime:
+        return timezone.localtime(self.start, clinic_tz())
+
+    @property
+    def patient_phone_display(self) -> str:
+        return display_phone(self.patient_phone)
+
+    @property
+    def local_end(self) -> datetime:
+        return timezone.localtime(self.end, clinic_tz())
+
+    def change_deadline(self) -> datetime:
+        """After this the patient must phone to cancel or move it."""
+        return self.start - timedelta(hours=settings.BOOKING_LATE_CANCEL_HOURS)
+
+    def can_change(self, now: datetime) -> bool:
+        """Whether the patient may still cancel or reschedule online."""
+        return self.status == AppointmentStatus.BOOKED and now < self.change_deadline()

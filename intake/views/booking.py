@@ -1,0 +1,344 @@
+"""Online booking pages: type -> time -> details -> confirm, and the private manage link.
+
+The choosing steps are GET forms (nothing personal goes in a URL: only the type,
+a clinician id, a date and a time). A patient arriving from the self-check
+brings a signed token in a POST body; it must never reach a URL, so for them
+the same pages use POST forms that carry it along.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from intake import handoff as selfcheck_handoff
+from intake.booking import (
+    SlotTaken,
+    TooLateToChange,
+    any_clinician_value,
+    book_appointment,
+    cancel_appointment,
+    find_slots,
+    nearest_slots,
+    parse_slot_value,
+    reschedule_appointment,
+)
+from intake.forms.booking import (
+    ANY_CLINICIAN,
+    BookingForm,
+    CancelForm,
+    TimeFilterForm,
+    resolve_slot,
+)
+from intake.models import (
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    CancelledBy,
+    Clinician,
+    TriageOutcome,
+)
+from intake.models.scheduling import clinic_tz
+
+DAYS_PER_PAGE = 7
+TEMPLATES = "intake/booking/"
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def booking_start(request: HttpRequest) -> HttpResponse:
+    """Step 1, choose what to book. A POST is the self-check hand-off (only its token)."""
+    context = {"types": AppointmentType.objects.active(), **_handoff_context(request)}
+    return render(request, TEMPLATES + "type_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def booking_times(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 2, choose a day and time, with any clinician or a chosen one."""
+    appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
+    picker = time_picker(params=_params(request), appointment_type=appointment_type)
+    context = {
+        "appointment_type": appointment_type,
+        "choose_action": reverse("intake:booking_details", args=[slug]),
+        **picker,
+        **_handoff_context(request),
+    }
+    return render(request, TEMPLATES + "times.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
+    """Steps 3 and 4: the patient's details, then a check-and-confirm page."""
+    appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
+    action = request.POST.get("action")
+    if action is None:
+        return _details_arrival(request, appointment_type)
+    data = request.POST.copy()
+    if data.get("new_slot"):
+        data["slot"] = data["new_slot"]
+    form = BookingForm(data, appointment_type=appointment_type)
+    if action == "edit" or not form.is_valid():
+        return _render_details(request, form)
+    if action != "confirm":
+        return render(request, TEMPLATES + "confirm.html", _confirm_context(form))
+    try:
+        appointment = book_appointment(
+            slot=form.cleaned_data["slot"],
+            appointment_type=appointment_type,
+            patient=form.patient(),
+            handoff=form.handoff_to_send(),
+        )
+    except SlotTaken:
+        form.add_error("slot", ValidationError(form.error_messages["slot_taken"], "slot_taken"))
+        return _render_details(request, form)
+    messages.success(request, "You’re booked. We’ve emailed you a confirmation.")
+    return redirect("intake:booking_manage", token=appointment.manage_token)
+
+
+@require_GET
+@never_cache
+def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
+    """The private page behind the emailed link: see, cancel or move the booking."""
+    appointment = _manageable(token)
+    if appointment is None:
+        return _link_not_found(request)
+    return _render_manage(request, appointment, token, CancelForm())
+
+
+@require_POST
+@never_cache
+def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _manageable(token)
+    if appointment is None:
+        return _link_not_found(request)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _render_manage(request, appointment, token, form)
+    try:
+        cancel_appointment(
+            appointment=appointment,
+            reason=form.cleaned_data["reason"],
+            cancelled_by=CancelledBy.PATIENT,
+        )
+    except TooLateToChange:
+        return _render_manage(request, appointment, token, form)
+    return redirect("intake:booking_cancelled")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def booking_reschedule(request: HttpRequest, token: str) -> HttpResponse:
+    """Pick a new time (GET), check it (GET with ?slot=), then move (POST)."""
+    appointment = _manageable(token)
+    if appointment is None:
+        return _link_not_found(request)
+    if not appointment.can_change(timezone.now()):
+        return _render_manage(request, appointment, token, CancelForm())
+    value = request.POST.get("slot") or request.GET.get("slot")
+    slot = value and resolve_slot(
+        appointment_type=appointment.appointment_type, value=value, exclude=appointment
+    )
+    if request.method == "POST" and slot:
+        try:
+            moved = reschedule_appointment(appointment=appointment, slot=slot)
+        except TooLateToChange:
+            return _render_manage(request, appointment, token, CancelForm())
+        except SlotTaken:
+            slot = None
+        else:
+            messages.success(request, "Your appointment has moved. We’ve emailed you the details.")
+            return redirect("intake:booking_manage", token=moved.manage_token)
+    if slot:
+        context = {"appointment": appointment, "slot": slot, "token": token}
+        return render(request, TEMPLATES + "reschedule_confirm.html", context)
+    return _render_reschedule_times(request, appointment, token, taken=bool(value))
+
+
+@require_GET
+def booking_cancelled(request: HttpRequest) -> HttpResponse:
+    return render(request, TEMPLATES + "cancelled.html")
+
+
+def time_picker(
+    *,
+    params: QueryDict,
+    appointment_type: AppointmentType,
+    exclude: Appointment | None = None,
+    default_clinician: str = ANY_CLINICIAN,
+) -> dict:
+    """One page of days with their free times, and the filter and paging around it."""
+    now = timezone.now()
+    tz = clinic_tz()
+    first_day = (now + timedelta(hours=appointment_type.minimum_notice_hours)).astimezone(tz).date()
+    last_day = now.astimezone(tz).date() + timedelta(days=appointment_type.booking_window_days)
+    clinicians = list(Clinician.objects.bookable())
+    data = {"clinician": params.get("clinician") or default_clinician, "start": params.get("start")}
+    form = TimeFilterForm(data, clinicians=clinicians)
+    if not form.is_valid():
+        form = TimeFilterForm({"clinician": default_clinician}, clinicians=clinicians)
+    clinician = form.chosen_clinician()
+    start = min(max(form.chosen_start() or first_day, first_day), last_day)
+    end = start + timedelta(days=DAYS_PER_PAGE - 1)
+    slots = find_slots(
+        appointment_type=appointment_type,
+        start_date=start,
+        end_date=end,
+        clinician=clinician,
+        now=now,
+        exclude=exclude,
+    )
+    return {
+        "filter_form": form,
+        "clinician_value": form.cleaned_data["clinician"],
+        "days": _group_by_day(slots, any_clinician=clinician is None),
+        "range_start": start,
+        "range_end": min(end, last_day),
+        "previous_start": max(start - timedelta(days=DAYS_PER_PAGE), first_day)
+        if start > first_day
+        else None,
+        "next_start": end + timedelta(days=1) if end < last_day else None,
+    }
+
+
+def _group_by_day(slots: list, *, any_clinician: bool) -> list[dict]:
+    """[{"date", "times": [{"value", "start"}]}]; with any clinician, each time once."""
+    days: list[dict] = []
+    last_start = None
+    for slot in slots:
+        local_start = slot.local_start
+        if any_clinician and slot.start == last_start:
+            continue
+        last_start = slot.start
+        if not days or days[-1]["date"] != local_start.date():
+            days.append({"date": local_start.date(), "times": []})
+        value = any_clinician_value(slot.start) if any_clinician else slot.value
+        days[-1]["times"].append({"value": value, "start": local_start})
+    return days
+
+
+def _params(request: HttpRequest) -> QueryDict:
+    return request.POST if request.method == "POST" else request.GET
+
+
+def _handoff_context(request: HttpRequest, token: str | None = None) -> dict:
+    """The self-check token to carry (POST bodies only) and any medical advice to show."""
+    if token is None:
+        token = request.POST.get(selfcheck_handoff.FIELD_NAME, "") if request.POST else ""
+    handoff = selfcheck_handoff.loads(token)
+    if handoff is None:
+        return {"handoff_token": "", "medical_advice": ""}
+    advice = handoff.outcome if handoff.outcome in _ADVICE_OUTCOMES else ""
+    return {"handoff_token": token, "medical_advice": advice}
+
+
+_ADVICE_OUTCOMES = {TriageOutcome.EMERGENCY, TriageOutcome.SEE_DOCTOR}
+
+
+def _details_arrival(request: HttpRequest, appointment_type: AppointmentType) -> HttpResponse:
+    """First visit to the details step: the chosen time from the picker, no details yet."""
+    value = _params(request).get("slot", "")
+    slot = resolve_slot(appointment_type=appointment_type, value=value)
+    token = _handoff_context(request)["handoff_token"]
+    initial = {"slot": slot.value if slot else value, "selfcheck_token": token}
+    form = BookingForm(initial=initial, appointment_type=appointment_type)
+    requested = parse_slot_value(value)
+    return _render_details(
+        request, form, slot=slot, taken_around=None if slot else _around(requested)
+    )
+
+
+def _around(parsed: tuple[int | None, datetime] | None) -> datetime:
+    return parsed[1] if parsed else timezone.now()
+
+
+def _render_details(
+    request: HttpRequest,
+    form: BookingForm,
+    *,
+    slot=None,
+    taken_around: datetime | None = None,
+) -> HttpResponse:
+    if form.is_bound:
+        form.is_valid()  # cleans once; later calls reuse the result
+        slot = form.cleaned_data.get("slot")
+        if form.has_error("slot"):
+            taken_around = form.requested_start() or timezone.now()
+    alternatives = []
+    if taken_around is not None:
+        alternatives = nearest_slots(appointment_type=form.appointment_type, around=taken_around)
+    token = form.handoff and (form.data if form.is_bound else form.initial).get("selfcheck_token")
+    context = {
+        "appointment_type": form.appointment_type,
+        "form": form,
+        "slot": slot,
+        "taken": taken_around is not None,
+        "alternatives": alternatives,
+        **_handoff_context(request, token or ""),
+    }
+    return render(request, TEMPLATES + "details.html", context)
+
+
+def _confirm_context(form: BookingForm) -> dict:
+    return {
+        "appointment_type": form.appointment_type,
+        "slot": form.cleaned_data["slot"],
+        "patient": form.patient(),
+        "sends_answers": form.handoff_to_send() is not None,
+        "carried_fields": form.carried_fields(),
+    }
+
+
+def _manageable(token: str) -> Appointment | None:
+    return (
+        Appointment.objects.by_manage_token(token)
+        .filter(status=AppointmentStatus.BOOKED)
+        .select_related("appointment_type", "clinician")
+        .first()
+    )
+
+
+def _link_not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, TEMPLATES + "manage_not_found.html", status=404)
+
+
+def _render_manage(
+    request: HttpRequest, appointment: Appointment, token: str, form: CancelForm
+) -> HttpResponse:
+    context = {
+        "appointment": appointment,
+        "token": token,
+        "form": form,
+        "can_change": appointment.can_change(timezone.now()),
+        "late_cancel_hours": settings.BOOKING_LATE_CANCEL_HOURS,
+    }
+    return render(request, TEMPLATES + "manage.html", context)
+
+
+def _render_reschedule_times(
+    request: HttpRequest, appointment: Appointment, token: str, *, taken: bool
+) -> HttpResponse:
+    picker = time_picker(
+        params=request.GET,
+        appointment_type=appointment.appointment_type,
+        exclude=appointment,
+        default_clinician=str(appointment.clinician_id),
+    )
+    context = {
+        "appointment": appointment,
+        "appointment_type": appointment.appointment_type,
+        "token": token,
+        "taken": taken,
+        "choose_action": reverse("intake:booking_reschedule", args=[token]),
+        **picker,
+        "handoff_token": "",
+    }
+    return render(request, TEMPLATES + "reschedule_times.html", context)

@@ -1,0 +1,323 @@
+"""The patient's booking journey at /book/: type, time, details, confirm."""
+
+import re
+from datetime import time
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+
+from intake import handoff
+from intake.booking import SlotTaken, parse_slot_value
+from intake.models import (
+    Appointment,
+    AppointmentMode,
+    Clinician,
+    Lead,
+    LeadSource,
+    LeadStatus,
+    TriageOutcome,
+)
+from tests.intake.booking_factories import make_appointment, make_clinician, make_type
+
+SLOT_VALUES = re.compile(r'name="slot" value="([^"]+)"')
+PATIENT = {
+    "name": "Pat Runner",
+    "email": "pat@example.com",
+    "phone": "(608) 555-0123",
+    "message": "Left knee hurts on downhill runs.",
+}
+
+
+@pytest.fixture
+def consult(db):
+    """A bookable clinician every day 8:00-18:00 and a 15-minute phone consult."""
+    Clinician.objects.all().delete()
+    make_clinician("Dana Lee", hours=[(time(8), time(18))])
+    return make_type(
+        name="Free phone consult",
+        slug="consult",
+        duration_minutes=15,
+        slot_interval_minutes=15,
+        mode=AppointmentMode.PHONE,
+        price_text="Free",
+        booking_window_days=28,
+    )
+
+
+def first_slot(client, appointment_type) -> str:
+    page = client.get(f"/book/{appointment_type.slug}/")
+    return SLOT_VALUES.findall(page.content.decode())[0]
+
+
+def review(client, appointment_type, slot: str, **overrides):
+    data = {**PATIENT, "slot": slot, "action": "review", **overrides}
+    return client.post(f"/book/{appointment_type.slug}/details/", data)
+
+
+def confirm(client, appointment_type, slot: str, **overrides):
+    return review(client, appointment_type, slot, action="confirm", **overrides)
+
+
+def test_type_list_shows_each_active_visit_with_length_and_price(
+    client, consult, django_assert_num_queries
+):
+    make_type(name="Retired visit", slug="retired", active=False)
+
+    with django_assert_num_queries(1):
+        page = client.get("/book/")
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Free phone consult" in body
+    assert "15 minutes · By phone · Free" in body
+    assert 'href="/book/consult/"' in body
+    assert "Retired visit" not in body
+    assert "no-store" in page["Cache-Control"] or "max-age=0" in page["Cache-Control"]
+
+
+def test_times_page_lists_free_times_by_day_in_central_time(
+    client, consult, django_assert_num_queries
+):
+    # The type, the clinician list, and the slot finder's fixed four.
+    with django_assert_num_queries(6):
+        page = client.get("/book/consult/")
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "All times are Central Time" in body
+    values = SLOT_VALUES.findall(body)
+    assert values and all(value.startswith("any|") for value in values)
+    assert re.search(r">\d{1,2}:\d{2} [AP]M<span class=\"visually-hidden\"> on \w+day", body)
+    assert "Later dates" in body
+
+
+def test_times_page_pages_through_dates_and_filters_by_clinician(client, consult):
+    other = make_clinician("Sam Ortiz", hours=[(time(8), time(9))], position=5)
+    first_page = client.get("/book/consult/")
+    later = re.search(
+        r'name="start" value="([\d-]+)">\s*<button[^>]*>Later dates', first_page.content.decode()
+    )
+
+    second_page = client.get("/book/consult/", {"start": later.group(1), "clinician": "any"})
+    assert "Earlier dates" in second_page.content.decode()
+    assert (
+        SLOT_VALUES.findall(second_page.content.decode())[0]
+        > SLOT_VALUES.findall(first_page.content.decode())[-1]
+    )
+
+    only_sam = client.get("/book/consult/", {"clinician": other.pk})
+    values = SLOT_VALUES.findall(only_sam.content.decode())
+    assert values and all(value.startswith(f"{other.pk}|") for value in values)
+
+
+def test_bad_filter_values_fall_back_to_defaults_instead_of_failing(client, consult):
+    page = client.get("/book/consult/", {"clinician": "nope", "start": "not-a-date"})
+    assert page.status_code == 200
+    assert SLOT_VALUES.findall(page.content.decode())
+
+
+def test_patient_books_a_consult_and_lands_on_their_private_page(client, consult):
+    slot = first_slot(client, consult)
+
+    details = client.get("/book/consult/details/", {"slot": slot})
+    assert details.status_code == 200
+    assert "with Dana Lee" in details.content.decode()
+    assert "We call you on this number." in details.content.decode()
+    checked = review(client, consult, SLOT_VALUES.findall(details.content.decode())[0])
+    assert "Check and confirm your booking" in checked.content.decode()
+    assert "(608) 555-0123" in checked.content.decode()
+    assert Appointment.objects.count() == 0  # nothing is booked before "Confirm"
+
+    done = confirm(client, consult, SLOT_VALUES.findall(checked.content.decode())[0])
+
+    assert done.status_code == 302
+    assert re.fullmatch(r"/book/manage/[\w-]{40,}/", done["Location"])
+    assert "pat" not in done["Location"].lower()
+    appointment = Appointment.objects.get()
+    assert appointment.patient_name == "Pat Runner"
+    assert appointment.patient_phone == "+16085550123"
+    assert appointment.start == parse_slot_value(slot)[1]
+    lead = appointment.lead
+    assert (lead.source, lead.status) == (LeadSource.BOOKING, LeadStatus.SCHEDULED)
+    assert lead.message == PATIENT["message"]
+    assert DBTaskResult.objects.count() == 2  # patient confirmation and staff notice
+    page = client.get(done["Location"])
+    assert "You’re booked" in page.content.decode()
+    assert "Free phone consult" in page.content.decode()
+
+
+def test_change_details_reopens_the_form_filled_in(client, consult):
+    checked = review(client, consult, first_slot(client, consult))
+    resolved = SLOT_VALUES.findall(checked.content.decode())[0]
+
+    page = review(client, consult, resolved, action="edit", phone="+16085550123")
+
+    body = page.content.decode()
+    assert "Your details" in body
+    assert "with Dana Lee" in body
+    assert 'value="Pat Runner"' in body
+    assert "errorlist" not in body and "invalid-feedback" not in body
+
+
+def test_wrong_details_are_explained_on_the_field_and_input_is_kept(client, consult):
+    slot = first_slot(client, consult)
+
+    page = review(client, consult, slot, email="not-an-email", phone="12", name="")
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Enter a valid email address." in body
+    assert "Enter a phone number we can call" in body
+    assert "This field is required." in body
+    assert 'value="not-an-email"' in body
+    assert PATIENT["message"] in body
+    assert Appointment.objects.count() == 0
+
+
+def test_losing_the_slot_before_confirming_offers_the_nearest_free_times(client, consult):
+    slot = first_slot(client, consult)
+    clinician_id, start = parse_slot_value(
+        client.get("/book/consult/details/", {"slot": slot}).context["form"].initial["slot"]
+    )
+    # Someone else takes it while our patient reads the confirm page.
+    make_appointment(
+        clinician=Clinician.objects.get(pk=clinician_id), appointment_type=consult, start=start
+    )
+
+    page = confirm(client, consult, f"{clinician_id}|{start:%Y%m%dT%H%MZ}")
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "That time was just taken" in body
+    assert 'value="Pat Runner"' in body  # details kept
+    alternatives = re.findall(r'name="new_slot"[^>]*value="([^"]+)"', body)
+    assert alternatives
+    retry = client.post(
+        "/book/consult/details/",
+        {
+            **PATIENT,
+            "slot": f"{clinician_id}|{start:%Y%m%dT%H%MZ}",
+            "new_slot": alternatives[0],
+            "action": "review",
+        },
+    )
+    assert "Check and confirm your booking" in retry.content.decode()
+    assert Appointment.objects.count() == 1
+
+
+def test_a_race_lost_inside_booking_shows_the_taken_page_not_an_error(client, consult, monkeypatch):
+    def taken(**kwargs):
+        raise SlotTaken()
+
+    monkeypatch.setattr("intake.views.booking.book_appointment", taken)
+    slot = first_slot(client, consult)
+
+    page = confirm(client, consult, slot)
+
+    assert page.status_code == 200
+    assert "That time was just taken" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "slot", ["", "garbage", "any|2020", "99999|20300101T1500Z", "1|19990101T1500Z"]
+)
+def test_nonsense_or_past_slots_never_error(client, consult, slot):
+    assert client.get("/book/consult/details/", {"slot": slot}).status_code == 200
+    page = review(client, consult, slot)
+    assert page.status_code == 200
+    assert "That time was just taken" in page.content.decode() or "Please choose a time" in (
+        page.content.decode()
+    )
+    assert Appointment.objects.count() == 0
+
+
+def test_unknown_or_inactive_type_is_a_404(client, consult):
+    make_type(slug="retired", active=False)
+    assert client.get("/book/retired/").status_code == 404
+    assert client.get("/book/nope/details/").status_code == 404
+
+
+def selfcheck_token(outcome: str) -> str:
+    return handoff.dumps(
+        handoff.SelfCheckHandoff(
+            questionnaire="knee-pain",
+            outcome=outcome,
+            rule="night-pain" if outcome != TriageOutcome.BOOK_EVALUATION else "default",
+            answers=[{"question": "Does it wake you at night?", "answer": "Yes"}],
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "advice"),
+    [
+        (TriageOutcome.EMERGENCY, "Call 911 or go to the nearest emergency department now."),
+        (TriageOutcome.SEE_DOCTOR, "Please call your doctor or visit urgent care."),
+    ],
+)
+def test_red_flag_self_check_shows_its_medical_advice_before_booking(
+    client, consult, outcome, advice
+):
+    token = selfcheck_token(outcome)
+
+    start = client.post("/book/", {"selfcheck_token": token})
+    times = client.post("/book/consult/", {"selfcheck_token": token})
+    slot = SLOT_VALUES.findall(times.content.decode())[0]
+    details = client.post("/book/consult/details/", {"selfcheck_token": token, "slot": slot})
+
+    for page in (start, times, details):
+        assert page.status_code == 200
+        assert advice in page.content.decode()
+        # The token travels only in POST bodies, never in a link.
+        assert f"?{handoff.FIELD_NAME}" not in page.content.decode()
+        assert 'name="selfcheck_token" value="' + token in page.content.decode()
+    assert 'method="post" action="/book/consult/"' in start.content.decode()
+
+
+def test_self_check_answers_are_saved_on_the_lead_only_when_the_patient_ticks_the_box(
+    client, consult
+):
+    token = selfcheck_token(TriageOutcome.BOOK_EVALUATION)
+    slot = first_slot(client, consult)
+    details = client.post("/book/consult/details/", {"selfcheck_token": token, "slot": slot})
+    assert "Send my self-check answers" in details.content.decode()
+    resolved = details.context["form"].initial["slot"]
+
+    checked = review(client, consult, resolved, selfcheck_token=token, attach_answers="on")
+    assert "Sent to the clinic with this booking" in checked.content.decode()
+    confirm(client, consult, resolved, selfcheck_token=token, attach_answers="on")
+
+    lead = Lead.objects.get()
+    assert lead.triage_outcome == TriageOutcome.BOOK_EVALUATION
+    assert lead.answers == [{"question": "Does it wake you at night?", "answer": "Yes"}]
+
+
+def test_self_check_answers_stay_private_when_the_box_is_left_unticked(client, consult):
+    token = selfcheck_token(TriageOutcome.BOOK_EVALUATION)
+    slot = first_slot(client, consult)
+
+    confirm(client, consult, slot, selfcheck_token=token, email="quiet@example.com")
+
+    lead = Lead.objects.get()
+    assert lead.triage_outcome == ""
+    assert lead.answers == []
+
+
+def test_booking_joins_the_patients_open_lead_instead_of_starting_another(client, consult):
+    existing = Lead.objects.create(name="Pat", email="PAT@example.com", status=LeadStatus.NEW)
+    Lead.objects.create(name="Pat", email="pat@example.com", status=LeadStatus.NOT_A_FIT)
+
+    confirm(client, consult, first_slot(client, consult))
+
+    existing.refresh_from_db()
+    assert Appointment.objects.get().lead == existing
+    assert existing.status == LeadStatus.SCHEDULED
+    assert existing.phone == "+16085550123"
+    assert PATIENT["message"] in existing.notes.get().text
+    assert Lead.objects.count() == 2
+
+
+def test_home_page_and_header_link_to_booking(client, db):
+    body = client.get("/").content.decode()
+    assert 'href="/book/"' in body
+    assert "Book online" in body
