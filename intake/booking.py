@@ -21,16 +21,13 @@ from django.utils import timezone
 
 from intake import handoff as selfcheck_handoff
 from intake.ics import appointment_ics
+from intake.leads import record_booking_lead
 from intake.models import (
     Appointment,
     AppointmentStatus,
     AppointmentType,
     CancelledBy,
     Clinician,
-    Lead,
-    LeadNote,
-    LeadSource,
-    LeadStatus,
     TimeOff,
 )
 from intake.models.scheduling import clinic_tz
@@ -40,7 +37,6 @@ from intake.tasks import attachment, send_email
 NO_OVERLAP_CONSTRAINT = "appointment_no_overlap"
 # Leads the front desk is still working; a booking joins one of these instead of
 # starting a new lead for the same person.
-OPEN_LEAD_STATUSES = [LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.SCHEDULED]
 
 
 class SlotTaken(Exception):
@@ -308,7 +304,13 @@ def book_appointment(
                 patient_name=patient.name,
                 patient_email=patient.email,
                 patient_phone=patient.phone,
-                lead=_record_booking_lead(patient=patient, handoff=handoff),
+                lead=record_booking_lead(
+                    name=patient.name,
+                    email=patient.email,
+                    phone=patient.phone,
+                    message=patient.message,
+                    handoff=handoff,
+                ),
             )
             appointment.set_times(slot.start, appointment_type)
             appointment.manage_token = appointment.issue_manage_token()
@@ -401,40 +403,6 @@ def _raise_slot_taken_if_overlap(error: IntegrityError) -> None:
     diag = getattr(error.__cause__, "diag", None)
     if getattr(diag, "constraint_name", None) == NO_OVERLAP_CONSTRAINT:
         raise SlotTaken() from error
-
-
-def _record_booking_lead(
-    *, patient: Patient, handoff: selfcheck_handoff.SelfCheckHandoff | None
-) -> Lead:
-    """Join the person's open lead (same email), or start one, and mark it scheduled.
-
-    Small on purpose: the shared intake.leads.record_lead will replace it.
-    """
-    lead = (
-        Lead.objects.filter(email__iexact=patient.email, status__in=OPEN_LEAD_STATUSES)
-        .order_by("-created_at")
-        .first()
-    )
-    is_new = lead is None
-    if is_new:
-        lead = Lead(
-            name=patient.name,
-            email=patient.email,
-            phone=patient.phone,
-            message=patient.message,
-            source=LeadSource.BOOKING,
-        )
-    elif not lead.phone:
-        lead.phone = patient.phone
-    lead.status = LeadStatus.SCHEDULED
-    if handoff is not None:
-        lead.triage_outcome = handoff.outcome
-        lead.triage_rule = handoff.rule
-        lead.answers = handoff.answers
-    lead.save()
-    if not is_new and patient.message:
-        LeadNote.objects.create(lead=lead, text=f"Message sent with a booking:\n{patient.message}")
-    return lead
 
 
 def format_local(moment: datetime) -> str:

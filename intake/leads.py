@@ -88,6 +88,31 @@ def record_lead(
     return lead
 
 
+def record_booking_lead(
+    *, name: str, email: str, phone: str, message: str, handoff: SelfCheckHandoff | None
+) -> Lead:
+    """Move the person's open lead (same email or phone) to Scheduled, or start one.
+
+    A booking advances the pipeline rather than opening a second lead for someone
+    the front desk is already working. No lead email: the booking sends its own.
+    Call it inside the booking's transaction.
+    """
+    lead = Lead.objects.earliest_open_match(email=email, phone=phone)
+    if lead is None:
+        lead = Lead(name=name, email=email, phone=phone, message=message, source=LeadSource.BOOKING)
+    else:
+        lead.phone = lead.phone or phone
+        if message:
+            LeadNote.objects.create(lead=lead, text=f"Message sent with a booking:\n{message}")
+    lead.status = LeadStatus.SCHEDULED
+    if handoff is not None:
+        lead.answers = list(handoff.answers)
+        lead.triage_outcome = handoff.outcome if handoff.outcome in TriageOutcome else ""
+        lead.triage_rule = handoff.rule[:200]
+    lead.save()
+    return lead
+
+
 def _queue_emails(lead: Lead, *, acknowledge: bool) -> None:
     """Queue the emails about a new lead. Neither holds health details: no message,
     body area, answers or outcome. Staff follow the link to read those in the admin."""

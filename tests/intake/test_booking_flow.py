@@ -317,6 +317,19 @@ def test_booking_joins_the_patients_open_lead_instead_of_starting_another(client
     assert Lead.objects.count() == 2
 
 
+def test_booking_joins_an_open_lead_found_by_phone_when_the_email_differs(client, consult):
+    existing = Lead.objects.create(
+        name="Pat", email="pat.work@example.com", phone="+16085550123", status=LeadStatus.CONTACTED
+    )
+
+    confirm(client, consult, first_slot(client, consult))
+
+    existing.refresh_from_db()
+    assert Appointment.objects.get().lead == existing
+    assert existing.status == LeadStatus.SCHEDULED
+    assert Lead.objects.count() == 1
+
+
 def test_home_page_and_header_link_to_booking(client, db):
     body = client.get("/").content.decode()
     assert 'href="/book/"' in body
