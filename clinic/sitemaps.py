@@ -5,10 +5,18 @@ from education.sitemaps import ExerciseSitemap, GuideSitemap, ProtocolSitemap
 
 
 class StaticPagesSitemap(Sitemap):
+    """Pages that are the same for everyone: the site pages and where each journey starts."""
+
     changefreq = "monthly"
 
     def items(self) -> list[str]:
-        return ["home", "privacy"]
+        return [
+            "home",
+            "privacy",
+            "intake:selfcheck_list",
+            "intake:contact",
+            "intake:booking_start",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -55,6 +55,9 @@ def test_robots_and_sitemap_are_served(client):
     robots = client.get("/robots.txt")
     assert robots.status_code == 200
     assert "Disallow: /admin/" in robots.content.decode()
+    assert "Disallow: /book/manage/" in robots.content.decode()
     sitemap = client.get("/sitemap.xml")
     assert sitemap.status_code == 200
-    assert "<loc>" in sitemap.content.decode()
+    body = sitemap.content.decode()
+    for path in ["/guides/knee-pain-with-running/", "/check/", "/contact/", "/book/"]:
+        assert f"{path}</loc>" in body
