@@ -13,6 +13,10 @@ from django.core import signing
 SALT = "intake.selfcheck.handoff"
 MAX_AGE_SECONDS = 60 * 60 * 4
 FIELD_NAME = "selfcheck_token"
+# After a contact request, the booking form starts with the same name, email and
+# phone. Contact details only (no message, no answers), so the server-side
+# session may hold them.
+CONTACT_DETAILS_SESSION_KEY = "intake.contact_details"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from intake.phone import display_phone
+
 
 class TriageOutcome(models.TextChoices):
     """Self-check outcomes, most urgent first: the order triage evaluates them in."""
@@ -248,6 +250,10 @@ class Lead(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in CLOSED_STATUSES
+
+    def contact_details(self) -> dict[str, str]:
+        """Name, email and phone as a person would type them: what a later form may prefill."""
+        return {"name": self.name, "email": self.email, "phone": display_phone(self.phone)}
 
 
 class LeadNote(models.Model):

@@ -248,7 +248,11 @@ def _details_arrival(request: HttpRequest, appointment_type: AppointmentType) ->
     value = _params(request).get("slot", "")
     slot = resolve_slot(appointment_type=appointment_type, value=value)
     token = _handoff_context(request)["handoff_token"]
-    initial = {"slot": slot.value if slot else value, "selfcheck_token": token}
+    initial = {
+        **request.session.get(selfcheck_handoff.CONTACT_DETAILS_SESSION_KEY, {}),
+        "slot": slot.value if slot else value,
+        "selfcheck_token": token,
+    }
     form = BookingForm(initial=initial, appointment_type=appointment_type)
     requested = parse_slot_value(value)
     return _render_details(

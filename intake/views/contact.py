@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from intake import ratelimit
 from intake.forms.contact import ContactForm, is_handoff
-from intake.handoff import FIELD_NAME
+from intake.handoff import CONTACT_DETAILS_SESSION_KEY, FIELD_NAME
 from intake.leads import record_lead
 from intake.models import Lead
 
@@ -27,7 +27,8 @@ def contact(request: HttpRequest) -> HttpResponse:
             verdict = _count_request(request, form)
             if not verdict.allowed:
                 return _too_many_requests(request, verdict)
-            record_lead(**form.lead_details())
+            lead = record_lead(**form.lead_details())
+            request.session[CONTACT_DETAILS_SESSION_KEY] = lead.contact_details()
             return redirect("intake:contact_done")
     return render(request, "intake/lead_form.html", {"form": form})
 

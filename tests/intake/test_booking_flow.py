@@ -330,6 +330,22 @@ def test_booking_joins_an_open_lead_found_by_phone_when_the_email_differs(client
     assert Lead.objects.count() == 1
 
 
+def test_booking_after_a_contact_request_starts_with_the_same_contact_details(client, consult):
+    from tests.intake.leads_support import contact_data
+
+    client.post("/contact/", contact_data())
+    thanks = client.get("/contact/thanks/").content.decode()
+    assert 'href="/book/"' in thanks
+
+    slot = first_slot(client, consult)
+    details = client.get(f"/book/{consult.slug}/details/", {"slot": slot}).content.decode()
+
+    assert 'value="Jane Runner"' in details
+    assert 'value="jane@example.com"' in details
+    assert 'value="(608) 555-0199"' in details
+    assert "My knee hurts" not in details  # the message stays with the lead, not the session
+
+
 def test_home_page_and_header_link_to_booking(client, db):
     body = client.get("/").content.decode()
     assert 'href="/book/"' in body
