@@ -8,8 +8,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
@@ -127,17 +128,8 @@ class LeadAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="self-check answers")
     def answers_list(self, lead: Lead) -> str:
-        pairs = [
-            (str(item.get("question", "")), str(item.get("answer", "")))
-            for item in lead.answers or []
-            if isinstance(item, dict)
-        ]
-        if not pairs:
-            return "None sent."
-        return format_html(
-            '<dl class="lead-answers">{}</dl>',
-            format_html_join("", "<dt>{}</dt><dd>{}</dd>", pairs),
-        )
+        answers = [item for item in lead.answers or [] if isinstance(item, dict)]
+        return render_to_string("intake/answer_list.html", {"answers": answers})
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
