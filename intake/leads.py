@@ -69,10 +69,7 @@ def record_lead(
             submission_key=submission_key,
             duplicate_of=Lead.objects.earliest_open_match(email=email, phone=phone),
         )
-        if handoff is not None:
-            lead.answers = list(handoff.answers)
-            lead.triage_outcome = handoff.outcome if handoff.outcome in TriageOutcome else ""
-            lead.triage_rule = handoff.rule[:200]
+        _attach_selfcheck(lead, handoff)
         try:
             with transaction.atomic():
                 lead.save()
@@ -105,12 +102,18 @@ def record_booking_lead(
         if message:
             LeadNote.objects.create(lead=lead, text=f"Message sent with a booking:\n{message}")
     lead.status = LeadStatus.SCHEDULED
-    if handoff is not None:
-        lead.answers = list(handoff.answers)
-        lead.triage_outcome = handoff.outcome if handoff.outcome in TriageOutcome else ""
-        lead.triage_rule = handoff.rule[:200]
+    _attach_selfcheck(lead, handoff)
     lead.save()
     return lead
+
+
+def _attach_selfcheck(lead: Lead, handoff: SelfCheckHandoff | None) -> None:
+    """The answers, outcome and rule the person chose to send; an unknown outcome is dropped."""
+    if handoff is None:
+        return
+    lead.answers = list(handoff.answers)
+    lead.triage_outcome = handoff.outcome if handoff.outcome in TriageOutcome else ""
+    lead.triage_rule = handoff.rule[:200]
 
 
 def _queue_emails(lead: Lead, *, acknowledge: bool) -> None:
