@@ -30,13 +30,9 @@ from intake.models import (
     Clinician,
     TimeOff,
 )
-from intake.models.scheduling import clinic_tz
+from intake.models.scheduling import NO_OVERLAP_CONSTRAINT, clinic_tz
 from intake.phone import display_phone
 from intake.tasks import attachment, send_email
-
-NO_OVERLAP_CONSTRAINT = "appointment_no_overlap"
-# Leads the front desk is still working; a booking joins one of these instead of
-# starting a new lead for the same person.
 
 
 class SlotTaken(Exception):

@@ -278,6 +278,10 @@ class CancelledBy(models.TextChoices):
     STAFF = "staff", "Staff"
 
 
+# Booking code recognises a lost race by this name in the database's error.
+NO_OVERLAP_CONSTRAINT = "appointment_no_overlap"
+
+
 class AppointmentQuerySet(models.QuerySet):
     def active(self) -> "AppointmentQuerySet":
         """Appointments that hold their time: everything but cancelled ones."""
@@ -364,7 +368,7 @@ class Appointment(models.Model):
                 name="appointment_times_in_order",
             ),
             PostgresExclusionConstraint(
-                name="appointment_no_overlap",
+                name=NO_OVERLAP_CONSTRAINT,
                 expressions=[
                     (
                         TsTzRange("blocked_start", "blocked_end", RangeBoundary()),
