@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -470,26 +469,15 @@ def _send_staff_email(
     send_email.enqueue(template=template, to=[settings.CLINIC_NOTIFY_EMAIL], context=context)
 
 
-REMINDER_LEAD_TIME = timedelta(hours=24)
-
-
 def send_due_reminders(*, now: datetime | None = None) -> int:
-    """Queue one reminder for each booked appointment starting within the next 24 hours;
-    return how many were queued.
+    """Queue one reminder for each appointment due one (see
+    AppointmentQuerySet.due_for_reminder); return how many were queued.
 
     Each is claimed with a conditional UPDATE (reminder_sent_at still empty) in the
     same transaction as its email, so overlapping runs cannot both send one.
-    Appointments booked less than 24 hours ahead get none: their confirmation
-    was the reminder.
     """
     now = now or timezone.now()
-    due = Appointment.objects.filter(
-        status=AppointmentStatus.BOOKED,
-        reminder_sent_at__isnull=True,
-        start__gt=now,
-        start__lte=now + REMINDER_LEAD_TIME,
-        created_at__lte=F("start") - REMINDER_LEAD_TIME,
-    ).select_related("appointment_type", "clinician")
+    due = Appointment.objects.due_for_reminder(now).select_related("appointment_type", "clinician")
     return sum(send_reminder(appointment, now=now) for appointment in due)
 
 

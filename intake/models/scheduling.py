@@ -278,6 +278,9 @@ class CancelledBy(models.TextChoices):
     STAFF = "staff", "Staff"
 
 
+# Reminders go out this long before the start, in real (UTC) time, so a visit the
+# morning after a daylight-saving change is still reminded 24 hours ahead.
+REMINDER_LEAD_TIME = timedelta(hours=24)
 # Booking code recognises a lost race by this name in the database's error.
 NO_OVERLAP_CONSTRAINT = "appointment_no_overlap"
 
@@ -293,6 +296,17 @@ class AppointmentQuerySet(models.QuerySet):
 
     def by_manage_token(self, token: str) -> "AppointmentQuerySet":
         return self.filter(manage_token_hash=hash_manage_token(token))
+
+    def due_for_reminder(self, now: datetime) -> "AppointmentQuerySet":
+        """Booked, not yet reminded, starting within REMINDER_LEAD_TIME. Those booked less
+        than that ahead get none: their confirmation was the reminder."""
+        return self.filter(
+            status=AppointmentStatus.BOOKED,
+            reminder_sent_at__isnull=True,
+            start__gt=now,
+            start__lte=now + REMINDER_LEAD_TIME,
+            created_at__lte=F("start") - REMINDER_LEAD_TIME,
+        )
 
 
 class Appointment(models.Model):
