@@ -345,8 +345,7 @@ def reschedule_appointment(
             previous_start = current.local_start
             current.clinician = clinician
             current.set_times(slot.start, current.appointment_type)
-            current.sequence += 1
-            current.reminder_sent_at = None
+            current.mark_moved()
             current.manage_token = current.issue_manage_token()
             current.save()
             _send_patient_email(

@@ -139,9 +139,7 @@ class AppointmentAdmin(admin.ModelAdmin):
             # but the column must still hold a unique secret.
             obj.issue_manage_token()
         if change and "start" in form.changed_data:
-            # A new time needs its own reminder, and calendars need a newer SEQUENCE.
-            obj.reminder_sent_at = None
-            obj.sequence += 1
+            obj.mark_moved()
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Mark selected as completed", permissions=["change"])

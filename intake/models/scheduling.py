@@ -428,6 +428,12 @@ class Appointment(models.Model):
         self.blocked_start = start - appointment_type.buffer_before
         self.blocked_end = self.end + appointment_type.buffer_after
 
+    def mark_moved(self) -> None:
+        """A new time needs its own reminder, and calendars a newer SEQUENCE to move the
+        event they already have."""
+        self.sequence += 1
+        self.reminder_sent_at = None
+
     def issue_manage_token(self) -> str:
         """A new private manage link secret; only its hash is kept, so this is the one chance
         to put it in an email."""
