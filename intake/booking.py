@@ -250,6 +250,34 @@ def slots_at(
     ]
 
 
+def resolve_slot(
+    *,
+    appointment_type: AppointmentType,
+    value: str,
+    exclude: Appointment | None = None,
+) -> Slot | None:
+    """The free Slot a form value names ("<clinician id>|start" or "any|start"), or None.
+
+    For "any", the first free clinician at that time (in the clinic's listed order).
+    """
+    parsed = parse_slot_value(value)
+    if parsed is None:
+        return None
+    clinician_id, start = parsed
+    clinician = None
+    if clinician_id is not None:
+        clinician = Clinician.objects.bookable().filter(pk=clinician_id).first()
+        if clinician is None:
+            return None
+    free = slots_at(
+        appointment_type=appointment_type,
+        start=start,
+        clinician=clinician,
+        exclude=exclude,
+    )
+    return free[0] if free else None
+
+
 def nearest_slots(
     *,
     appointment_type: AppointmentType,
