@@ -113,7 +113,8 @@ def find_slots(
     range are read, so a long history costs nothing.
     """
     tz = clinic_tz()
-    now = now or timezone.now()
+    # In UTC, so the minimum notice counts real hours across a clock change.
+    now = (now or timezone.now()).astimezone(UTC)
     earliest = now + timedelta(hours=appointment_type.minimum_notice_hours)
     start_date = max(start_date, earliest.astimezone(tz).date())
     end_date = min(

@@ -7,7 +7,7 @@ America/Chicago). Weekly availability is in local wall-clock time, so "9:00 to
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -300,6 +300,8 @@ class AppointmentQuerySet(models.QuerySet):
     def due_for_reminder(self, now: datetime) -> "AppointmentQuerySet":
         """Booked, not yet reminded, starting within REMINDER_LEAD_TIME. Those booked less
         than that ahead get none: their confirmation was the reminder."""
+        # Adding hours to a time in a local zone moves the wall clock, not real time.
+        now = now.astimezone(UTC)
         return self.filter(
             status=AppointmentStatus.BOOKED,
             reminder_sent_at__isnull=True,
@@ -423,6 +425,8 @@ class Appointment(models.Model):
             )
 
     def set_times(self, start: datetime, appointment_type: AppointmentType) -> None:
+        # In UTC, so a visit spanning a clock change still lasts its real length.
+        start = start.astimezone(UTC)
         self.start = start
         self.end = start + appointment_type.duration
         self.blocked_start = start - appointment_type.buffer_before
