@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,13 +29,9 @@ from intake.models import (
     Clinician,
     TimeOff,
 )
-from intake.models.scheduling import clinic_tz
+from intake.models.scheduling import NO_OVERLAP_CONSTRAINT, clinic_tz
 from intake.phone import display_phone
 from intake.tasks import attachment, send_email
-
-NO_OVERLAP_CONSTRAINT = "appointment_no_overlap"
-# Leads the front desk is still working; a booking joins one of these instead of
-# starting a new lead for the same person.
 
 
 class SlotTaken(Exception):
@@ -118,7 +113,8 @@ def find_slots(
     range are read, so a long history costs nothing.
     """
     tz = clinic_tz()
-    now = now or timezone.now()
+    # In UTC, so the minimum notice counts real hours across a clock change.
+    now = (now or timezone.now()).astimezone(UTC)
     earliest = now + timedelta(hours=appointment_type.minimum_notice_hours)
     start_date = max(start_date, earliest.astimezone(tz).date())
     end_date = min(
@@ -255,6 +251,34 @@ def slots_at(
     ]
 
 
+def resolve_slot(
+    *,
+    appointment_type: AppointmentType,
+    value: str,
+    exclude: Appointment | None = None,
+) -> Slot | None:
+    """The free Slot a form value names ("<clinician id>|start" or "any|start"), or None.
+
+    For "any", the first free clinician at that time (in the clinic's listed order).
+    """
+    parsed = parse_slot_value(value)
+    if parsed is None:
+        return None
+    clinician_id, start = parsed
+    clinician = None
+    if clinician_id is not None:
+        clinician = Clinician.objects.bookable().filter(pk=clinician_id).first()
+        if clinician is None:
+            return None
+    free = slots_at(
+        appointment_type=appointment_type,
+        start=start,
+        clinician=clinician,
+        exclude=exclude,
+    )
+    return free[0] if free else None
+
+
 def nearest_slots(
     *,
     appointment_type: AppointmentType,
@@ -350,8 +374,7 @@ def reschedule_appointment(
             previous_start = current.local_start
             current.clinician = clinician
             current.set_times(slot.start, current.appointment_type)
-            current.sequence += 1
-            current.reminder_sent_at = None
+            current.mark_moved()
             current.manage_token = current.issue_manage_token()
             current.save()
             _send_patient_email(
@@ -474,26 +497,15 @@ def _send_staff_email(
     send_email.enqueue(template=template, to=[settings.CLINIC_NOTIFY_EMAIL], context=context)
 
 
-REMINDER_LEAD_TIME = timedelta(hours=24)
-
-
 def send_due_reminders(*, now: datetime | None = None) -> int:
-    """Queue one reminder for each booked appointment starting within the next 24 hours;
-    return how many were queued.
+    """Queue one reminder for each appointment due one (see
+    AppointmentQuerySet.due_for_reminder); return how many were queued.
 
     Each is claimed with a conditional UPDATE (reminder_sent_at still empty) in the
     same transaction as its email, so overlapping runs cannot both send one.
-    Appointments booked less than 24 hours ahead get none: their confirmation
-    was the reminder.
     """
     now = now or timezone.now()
-    due = Appointment.objects.filter(
-        status=AppointmentStatus.BOOKED,
-        reminder_sent_at__isnull=True,
-        start__gt=now,
-        start__lte=now + REMINDER_LEAD_TIME,
-        created_at__lte=F("start") - REMINDER_LEAD_TIME,
-    ).select_related("appointment_type", "clinician")
+    due = Appointment.objects.due_for_reminder(now).select_related("appointment_type", "clinician")
     return sum(send_reminder(appointment, now=now) for appointment in due)
 
 

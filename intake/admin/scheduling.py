@@ -139,9 +139,7 @@ class AppointmentAdmin(admin.ModelAdmin):
             # but the column must still hold a unique secret.
             obj.issue_manage_token()
         if change and "start" in form.changed_data:
-            # A new time needs its own reminder, and calendars need a newer SEQUENCE.
-            obj.reminder_sent_at = None
-            obj.sequence += 1
+            obj.mark_moved()
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Mark selected as completed", permissions=["change"])
@@ -183,13 +181,13 @@ class AppointmentAdmin(admin.ModelAdmin):
         """One day's schedule, a column per clinician: ?date=YYYY-MM-DD, today by default."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        day = _parse_day(request.GET.get("date")) or timezone.localdate(timezone=clinic_tz())
         tz = clinic_tz()
+        day = _parse_day(request.GET.get("date")) or timezone.localdate(timezone=tz)
         start = datetime.combine(day, datetime.min.time(), tz)
         end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
         appointments = (
-            Appointment.objects.filter(start__gte=start, start__lt=end)
-            .exclude(status=AppointmentStatus.CANCELLED)
+            Appointment.objects.active()
+            .filter(start__gte=start, start__lt=end)
             .select_related("clinician", "appointment_type")
             .order_by("clinician__position", "clinician__name", "start")
         )

@@ -6,9 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from intake import handoff as selfcheck_handoff
-from intake.booking import Patient, Slot, parse_slot_value, slots_at
+from intake.booking import Patient, Slot, parse_slot_value, resolve_slot
 from intake.forms.fields import PhoneNumberField
-from intake.models import Appointment, AppointmentType, Clinician
+from intake.models import AppointmentType, Clinician
 
 ANY_CLINICIAN = "any"
 
@@ -77,16 +77,9 @@ class BookingForm(forms.Form):
         "invalid_slot": "Please choose a time.",
     }
 
-    def __init__(
-        self,
-        *args,
-        appointment_type: AppointmentType,
-        now: datetime | None = None,
-        **kwargs,
-    ) -> None:
+    def __init__(self, *args, appointment_type: AppointmentType, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.appointment_type = appointment_type
-        self.now = now
         if appointment_type.is_phone:
             self.fields["phone"].help_text = "We call you on this number."
         token = (
@@ -101,9 +94,7 @@ class BookingForm(forms.Form):
     def clean_slot(self) -> Slot:
         if parse_slot_value(self.cleaned_data["slot"]) is None:
             raise ValidationError(self.error_messages["invalid_slot"], code="invalid_slot")
-        slot = resolve_slot(
-            appointment_type=self.appointment_type, value=self.cleaned_data["slot"], now=self.now
-        )
+        slot = resolve_slot(appointment_type=self.appointment_type, value=self.cleaned_data["slot"])
         if slot is None:
             raise ValidationError(self.error_messages["slot_taken"], code="slot_taken")
         return slot
@@ -111,9 +102,6 @@ class BookingForm(forms.Form):
     def clean_selfcheck_token(self) -> str:
         # An expired or altered token is dropped quietly: the booking still goes ahead.
         return self.cleaned_data["selfcheck_token"] if self.handoff else ""
-
-    def slot_taken(self) -> bool:
-        return self.has_error("slot", "slot_taken")
 
     def requested_start(self) -> datetime | None:
         """The start time the form asked for, even when it is no longer free."""
@@ -145,36 +133,6 @@ class BookingForm(forms.Form):
             if data.get("attach_answers"):
                 fields.append(("attach_answers", "on"))
         return fields
-
-
-def resolve_slot(
-    *,
-    appointment_type: AppointmentType,
-    value: str,
-    now: datetime | None = None,
-    exclude: Appointment | None = None,
-) -> Slot | None:
-    """The free Slot a form value names ("<clinician id>|start" or "any|start"), or None.
-
-    For "any", the first free clinician at that time (in the clinic's listed order).
-    """
-    parsed = parse_slot_value(value)
-    if parsed is None:
-        return None
-    clinician_id, start = parsed
-    clinician = None
-    if clinician_id is not None:
-        clinician = Clinician.objects.bookable().filter(pk=clinician_id).first()
-        if clinician is None:
-            return None
-    free = slots_at(
-        appointment_type=appointment_type,
-        start=start,
-        clinician=clinician,
-        now=now,
-        exclude=exclude,
-    )
-    return free[0] if free else None
 
 
 class CancelForm(forms.Form):

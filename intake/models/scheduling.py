@@ -7,7 +7,7 @@ America/Chicago). Weekly availability is in local wall-clock time, so "9:00 to
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -278,6 +278,13 @@ class CancelledBy(models.TextChoices):
     STAFF = "staff", "Staff"
 
 
+# Reminders go out this long before the start, in real (UTC) time, so a visit the
+# morning after a daylight-saving change is still reminded 24 hours ahead.
+REMINDER_LEAD_TIME = timedelta(hours=24)
+# Booking code recognises a lost race by this name in the database's error.
+NO_OVERLAP_CONSTRAINT = "appointment_no_overlap"
+
+
 class AppointmentQuerySet(models.QuerySet):
     def active(self) -> "AppointmentQuerySet":
         """Appointments that hold their time: everything but cancelled ones."""
@@ -289,6 +296,19 @@ class AppointmentQuerySet(models.QuerySet):
 
     def by_manage_token(self, token: str) -> "AppointmentQuerySet":
         return self.filter(manage_token_hash=hash_manage_token(token))
+
+    def due_for_reminder(self, now: datetime) -> "AppointmentQuerySet":
+        """Booked, not yet reminded, starting within REMINDER_LEAD_TIME. Those booked less
+        than that ahead get none: their confirmation was the reminder."""
+        # Adding hours to a time in a local zone moves the wall clock, not real time.
+        now = now.astimezone(UTC)
+        return self.filter(
+            status=AppointmentStatus.BOOKED,
+            reminder_sent_at__isnull=True,
+            start__gt=now,
+            start__lte=now + REMINDER_LEAD_TIME,
+            created_at__lte=F("start") - REMINDER_LEAD_TIME,
+        )
 
 
 class Appointment(models.Model):
@@ -364,7 +384,7 @@ class Appointment(models.Model):
                 name="appointment_times_in_order",
             ),
             PostgresExclusionConstraint(
-                name="appointment_no_overlap",
+                name=NO_OVERLAP_CONSTRAINT,
                 expressions=[
                     (
                         TsTzRange("blocked_start", "blocked_end", RangeBoundary()),
@@ -405,10 +425,18 @@ class Appointment(models.Model):
             )
 
     def set_times(self, start: datetime, appointment_type: AppointmentType) -> None:
+        # In UTC, so a visit spanning a clock change still lasts its real length.
+        start = start.astimezone(UTC)
         self.start = start
         self.end = start + appointment_type.duration
         self.blocked_start = start - appointment_type.buffer_before
         self.blocked_end = self.end + appointment_type.buffer_after
+
+    def mark_moved(self) -> None:
+        """A new time needs its own reminder, and calendars a newer SEQUENCE to move the
+        event they already have."""
+        self.sequence += 1
+        self.reminder_sent_at = None
 
     def issue_manage_token(self) -> str:
         """A new private manage link secret; only its hash is kept, so this is the one chance

@@ -29,13 +29,13 @@ from intake.booking import (
     nearest_slots,
     parse_slot_value,
     reschedule_appointment,
+    resolve_slot,
 )
 from intake.forms.booking import (
     ANY_CLINICIAN,
     BookingForm,
     CancelForm,
     TimeFilterForm,
-    resolve_slot,
 )
 from intake.models import (
     Appointment,

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
+from django_tasks_db.models import DBTaskResult
 
+from intake import booking
 from intake.models import Appointment, AppointmentStatus, Lead
 from tests.intake.booking_factories import local, make_appointment, make_clinician, make_type
 from tests.intake.booking_race import RACERS, race
@@ -113,3 +115,31 @@ def test_reactivating_a_cancelled_appointment_over_a_new_one_is_refused(
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Appointment.objects.filter(pk=old.pk).update(status=AppointmentStatus.BOOKED)
+
+
+def test_a_move_that_slipped_past_the_free_time_check_is_refused_by_the_constraint(
+    requires_postgres, clinician_and_types, monkeypatch
+):
+    """As if a rival booked 10:00 just after this reschedule checked it was free: only
+    the database stands between them, and the patient keeps their old time."""
+    clinician, short, long = clinician_and_types
+    moving = insert_directly(
+        clinician=clinician, appointment_type=short, start=local(2030, 3, 4, 9)
+    )
+    insert_directly(clinician=clinician, appointment_type=long, start=local(2030, 3, 4, 10))
+    start = local(2030, 3, 4, 10, 30)
+    slot = booking.Slot(
+        start=start,
+        end=start + short.duration,
+        clinician_id=clinician.pk,
+        clinician_name=str(clinician),
+    )
+    monkeypatch.setattr(booking, "slots_at", lambda **kwargs: [slot])
+
+    with pytest.raises(booking.SlotTaken):
+        booking.reschedule_appointment(appointment=moving, slot=slot, now=local(2030, 1, 1))
+
+    moving.refresh_from_db()
+    assert moving.start == local(2030, 3, 4, 9)
+    assert moving.sequence == 0
+    assert not DBTaskResult.objects.exists()  # no "moved" emails for a move that failed

@@ -1,5 +1,6 @@
 """The private manage link: cancel or move a booking without an account."""
 
+import logging
 import re
 from datetime import time, timedelta
 
@@ -96,6 +97,21 @@ def test_a_wrong_link_gets_a_clear_not_found_page(client, visit, token):
 
     assert response.status_code == 404
     assert "This booking link doesn’t work" in response.content.decode()
+
+
+def test_manage_links_never_reach_the_logs(client, visit, caplog):
+    """The link is the key to the booking: a log line with it would let anyone who reads
+    the logs cancel or move the visit."""
+    caplog.set_level(logging.DEBUG)
+    token = book(visit, hours_ahead=72).manage_token
+
+    client.get(f"/book/manage/{token}/")
+    client.post(f"/book/manage/{token}/cancel/", {"reason": ""})
+    client.get(f"/book/manage/{token}/")  # now a used link: 404
+    client.get("/book/manage/a-mistyped-link/")
+
+    assert token not in caplog.text
+    assert "a-mistyped-link" not in caplog.text
 
 
 def test_cancelling_inside_the_late_window_is_refused_with_the_phone_number(client, visit):

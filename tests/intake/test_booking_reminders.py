@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from intake.booking import find_slots, reschedule_appointment, send_reminder
+from intake.booking import find_slots, reschedule_appointment, send_due_reminders, send_reminder
 from intake.models import Appointment, AppointmentStatus, Clinician
-from tests.intake.booking_factories import make_appointment, make_clinician, make_type
+from tests.intake.booking_factories import local, make_appointment, make_clinician, make_type
 
 # The email worker manages its own connections, so these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -105,3 +105,45 @@ def test_a_moved_appointment_is_reminded_again_for_its_new_time(appointment_at, 
 
     reminders = [m for m in send_reminders() if m.subject.startswith("Reminder")]
     assert len(reminders) == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "not_yet", "due", "when"),
+    [
+        # Clocks go back at 2:00 on 2026-11-01: 9:30 CDT the day before is 24.5 real hours
+        # ahead of 9:00 CST, though only 23.5 on the wall clock.
+        (
+            local(2026, 11, 1, 9),
+            local(2026, 10, 31, 9, 30),
+            local(2026, 10, 31, 10, 30),
+            "Sunday, November 1, 2026 at 9:00 AM Central Time (CST)",
+        ),
+        # Clocks go forward at 2:00 on 2027-03-14: 8:30 CST the day before is 23.5 real
+        # hours ahead of 9:00 CDT, though 24.5 on the wall clock.
+        (
+            local(2027, 3, 14, 9),
+            local(2027, 3, 13, 7, 30),
+            local(2027, 3, 13, 8, 30),
+            "Sunday, March 14, 2027 at 9:00 AM Central Time (CDT)",
+        ),
+    ],
+)
+def test_reminders_go_24_real_hours_ahead_across_a_daylight_saving_change(
+    db, start, not_yet, due, when
+):
+    Clinician.objects.all().delete()
+    appointment = make_appointment(
+        clinician=make_clinician(),
+        appointment_type=make_type(name="Initial evaluation"),
+        start=start,
+    )
+    Appointment.objects.filter(pk=appointment.pk).update(created_at=start - timedelta(days=30))
+    mail.outbox.clear()
+
+    assert send_due_reminders(now=not_yet) == 0
+    assert send_due_reminders(now=due) == 1
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    (reminder,) = mail.outbox
+    assert reminder.subject == f"Reminder: Initial evaluation on {when}"
+    assert f"When: {when}" in reminder.body

@@ -204,6 +204,38 @@ def test_local_hours_stay_put_across_daylight_saving_changes(
     assert all(slot.end - slot.start == timedelta(hours=1) for slot in slots)
 
 
+@pytest.mark.parametrize(
+    ("now", "first_offered"),
+    [
+        # Clocks go back overnight: 24 real hours after 9:30 CDT is 8:30 CST.
+        (local(2026, 10, 31, 9, 30), "2026-11-01 09:00"),
+        # Clocks go forward overnight: 24 real hours after 9:30 CST is 10:30 CDT.
+        (local(2027, 3, 13, 9, 30), "2027-03-14 10:30"),
+    ],
+)
+def test_minimum_notice_counts_real_hours_across_a_clock_change(now, first_offered):
+    make_clinician(hours=[(time(9), time(12))])
+    visit = make_type(duration_minutes=30, slot_interval_minutes=30, minimum_notice_hours=24)
+
+    offered = slots_on(now.date() + timedelta(days=1), visit, now=now)
+
+    assert offered[0] == first_offered
+
+
+def test_a_visit_across_the_autumn_clock_change_lasts_its_real_length():
+    """1:30 CDT plus an hour is 1:30 CST, not the wall clock's 2:30."""
+    clinician = make_clinician()
+    visit = make_type(duration_minutes=60)
+
+    appointment = make_appointment(
+        clinician=clinician, appointment_type=visit, start=local(2026, 11, 1, 1, 30)
+    )
+
+    appointment.refresh_from_db()
+    assert appointment.end - appointment.start == timedelta(hours=1)
+    assert f"{appointment.end.astimezone(CHICAGO):%H:%M %Z}" == "01:30 CST"
+
+
 def test_slot_search_reads_only_appointments_near_the_range_in_a_fixed_number_of_queries(
     django_assert_num_queries,
 ):
