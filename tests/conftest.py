@@ -11,16 +11,21 @@ def pytest_collection_modifyitems(items) -> None:
     A transactional test ends by flushing every table. When one that does not restore the
     snapshot runs before one that does, the flush re-creates content types and the restore
     then collides with them; so either all transactional tests restore or none can.
+    The marker itself is rewritten (not just a fixture added) because pytest-django decides
+    from the markers whether to serialize the database at set-up at all.
     """
     for item in items:
         marker = item.get_closest_marker("django_db")
-        transactional = marker is not None and (
-            marker.kwargs.get("transaction") or (marker.args and marker.args[0])
-        )
-        if (transactional or "live_server" in item.fixturenames) and (
-            "django_db_serialized_rollback" not in item.fixturenames
+        if marker is None:
+            if "live_server" not in item.fixturenames:
+                continue
+            marker = pytest.mark.django_db(transaction=True).mark
+        transactional = marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+        if (transactional or "live_server" in item.fixturenames) and not marker.kwargs.get(
+            "serialized_rollback"
         ):
-            item.fixturenames.append("django_db_serialized_rollback")
+            kwargs = {**marker.kwargs, "transaction": True, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 def skip_or_fail(reason: str) -> None:
