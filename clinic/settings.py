@@ -124,7 +124,17 @@ def cache_from_url(url: str) -> dict:
 
 
 # A cache shared by every worker: the database by default, Redis when asked.
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+CACHES = {
+    "default": cache_from_url(os.environ.get("CACHE_URL", "")),
+    # Each worker's own copy of the public education pages (education/page_cache.py): how
+    # long the public may see a page from before an edit. 0 turns the copy off.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "education-pages",
+        "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", "60")),
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -240,6 +250,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe over plain HTTP inside the network and count a redirect as down.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Only consents to preloading; nothing happens until someone submits the domain at

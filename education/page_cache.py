@@ -4,34 +4,33 @@ Guide, exercise and protocol pages are the same for every such visitor: they car
 CSP nonce, no CSRF token and nothing personal. Keeping each one rendered for a minute lets
 a worker answer from memory instead of running its queries and templates again (see
 bench/README.md for what that buys). Staff have a session, so they always get a fresh
-page and see an edit at once; the public see it within PAGE_SECONDS.
+page and see an edit at once; the public see it within the "pages" cache's TIMEOUT
+(PAGE_CACHE_SECONDS, 60 by default; 0 turns the copy off).
 
 A response is kept only if rendering it used no nonce and no CSRF token and set no
 cookie, so if these pages ever gain a form or an inline script, caching simply stops
 instead of handing one visitor's per-request value to another.
+
+Django's cache_page does not fit: it would keep a page whose nonce was used, key staff
+pages by their session cookie (so a clinician's preview would lag behind their edit), and
+tell browsers to keep the page too, where an edit cannot reach it. The storage is Django's
+in-memory cache (settings.CACHES["pages"]): per worker, bounded, thread-safe.
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
-from time import monotonic
+from hashlib import md5
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils.cache import patch_vary_headers
 
-PAGE_SECONDS = 60
-MAX_PAGES = 500  # bounds memory even if someone requests many query-string variants
 
-_pages: OrderedDict[str, tuple[float, bytes, str]] = OrderedDict()
-_lock = threading.Lock()  # runserver and the test live server serve from threads
-
-
-def clear() -> None:
-    with _lock:
-        _pages.clear()
+def page_key(path: str) -> str:
+    """A short key whatever the URL's length (memcached-style keys stop at 250 characters)."""
+    return "page:" + md5(path.encode(), usedforsecurity=False).hexdigest()
 
 
 def _is_anonymous_and_stateless(request: HttpRequest) -> bool:
@@ -49,43 +48,23 @@ def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _lookup(key: str) -> tuple[bytes, str] | None:
-    with _lock:
-        entry = _pages.get(key)
-        if entry is None:
-            return None
-        expires, body, content_type = entry
-        if expires <= monotonic():
-            del _pages[key]
-            return None
-        _pages.move_to_end(key)
-        return body, content_type
-
-
-def _store(key: str, response: HttpResponse) -> None:
-    with _lock:
-        _pages[key] = (monotonic() + PAGE_SECONDS, response.content, response["Content-Type"])
-        _pages.move_to_end(key)
-        while len(_pages) > MAX_PAGES:
-            _pages.popitem(last=False)
-
-
 def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve anonymous visitors a copy of the page rendered within the last PAGE_SECONDS."""
+    """Serve anonymous visitors a copy of the page rendered within the last TIMEOUT seconds."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _is_anonymous_and_stateless(request):
             return view(request, *args, **kwargs)
-        key = request.get_full_path()
-        if (hit := _lookup(key)) is not None:
+        pages = caches["pages"]
+        key = page_key(request.get_full_path())
+        if (hit := pages.get(key)) is not None:
             response = HttpResponse(hit[0], content_type=hit[1])
             # Like the rendered page: a visitor with a session would get a different one.
             patch_vary_headers(response, ["Cookie"])
             return response
         response = view(request, *args, **kwargs)
         if _is_shareable(request, response):
-            _store(key, response)
+            pages.set(key, (response.content, response["Content-Type"]))
         return response
 
     return wrapper

@@ -46,11 +46,11 @@ def collected_static(django_db_blocker) -> None:
 @pytest.fixture(autouse=True)
 def empty_page_cache():
     """Each test renders education pages afresh instead of getting an earlier test's copy."""
-    from education import page_cache
+    from django.core.cache import caches
 
-    page_cache.clear()
+    caches["pages"].clear()
     yield
-    page_cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture

@@ -150,6 +150,13 @@ def test_plain_http_is_redirected_to_https_when_the_redirect_is_on(client, setti
 
 
 @pytest.mark.django_db
+def test_health_check_answers_a_plain_http_probe_when_the_redirect_is_on(client, settings):
+    """A load balancer probing over HTTP inside the network would count a redirect as down."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
 def test_forwarded_proto_header_counts_only_from_a_trusted_proxy(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_PROXY_SSL_HEADER = None

@@ -1,5 +1,6 @@
 import pytest
 from django.db import DatabaseError
+from django.test import Client
 
 
 @pytest.mark.django_db
@@ -48,6 +49,21 @@ def test_unknown_page_is_a_404_that_offers_the_phone_number(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "tel:+16082184215" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_server_error_page_apologises_and_offers_the_clinics_phone_number(settings, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("clinic.views.render", broken)
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Sorry, something went wrong on our side" in body
+    # The page is static HTML, so check it still matches the clinic's number in settings.
+    assert f'href="tel:{settings.CLINIC["phone_e164"]}"' in body
+    assert settings.CLINIC["phone_display"] in body
 
 
 @pytest.mark.django_db

@@ -66,6 +66,9 @@ def test_runner_walks_from_home_to_the_printable_handout(live_server, page: Page
     page.emulate_media(media="print")
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.get_by_text("Repeat 10 times on each leg with eyes closed")).to_be_visible()
+    # One sheet on either paper size: Chromium writes one "/Type /Page" object per page.
+    for paper in ("A4", "Letter"):
+        assert len(re.findall(rb"/Type\s*/Page\b", page.pdf(format=paper))) == 1, paper
 
     assert [text for text in console_problems if "Content Security Policy" in text] == []
     assert console_problems == []
