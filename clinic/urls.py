@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from clinic import views
 from clinic.sitemaps import sitemaps
@@ -20,9 +19,5 @@ urlpatterns = [
     # files present at start-up, and a small clinic has a few dozen images, so Django
     # serves them itself rather than needing a second web server; uploads are limited
     # to JPEG, PNG and WebP, and the CSP and nosniff headers apply to them too.
-    re_path(
-        rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
-    ),
+    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.uploaded_file),
 ]

@@ -1,10 +1,12 @@
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.static import serve
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +38,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     return render(request, "robots.txt", content_type="text/plain")
+
+
+@require_safe
+def uploaded_file(request: HttpRequest, path: str) -> HttpResponse:
+    """An image staff uploaded (see clinic/urls.py for why Django serves these)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
