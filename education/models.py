@@ -22,6 +22,26 @@ class PublishableQuerySet(models.QuerySet):
         return self if user.is_staff else self.published()
 
 
+class Publishable(models.Model):
+    """What guides, exercises and protocols share: a draft/published status staff set."""
+
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text="Drafts are visible only to staff, at the same address the public will use.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
 class PerSide(models.TextChoices):
     NONE = "", "Not per side"
     LEG = "leg", "On each leg"
@@ -38,7 +58,7 @@ class PointKind(models.TextChoices):
 ORDER_HELP = "Lower numbers come first."
 
 
-class Exercise(models.Model):
+class Exercise(Publishable):
     """One exercise a patient can do at home, with why it helps and how to do it well."""
 
     name = models.CharField(
@@ -46,12 +66,6 @@ class Exercise(models.Model):
     )
     slug = models.SlugField(
         max_length=120, unique=True, help_text="The last part of the page address. Keep it stable."
-    )
-    status = models.CharField(
-        max_length=10,
-        choices=Status,
-        default=Status.DRAFT,
-        help_text="Drafts are visible only to staff, at the same address the public will use.",
     )
     summary = models.CharField(
         max_length=200,
@@ -88,9 +102,6 @@ class Exercise(models.Model):
         blank=True,
         help_text="What the image shows, for people who cannot see it. Required with an image.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     objects = PublishableQuerySet.as_manager()
 
     class Meta:
@@ -108,10 +119,6 @@ class Exercise(models.Model):
                 {"image_alt": ValidationError("Describe the image.", code="image_alt_required")}
             )
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
-
 
 class ProtocolQuerySet(PublishableQuerySet):
     def with_page_content(self) -> "ProtocolQuerySet":
@@ -122,18 +129,12 @@ class ProtocolQuerySet(PublishableQuerySet):
         )
 
 
-class Protocol(models.Model):
+class Protocol(Publishable):
     """A home-exercise protocol: an ordered list of exercises with the dose for each."""
 
     title = models.CharField(max_length=150, help_text="The protocol's name, shown as its heading.")
     slug = models.SlugField(
         max_length=150, unique=True, help_text="The last part of the page address. Keep it stable."
-    )
-    status = models.CharField(
-        max_length=10,
-        choices=Status,
-        default=Status.DRAFT,
-        help_text="Drafts are visible only to staff, at the same address the public will use.",
     )
     summary = models.CharField(
         max_length=250,
@@ -147,9 +148,6 @@ class Protocol(models.Model):
         max_length=120, help_text="The clinician (or team) who last checked this protocol."
     )
     reviewed_on = models.DateField(help_text="When it was last clinically reviewed.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     objects = ProtocolQuerySet.as_manager()
 
     class Meta:
@@ -163,10 +161,6 @@ class Protocol(models.Model):
 
     def get_print_url(self) -> str:
         return reverse("education:protocol_print", kwargs={"slug": self.slug})
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
 
 
 def _span(low: int, high: int | None) -> str:
@@ -332,7 +326,7 @@ class GuideQuerySet(PublishableQuerySet):
         )
 
 
-class Guide(models.Model):
+class Guide(Publishable):
     """A condition guide: what the problem is, how to recognise it and what helps."""
 
     title = models.CharField(
@@ -340,12 +334,6 @@ class Guide(models.Model):
     )
     slug = models.SlugField(
         max_length=150, unique=True, help_text="The last part of the page address. Keep it stable."
-    )
-    status = models.CharField(
-        max_length=10,
-        choices=Status,
-        default=Status.DRAFT,
-        help_text="Drafts are visible only to staff, at the same address the public will use.",
     )
     condition = models.CharField(
         max_length=120,
@@ -395,9 +383,6 @@ class Guide(models.Model):
         help_text="Description for search results (up to 160 characters). "
         "Empty: the summary is used.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     objects = GuideQuerySet.as_manager()
 
     class Meta:
@@ -408,10 +393,6 @@ class Guide(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("education:guide_detail", kwargs={"slug": self.slug})
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
 
     def page_title(self) -> str:
         return self.seo_title or self.title
