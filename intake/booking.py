@@ -29,7 +29,7 @@ from intake.models import (
     Clinician,
     TimeOff,
 )
-from intake.models.scheduling import NO_OVERLAP_CONSTRAINT, clinic_tz
+from intake.models.booking import NO_OVERLAP_CONSTRAINT, clinic_tz
 from intake.phone import display_phone
 from intake.tasks import attachment, send_email
 

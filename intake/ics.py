@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from intake.models import Appointment
-from intake.models.scheduling import clinic_tz
+from intake.models.booking import clinic_tz
 from intake.phone import display_phone
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from django.core import signing
 
 from intake.models import QuestionKind, Questionnaire, TriageOutcome
-from intake.models.questionnaires import YES_NO_DEFAULT, split_codes
+from intake.models.selfcheck import YES_NO_DEFAULT, split_codes
 from intake.triage import (
     Answers,
     ChoiceSpec,

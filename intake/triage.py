@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from intake.models.leads import TriageOutcome
-from intake.models.questionnaires import QuestionKind
+from intake.models.selfcheck import QuestionKind
 
 PRIORITY = (
     TriageOutcome.EMERGENCY,

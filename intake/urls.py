@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake.views import booking, contact, selfcheck
+from intake.views import booking, leads, selfcheck
 
 app_name = "intake"
 
@@ -10,9 +10,9 @@ urlpatterns: list = [
     path("check/<slug:slug>/", selfcheck.start, name="selfcheck_start"),
     path("check/<slug:slug>/<int:step>/", selfcheck.answer_step, name="selfcheck_step"),
     #
-    # Contact requests (intake/views/contact.py)
-    path("contact/", contact.contact, name="contact"),
-    path("contact/thanks/", contact.contact_done, name="contact_done"),
+    # Contact requests, recorded as leads (intake/views/leads.py)
+    path("contact/", leads.contact, name="contact"),
+    path("contact/thanks/", leads.contact_done, name="contact_done"),
     #
     # Booking (intake/views/booking.py)
     path("book/", booking.booking_start, name="booking_start"),

@@ -1,7 +1,7 @@
 """Admin for intake, one module per feature (imported here so autodiscovery finds them)."""
 
 from intake.admin import (  # noqa: F401
+    booking,
     leads,
-    questionnaires,
-    scheduling,
+    selfcheck,
 )

@@ -129,7 +129,7 @@ class LeadAdmin(SimpleHistoryAdmin):
     @admin.display(description="self-check answers")
     def answers_list(self, lead: Lead) -> str:
         answers = [item for item in lead.answers or [] if isinstance(item, dict)]
-        return render_to_string("intake/answer_list.html", {"answers": answers})
+        return render_to_string("intake/selfcheck/_answer_list.html", {"answers": answers})
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

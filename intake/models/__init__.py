@@ -1,17 +1,6 @@
 """Intake models, one module per feature so each can grow on its own."""
 
-from intake.models.leads import Lead, LeadNote, LeadSource, LeadStatus, TriageOutcome
-from intake.models.questionnaires import (
-    Choice,
-    OutcomeRule,
-    OutcomeTally,
-    Question,
-    QuestionKind,
-    Questionnaire,
-    RedFlag,
-)
-from intake.models.ratelimit import RateLimitCounter
-from intake.models.scheduling import (
+from intake.models.booking import (
     Appointment,
     AppointmentMode,
     AppointmentStatus,
@@ -21,6 +10,17 @@ from intake.models.scheduling import (
     TimeOff,
     Weekday,
     WeeklyAvailability,
+)
+from intake.models.leads import Lead, LeadNote, LeadSource, LeadStatus, TriageOutcome
+from intake.models.ratelimit import RateLimitCounter
+from intake.models.selfcheck import (
+    Choice,
+    OutcomeRule,
+    OutcomeTally,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    RedFlag,
 )
 
 __all__ = [

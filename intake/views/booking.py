@@ -45,7 +45,7 @@ from intake.models import (
     Clinician,
     TriageOutcome,
 )
-from intake.models.scheduling import clinic_tz
+from intake.models.booking import clinic_tz
 
 DAYS_PER_PAGE = 7
 TEMPLATES = "intake/booking/"

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from intake.forms.contact import issue_form_token
+from intake.forms.leads import issue_form_token
 from intake.models import Lead
 
 

@@ -12,7 +12,7 @@ from django.urls import path
 from intake import selfcheck
 from intake.forms.selfcheck import StepForm
 from intake.models import Choice, OutcomeRule, OutcomeTally, Question, Questionnaire
-from intake.models.questionnaires import split_codes
+from intake.models.selfcheck import split_codes
 from intake.triage import triage, visible_answers
 
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}}

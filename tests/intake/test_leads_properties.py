@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from intake.forms.contact import issue_form_token
+from intake.forms.leads import issue_form_token
 from intake.models import Lead
 from intake.models.leads import Activity, BodyArea, ContactMethod, HeardAbout, PreferredTime
 

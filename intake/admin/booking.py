@@ -21,7 +21,7 @@ from intake.models import (
     TimeOff,
     WeeklyAvailability,
 )
-from intake.models.scheduling import clinic_tz
+from intake.models.booking import clinic_tz
 
 
 class AvailabilityFormSet(BaseInlineFormSet):

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from intake import handoff
-from intake.forms.contact import issue_form_token
+from intake.forms.leads import issue_form_token
 from intake.models import Lead, LeadSource, TriageOutcome
 from tests.intake.leads_support import contact_data
 

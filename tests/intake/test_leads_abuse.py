@@ -10,7 +10,7 @@ import redis
 from django.db import connection
 
 from intake import ratelimit
-from intake.forms.contact import issue_form_token
+from intake.forms.leads import issue_form_token
 from intake.models import Lead, RateLimitCounter
 from tests.conftest import skip_or_fail
 from tests.intake.leads_support import Clock, contact_data

@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from intake import ratelimit
-from intake.forms.contact import ContactForm, is_handoff
+from intake.forms.leads import ContactForm, is_handoff
 from intake.handoff import CONTACT_DETAILS_SESSION_KEY, FIELD_NAME
 from intake.leads import record_lead
 from intake.models import Lead
@@ -30,12 +30,12 @@ def contact(request: HttpRequest) -> HttpResponse:
             lead = record_lead(**form.lead_details())
             request.session[CONTACT_DETAILS_SESSION_KEY] = lead.contact_details()
             return redirect("intake:contact_done")
-    return render(request, "intake/lead_form.html", {"form": form})
+    return render(request, "intake/leads/lead_form.html", {"form": form})
 
 
 @require_GET
 def contact_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "intake/lead_done.html")
+    return render(request, "intake/leads/lead_done.html")
 
 
 def _count_request(request: HttpRequest, form: ContactForm) -> ratelimit.Verdict:
@@ -51,6 +51,6 @@ def _count_request(request: HttpRequest, form: ContactForm) -> ratelimit.Verdict
 
 
 def _too_many_requests(request: HttpRequest, verdict: ratelimit.Verdict) -> HttpResponse:
-    response = render(request, "intake/rate_limited.html", status=429)
+    response = render(request, "intake/leads/rate_limited.html", status=429)
     response["Retry-After"] = str(verdict.retry_after)
     return response
