@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import handoff as selfcheck_handoff
+from intake import selfcheck
 from intake.ics import appointment_ics
 from intake.leads import record_booking_lead
 from intake.models import (
@@ -305,7 +305,7 @@ def book_appointment(
     slot: Slot,
     appointment_type: AppointmentType,
     patient: Patient,
-    handoff: selfcheck_handoff.SelfCheckHandoff | None = None,
+    handoff: selfcheck.SelfCheckHandoff | None = None,
     now: datetime | None = None,
 ) -> Appointment:
     """Book `slot` for the patient, record the lead, and queue the emails, all or nothing.

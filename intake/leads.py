@@ -16,12 +16,17 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.handoff import SelfCheckHandoff
 from intake.models import Lead, LeadNote, LeadSource, LeadStatus, TriageOutcome
 from intake.models.leads import IS_OPEN, is_overdue
+from intake.selfcheck import SelfCheckHandoff
 from intake.tasks import send_email
 
 logger = logging.getLogger(__name__)
+
+# After a contact request, the booking form starts with the same name, email and
+# phone. Contact details only (no message, no answers), so the server-side
+# session may hold them.
+CONTACT_DETAILS_SESSION_KEY = "intake.contact_details"
 
 
 def record_lead(

@@ -6,10 +6,16 @@ hidden field that also names the questionnaire, the step it was issued for and
 the version of the questions; a form for another step, an altered or an old one
 is refused. The token holds health details, so it only ever travels in POST
 bodies, never in a URL.
+
+When the patient finishes, the result page hands the answers on to the contact
+or booking form the same way: one signed form field (`SelfCheckHandoff`).
+Signing stops tampering with the outcome; the token holds health details, so it
+travels only in POST bodies over HTTPS.
 """
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 
 from django.core import signing
 
@@ -28,6 +34,10 @@ from intake.triage import (
 SALT = "intake.selfcheck.steps"
 MAX_AGE_SECONDS = 2 * 60 * 60
 FIELD_NAME = "state"
+
+HANDOFF_SALT = "intake.selfcheck.handoff"
+HANDOFF_MAX_AGE_SECONDS = 60 * 60 * 4
+HANDOFF_FIELD_NAME = "selfcheck_token"
 
 
 class RefusedForm(Exception):
@@ -214,3 +224,28 @@ def answer_summary(spec: QuestionnaireSpec, answers: Answers) -> list[dict[str, 
         for q in spec.questions
         if q.key in kept
     ]
+
+
+@dataclass(frozen=True)
+class SelfCheckHandoff:
+    """A finished self-check the patient may send with a contact request or a booking."""
+
+    questionnaire: str  # the questionnaire's slug
+    outcome: str  # an intake.models.TriageOutcome value
+    rule: str  # the name of the rule that decided the outcome
+    answers: list[dict[str, str]] = field(default_factory=list)  # [{"question", "answer"}]
+
+
+def dump_handoff(handoff: SelfCheckHandoff) -> str:
+    return signing.dumps(asdict(handoff), salt=HANDOFF_SALT, compress=True)
+
+
+def load_handoff(token: str) -> SelfCheckHandoff | None:
+    """The hand-off in a token, or None when it is missing, altered or too old."""
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=HANDOFF_SALT, max_age=HANDOFF_MAX_AGE_SECONDS)
+        return SelfCheckHandoff(**data)
+    except (signing.BadSignature, TypeError):
+        return None

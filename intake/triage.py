@@ -12,8 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from intake.models.leads import TriageOutcome
-from intake.models.selfcheck import QuestionKind
+from intake.models.selfcheck import QuestionKind, TriageOutcome
 
 PRIORITY = (
     TriageOutcome.EMERGENCY,

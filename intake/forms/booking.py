@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from intake import handoff as selfcheck_handoff
+from intake import selfcheck
 from intake.booking import Patient, Slot, parse_slot_value, resolve_slot
 from intake.forms.fields import PhoneNumberField
 from intake.models import AppointmentType, Clinician
@@ -87,7 +87,7 @@ class BookingForm(forms.Form):
             if self.is_bound
             else self.initial.get("selfcheck_token")
         )
-        self.handoff = selfcheck_handoff.loads(token or "")
+        self.handoff = selfcheck.load_handoff(token or "")
         if self.handoff is None:
             del self.fields["attach_answers"]
 
@@ -114,7 +114,7 @@ class BookingForm(forms.Form):
             name=data["name"], email=data["email"], phone=data["phone"], message=data["message"]
         )
 
-    def handoff_to_send(self) -> selfcheck_handoff.SelfCheckHandoff | None:
+    def handoff_to_send(self) -> selfcheck.SelfCheckHandoff | None:
         """The self-check, only when the patient ticked the box to send it."""
         return self.handoff if self.cleaned_data.get("attach_answers") else None
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from intake import handoff
+from intake import selfcheck
 from intake.forms.fields import PhoneNumberField
 from intake.models import Lead, LeadSource, TriageOutcome
 from intake.models.leads import ContactMethod, PreferredTime
@@ -177,7 +177,7 @@ class ContactForm(forms.ModelForm):
 
         # The self-check hand-off: answers are offered only with a genuine token.
         token = self["selfcheck_token"].value() or ""
-        self.handoff = handoff.loads(token)
+        self.handoff = selfcheck.load_handoff(token)
         if self.handoff is None:
             del fields["attach_selfcheck"]
 
@@ -242,4 +242,4 @@ class ContactForm(forms.ModelForm):
 
 def is_handoff(post: dict) -> bool:
     """A POST from the self-check result page: the token and nothing else to read."""
-    return set(post) - {"csrfmiddlewaretoken"} == {handoff.FIELD_NAME}
+    return set(post) - {"csrfmiddlewaretoken"} == {selfcheck.HANDOFF_FIELD_NAME}

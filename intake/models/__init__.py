@@ -11,7 +11,7 @@ from intake.models.booking import (
     Weekday,
     WeeklyAvailability,
 )
-from intake.models.leads import Lead, LeadNote, LeadSource, LeadStatus, TriageOutcome
+from intake.models.leads import Lead, LeadNote, LeadSource, LeadStatus
 from intake.models.ratelimit import RateLimitCounter
 from intake.models.selfcheck import (
     Choice,
@@ -21,6 +21,7 @@ from intake.models.selfcheck import (
     QuestionKind,
     Questionnaire,
     RedFlag,
+    TriageOutcome,
 )
 
 __all__ = [

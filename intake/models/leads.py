@@ -4,16 +4,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from intake.models.selfcheck import TriageOutcome
 from intake.phone import display_phone
-
-
-class TriageOutcome(models.TextChoices):
-    """Self-check outcomes, most urgent first: the order triage evaluates them in."""
-
-    EMERGENCY = "emergency", "Emergency: call 911 or go to an emergency department"
-    SEE_DOCTOR = "see_doctor", "See a doctor first"
-    PATELLOFEMORAL = "patellofemoral", "Consistent with patellofemoral pain"
-    BOOK_EVALUATION = "book_evaluation", "Book an evaluation"
 
 
 class LeadStatus(models.TextChoices):

@@ -14,8 +14,6 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.models.leads import TriageOutcome
-
 # A link on a result page stays on this site: a path, never another host.
 site_path = RegexValidator(
     r"^/(?!/)\S*$", "Enter a path on this site, like /guides/knee-pain-with-running/.", "path"
@@ -30,6 +28,15 @@ flag_codes = RegexValidator(
 def split_codes(text: str) -> list[str]:
     """ "calf_pain, fever" -> ["calf_pain", "fever"]."""
     return [code.strip() for code in text.split(",") if code.strip()]
+
+
+class TriageOutcome(models.TextChoices):
+    """Self-check outcomes, most urgent first: the order triage evaluates them in."""
+
+    EMERGENCY = "emergency", "Emergency: call 911 or go to an emergency department"
+    SEE_DOCTOR = "see_doctor", "See a doctor first"
+    PATELLOFEMORAL = "patellofemoral", "Consistent with patellofemoral pain"
+    BOOK_EVALUATION = "book_evaluation", "Book an evaluation"
 
 
 class QuestionKind(models.TextChoices):

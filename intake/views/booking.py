@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intake import handoff as selfcheck_handoff
+from intake import selfcheck
 from intake.booking import (
     SlotTaken,
     TooLateToChange,
@@ -37,6 +37,7 @@ from intake.forms.booking import (
     CancelForm,
     TimeFilterForm,
 )
+from intake.leads import CONTACT_DETAILS_SESSION_KEY
 from intake.models import (
     Appointment,
     AppointmentStatus,
@@ -232,8 +233,8 @@ def _params(request: HttpRequest) -> QueryDict:
 def _handoff_context(request: HttpRequest, token: str | None = None) -> dict:
     """The self-check token to carry (POST bodies only) and any medical advice to show."""
     if token is None:
-        token = request.POST.get(selfcheck_handoff.FIELD_NAME, "") if request.POST else ""
-    handoff = selfcheck_handoff.loads(token)
+        token = request.POST.get(selfcheck.HANDOFF_FIELD_NAME, "") if request.POST else ""
+    handoff = selfcheck.load_handoff(token)
     if handoff is None:
         return {"handoff_token": "", "medical_advice": ""}
     advice = handoff.outcome if handoff.outcome in _ADVICE_OUTCOMES else ""
@@ -249,7 +250,7 @@ def _details_arrival(request: HttpRequest, appointment_type: AppointmentType) ->
     slot = resolve_slot(appointment_type=appointment_type, value=value)
     token = _handoff_context(request)["handoff_token"]
     initial = {
-        **request.session.get(selfcheck_handoff.CONTACT_DETAILS_SESSION_KEY, {}),
+        **request.session.get(CONTACT_DETAILS_SESSION_KEY, {}),
         "slot": slot.value if slot else value,
         "selfcheck_token": token,
     }

@@ -6,9 +6,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from intake import ratelimit
 from intake.forms.leads import ContactForm, is_handoff
-from intake.handoff import CONTACT_DETAILS_SESSION_KEY, FIELD_NAME
-from intake.leads import record_lead
+from intake.leads import CONTACT_DETAILS_SESSION_KEY, record_lead
 from intake.models import Lead
+from intake.selfcheck import HANDOFF_FIELD_NAME
 
 
 @require_http_methods(["GET", "POST"])
@@ -17,7 +17,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = ContactForm()
     elif is_handoff(request.POST):
-        form = ContactForm(initial={FIELD_NAME: request.POST[FIELD_NAME]})
+        form = ContactForm(initial={HANDOFF_FIELD_NAME: request.POST[HANDOFF_FIELD_NAME]})
     else:
         form = ContactForm(request.POST)
         if form.is_bot():

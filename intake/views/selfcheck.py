@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from intake import handoff, selfcheck
+from intake import selfcheck
 from intake.forms.selfcheck import StepForm
 from intake.models import OutcomeTally, Questionnaire, TriageOutcome
 from intake.triage import QuestionnaireSpec, triage
@@ -86,8 +86,8 @@ def _step_page(request, spec, *, step, answers, form=None, first=False) -> HttpR
 def _result_page(request, questionnaire, spec, answers, result) -> HttpResponse:
     OutcomeTally.objects.bump(questionnaire=questionnaire, outcome=result.outcome)
     summary = selfcheck.answer_summary(spec, answers)
-    token = handoff.dumps(
-        handoff.SelfCheckHandoff(
+    token = selfcheck.dump_handoff(
+        selfcheck.SelfCheckHandoff(
             questionnaire=spec.slug,
             outcome=result.outcome.value,
             rule=result.rule_name,

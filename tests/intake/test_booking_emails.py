@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from intake import handoff
+from intake import selfcheck
 from intake.booking import Patient, book_appointment, cancel_appointment, find_slots
 from intake.models import CancelledBy, Clinician, TriageOutcome
 from tests.intake.booking_factories import CHICAGO, local, make_clinician, make_type
@@ -40,7 +40,7 @@ def booked(db, settings):
         patient=Patient(
             name="Pat Runner", email="pat@example.com", phone="+16085550123", message=MESSAGE
         ),
-        handoff=handoff.SelfCheckHandoff(
+        handoff=selfcheck.SelfCheckHandoff(
             questionnaire="knee",
             outcome=TriageOutcome.SEE_DOCTOR,
             rule="night-pain",

@@ -6,7 +6,7 @@ from datetime import time
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from intake import handoff
+from intake import selfcheck
 from intake.booking import SlotTaken, parse_slot_value
 from intake.models import (
     Appointment,
@@ -238,8 +238,8 @@ def test_unknown_or_inactive_type_is_a_404(client, consult):
 
 
 def selfcheck_token(outcome: str) -> str:
-    return handoff.dumps(
-        handoff.SelfCheckHandoff(
+    return selfcheck.dump_handoff(
+        selfcheck.SelfCheckHandoff(
             questionnaire="knee-pain",
             outcome=outcome,
             rule="night-pain" if outcome != TriageOutcome.BOOK_EVALUATION else "default",
@@ -269,7 +269,7 @@ def test_red_flag_self_check_shows_its_medical_advice_before_booking(
         assert page.status_code == 200
         assert advice in page.content.decode()
         # The token travels only in POST bodies, never in a link.
-        assert f"?{handoff.FIELD_NAME}" not in page.content.decode()
+        assert f"?{selfcheck.HANDOFF_FIELD_NAME}" not in page.content.decode()
         assert 'name="selfcheck_token" value="' + token in page.content.decode()
     assert 'method="post" action="/book/consult/"' in start.content.decode()
 

@@ -7,7 +7,7 @@ from html import escape
 import pytest
 from django.utils import timezone
 
-from intake import handoff
+from intake import selfcheck
 from intake.forms.leads import issue_form_token
 from intake.models import Lead, LeadSource, TriageOutcome
 from tests.intake.leads_support import contact_data
@@ -176,7 +176,7 @@ def _handoff_token(**changes) -> str:
         ],
     }
     data.update(changes)
-    return handoff.dumps(handoff.SelfCheckHandoff(**data))
+    return selfcheck.dump_handoff(selfcheck.SelfCheckHandoff(**data))
 
 
 def test_handoff_from_self_check_shows_form_with_answers_summary_and_ticked_box(client):

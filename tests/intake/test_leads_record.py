@@ -9,7 +9,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from intake import handoff
+from intake import selfcheck
 from intake.leads import dashboard_figures, record_lead
 from intake.models import Lead, LeadSource, LeadStatus
 from intake.tasks import send_email
@@ -96,7 +96,7 @@ def test_handoff_with_an_unknown_outcome_keeps_answers_but_not_the_outcome():
         name="Pat",
         email="pat@example.com",
         source=LeadSource.SELF_CHECK,
-        handoff=handoff.SelfCheckHandoff(
+        handoff=selfcheck.SelfCheckHandoff(
             questionnaire="knee-pain",
             outcome="made-up",
             rule="r",

@@ -10,7 +10,7 @@ from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from intake import handoff, selfcheck
+from intake import selfcheck
 from intake.models import OutcomeTally, Question, Questionnaire, TriageOutcome
 from tests.intake.selfcheck_client import CALM, SLUG, answer_all, step_data, step_url
 
@@ -120,7 +120,7 @@ def test_result_offers_to_send_the_answers_in_a_signed_token_only(client):
         names = re.findall(r'name="([^"]+)"', form)
         assert sorted(names) == ["csrfmiddlewaretoken", "selfcheck_token"]
     token = re.search(r'name="selfcheck_token" value="([^"]+)"', body).group(1)
-    sent = handoff.loads(token)
+    sent = selfcheck.load_handoff(token)
     assert sent.questionnaire == SLUG
     assert sent.outcome == TriageOutcome.SEE_DOCTOR
     assert sent.rule == "Calf pain, tenderness or swelling"
