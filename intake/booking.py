@@ -13,13 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from intake import selfcheck
-from intake.ics import appointment_ics
+from intake import emails, selfcheck
 from intake.leads import record_booking_lead
 from intake.models import (
     Appointment,
@@ -31,7 +28,6 @@ from intake.models import (
 )
 from intake.models.booking import NO_OVERLAP_CONSTRAINT, clinic_tz
 from intake.phone import display_phone
-from intake.tasks import attachment, send_email
 
 
 class SlotTaken(Exception):
@@ -339,8 +335,10 @@ def book_appointment(
             appointment.set_times(slot.start, appointment_type)
             appointment.manage_token = appointment.issue_manage_token()
             appointment.save()
-            _send_patient_email(appointment, "booking_confirmed", token=appointment.manage_token)
-            _send_staff_email(appointment, "booking_staff_new")
+            emails.queue_booking_patient_email(
+                appointment, "booking_confirmed", token=appointment.manage_token
+            )
+            emails.queue_booking_staff_email(appointment, "booking_staff_new")
     except IntegrityError as error:
         _raise_slot_taken_if_overlap(error)
         raise
@@ -377,13 +375,15 @@ def reschedule_appointment(
             current.mark_moved()
             current.manage_token = current.issue_manage_token()
             current.save()
-            _send_patient_email(
+            emails.queue_booking_patient_email(
                 current,
                 "booking_rescheduled",
                 token=current.manage_token,
                 previous_start=previous_start,
             )
-            _send_staff_email(current, "booking_staff_rescheduled", previous_start=previous_start)
+            emails.queue_booking_staff_email(
+                current, "booking_staff_rescheduled", previous_start=previous_start
+            )
     except IntegrityError as error:
         _raise_slot_taken_if_overlap(error)
         raise
@@ -417,8 +417,8 @@ def cancel_appointment(
         )
         appointment.refresh_from_db()
         if changed:
-            _send_patient_email(appointment, "booking_cancelled")
-            _send_staff_email(appointment, "booking_staff_cancelled")
+            emails.queue_booking_patient_email(appointment, "booking_cancelled")
+            emails.queue_booking_staff_email(appointment, "booking_staff_cancelled")
     return appointment
 
 
@@ -426,75 +426,6 @@ def _raise_slot_taken_if_overlap(error: IntegrityError) -> None:
     diag = getattr(error.__cause__, "diag", None)
     if getattr(diag, "constraint_name", None) == NO_OVERLAP_CONSTRAINT:
         raise SlotTaken() from error
-
-
-def format_local(moment: datetime) -> str:
-    """'Tuesday, March 10, 2026 at 9:00 AM Central Time (CDT)': the zone is always named."""
-    local = moment.astimezone(clinic_tz())
-    hour = local.strftime("%I:%M %p").lstrip("0")
-    return f"{local:%A, %B} {local.day}, {local.year} at {hour} Central Time ({local:%Z})"
-
-
-def manage_url(token: str) -> str:
-    return settings.SITE_URL + reverse("intake:booking_manage", args=[token])
-
-
-def _email_context(appointment: Appointment) -> dict:
-    """What booking emails may say. Never the message or self-check answers: email is
-    not a private channel."""
-    appointment_type = appointment.appointment_type
-    return {
-        "patient_name": appointment.patient_name,
-        "type_name": appointment_type.name,
-        "is_phone": appointment_type.is_phone,
-        "patient_phone": display_phone(appointment.patient_phone),
-        "when": format_local(appointment.start),
-        "duration_minutes": appointment_type.duration_minutes,
-        "clinician": str(appointment.clinician),
-        "price_text": appointment_type.price_text,
-        "late_cancel_hours": settings.BOOKING_LATE_CANCEL_HOURS,
-    }
-
-
-def _send_patient_email(
-    appointment: Appointment,
-    template: str,
-    *,
-    token: str | None = None,
-    previous_start: datetime | None = None,
-    with_invite: bool = True,
-) -> None:
-    context = _email_context(appointment)
-    url = manage_url(token) if token else None
-    if url:
-        context["manage_url"] = url
-    if previous_start:
-        context["previous_when"] = format_local(previous_start)
-    attachments = []
-    if with_invite:
-        cancelled = appointment.status == AppointmentStatus.CANCELLED
-        invite = appointment_ics(appointment, manage_url=url, cancelled=cancelled)
-        attachments.append(attachment("appointment.ics", invite, "text/calendar"))
-    send_email.enqueue(
-        template=template, to=[appointment.patient_email], context=context, attachments=attachments
-    )
-
-
-def _send_staff_email(
-    appointment: Appointment, template: str, *, previous_start: datetime | None = None
-) -> None:
-    """Type, time, clinician and an admin link: staff open the admin for who and why."""
-    context = {
-        "type_name": appointment.appointment_type.name,
-        "when": format_local(appointment.start),
-        "clinician": str(appointment.clinician),
-        "cancelled_by": appointment.get_cancelled_by_display(),
-        "admin_url": settings.SITE_URL
-        + reverse("admin:intake_appointment_change", args=[appointment.pk]),
-    }
-    if previous_start:
-        context["previous_when"] = format_local(previous_start)
-    send_email.enqueue(template=template, to=[settings.CLINIC_NOTIFY_EMAIL], context=context)
 
 
 def send_due_reminders(*, now: datetime | None = None) -> int:
@@ -517,5 +448,5 @@ def send_reminder(appointment: Appointment, *, now: datetime) -> bool:
             pk=appointment.pk, status=AppointmentStatus.BOOKED, reminder_sent_at__isnull=True
         ).update(reminder_sent_at=now)
         if claimed:
-            _send_patient_email(appointment, "booking_reminder", with_invite=False)
+            emails.queue_booking_patient_email(appointment, "booking_reminder", with_invite=False)
     return bool(claimed)

@@ -10,16 +10,14 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
+from intake import emails
 from intake.models import Lead, LeadNote, LeadSource, LeadStatus, TriageOutcome
 from intake.models.leads import IS_OPEN, is_overdue
 from intake.selfcheck import SelfCheckHandoff
-from intake.tasks import send_email
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +83,7 @@ def record_lead(
             return Lead.objects.get(submission_key=submission_key)
         if note:
             LeadNote.objects.create(lead=lead, text=note)
-        _queue_emails(lead, acknowledge=acknowledge)
+        emails.queue_lead_emails(lead, acknowledge=acknowledge)
     logger.info("Lead %s recorded from %s", lead.pk, lead.source)
     return lead
 
@@ -119,29 +117,6 @@ def _attach_selfcheck(lead: Lead, handoff: SelfCheckHandoff | None) -> None:
     lead.answers = list(handoff.answers)
     lead.triage_outcome = handoff.outcome if handoff.outcome in TriageOutcome else ""
     lead.triage_rule = handoff.rule[:200]
-
-
-def _queue_emails(lead: Lead, *, acknowledge: bool) -> None:
-    """Queue the emails about a new lead. Neither holds health details: no message,
-    body area, answers or outcome. Staff follow the link to read those in the admin."""
-    if acknowledge:
-        send_email.enqueue(
-            template="lead_acknowledgement",
-            to=[lead.email],
-            context={
-                "name": lead.name,
-                "contact_method": lead.get_preferred_contact_method_display(),
-            },
-        )
-    send_email.enqueue(
-        template="lead_notification",
-        to=[settings.CLINIC_NOTIFY_EMAIL],
-        context={
-            "lead_id": lead.pk,
-            "admin_url": settings.SITE_URL + reverse("admin:intake_lead_change", args=[lead.pk]),
-            "possible_duplicate": lead.duplicate_of_id is not None,
-        },
-    )
 
 
 def dashboard_figures(now: datetime) -> dict:

@@ -70,7 +70,7 @@ def test_lead_and_emails_are_kept_or_dropped_together(monkeypatch):
             raise DatabaseError("queue table unavailable")
         return real_task.enqueue(**kwargs)
 
-    monkeypatch.setattr("intake.leads.send_email", SimpleNamespace(enqueue=enqueue_then_fail))
+    monkeypatch.setattr("intake.emails.send_email", SimpleNamespace(enqueue=enqueue_then_fail))
     with pytest.raises(DatabaseError):
         record_lead(name="A", email="a@example.com", source="contact_form")
     assert calls == ["lead_acknowledgement", "lead_notification"]

@@ -1,0 +1,156 @@
+"""Every email intake sends is built here: who gets it, what it may say, what is attached.
+
+Flows (`intake.booking`, `intake.leads`) decide and write; they call one function
+here to queue each email through `intake.tasks.send_email`, which renders
+`emails/<template>_subject.txt` and `emails/<template>.txt` off the request path.
+Keeping the contexts in one module makes one rule easy to check: no email holds a
+patient's message, self-check answers or triage outcome, because email is not a
+private channel.
+"""
+
+from datetime import UTC, datetime
+
+import icalendar
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from intake.models import Appointment, AppointmentStatus, Lead
+from intake.models.booking import clinic_tz
+from intake.phone import display_phone
+from intake.tasks import attachment, send_email
+
+
+def format_local(moment: datetime) -> str:
+    """'Tuesday, March 10, 2026 at 9:00 AM Central Time (CDT)': the zone is always named."""
+    local = moment.astimezone(clinic_tz())
+    hour = local.strftime("%I:%M %p").lstrip("0")
+    return f"{local:%A, %B} {local.day}, {local.year} at {hour} Central Time ({local:%Z})"
+
+
+def manage_url(token: str) -> str:
+    return settings.SITE_URL + reverse("intake:booking_manage", args=[token])
+
+
+def _booking_context(appointment: Appointment) -> dict:
+    """What booking emails may say. Never the message or self-check answers: email is
+    not a private channel."""
+    appointment_type = appointment.appointment_type
+    return {
+        "patient_name": appointment.patient_name,
+        "type_name": appointment_type.name,
+        "is_phone": appointment_type.is_phone,
+        "patient_phone": display_phone(appointment.patient_phone),
+        "when": format_local(appointment.start),
+        "duration_minutes": appointment_type.duration_minutes,
+        "clinician": str(appointment.clinician),
+        "price_text": appointment_type.price_text,
+        "late_cancel_hours": settings.BOOKING_LATE_CANCEL_HOURS,
+    }
+
+
+def queue_booking_patient_email(
+    appointment: Appointment,
+    template: str,
+    *,
+    token: str | None = None,
+    previous_start: datetime | None = None,
+    with_invite: bool = True,
+) -> None:
+    context = _booking_context(appointment)
+    url = manage_url(token) if token else None
+    if url:
+        context["manage_url"] = url
+    if previous_start:
+        context["previous_when"] = format_local(previous_start)
+    attachments = []
+    if with_invite:
+        cancelled = appointment.status == AppointmentStatus.CANCELLED
+        invite = appointment_ics(appointment, manage_url=url, cancelled=cancelled)
+        attachments.append(attachment("appointment.ics", invite, "text/calendar"))
+    send_email.enqueue(
+        template=template, to=[appointment.patient_email], context=context, attachments=attachments
+    )
+
+
+def queue_booking_staff_email(
+    appointment: Appointment, template: str, *, previous_start: datetime | None = None
+) -> None:
+    """Type, time, clinician and an admin link: staff open the admin for who and why."""
+    context = {
+        "type_name": appointment.appointment_type.name,
+        "when": format_local(appointment.start),
+        "clinician": str(appointment.clinician),
+        "cancelled_by": appointment.get_cancelled_by_display(),
+        "admin_url": settings.SITE_URL
+        + reverse("admin:intake_appointment_change", args=[appointment.pk]),
+    }
+    if previous_start:
+        context["previous_when"] = format_local(previous_start)
+    send_email.enqueue(template=template, to=[settings.CLINIC_NOTIFY_EMAIL], context=context)
+
+
+def appointment_ics(
+    appointment: Appointment, *, manage_url: str | None = None, cancelled: bool = False
+) -> bytes:
+    """An iCalendar file for the appointment; the same UID on every update (the SEQUENCE
+    grows with each reschedule) so calendar apps move or remove the one event.
+
+    Times carry TZID=America/Chicago with its VTIMEZONE, so the event shows at the
+    right local time whatever zone the patient's calendar is in.
+    """
+    clinic = settings.CLINIC
+    appointment_type = appointment.appointment_type
+    if appointment_type.is_phone:
+        location = f"Phone call: we call you at {display_phone(appointment.patient_phone)}"
+    else:
+        location = f"{clinic['name']}, {clinic['city']}, {clinic['region']}"
+    lines = [
+        f"{appointment_type.name} with {appointment.clinician}.",
+        f"To change it, call {clinic['phone_display']}.",
+    ]
+    if manage_url:
+        lines.append(f"Cancel or reschedule online: {manage_url}")
+    tz = clinic_tz()
+    event = icalendar.Event.new(
+        uid=f"appointment-{appointment.pk}@{settings.SITE_URL.split('://', 1)[-1]}",
+        summary=f"{appointment_type.name}: {clinic['short_name']}",
+        start=appointment.start.astimezone(tz),
+        end=appointment.end.astimezone(tz),
+        stamp=timezone.now().astimezone(UTC),
+        sequence=appointment.sequence + (1 if cancelled else 0),
+        location=location,
+        description="\n".join(lines),
+        status="CANCELLED" if cancelled else "CONFIRMED",
+        url=manage_url,
+    )
+    calendar = icalendar.Calendar.new(
+        prodid=f"-//{clinic['short_name']}//Online booking//EN",
+        method="CANCEL" if cancelled else "PUBLISH",
+        subcomponents=[event],
+    )
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def queue_lead_emails(lead: Lead, *, acknowledge: bool) -> None:
+    """Queue the emails about a new lead. Neither holds health details: no message,
+    body area, answers or outcome. Staff follow the link to read those in the admin."""
+    if acknowledge:
+        send_email.enqueue(
+            template="lead_acknowledgement",
+            to=[lead.email],
+            context={
+                "name": lead.name,
+                "contact_method": lead.get_preferred_contact_method_display(),
+            },
+        )
+    send_email.enqueue(
+        template="lead_notification",
+        to=[settings.CLINIC_NOTIFY_EMAIL],
+        context={
+            "lead_id": lead.pk,
+            "admin_url": settings.SITE_URL + reverse("admin:intake_lead_change", args=[lead.pk]),
+            "possible_duplicate": lead.duplicate_of_id is not None,
+        },
+    )
