@@ -26,4 +26,6 @@ urlpatterns: list = [
     ),
     path("book/<slug:slug>/", booking.booking_times, name="booking_times"),
     path("book/<slug:slug>/details/", booking.booking_details, name="booking_details"),
+    path("book/<slug:slug>/review/", booking.booking_review, name="booking_review"),
+    path("book/<slug:slug>/confirm/", booking.booking_confirm, name="booking_confirm"),
 ]

@@ -77,17 +77,19 @@ class BookingForm(forms.Form):
         "invalid_slot": "Please choose a time.",
     }
 
-    def __init__(self, *args, appointment_type: AppointmentType, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        appointment_type: AppointmentType,
+        handoff: selfcheck.SelfCheckHandoff | None = None,
+        **kwargs,
+    ) -> None:
+        """`handoff` is the request's self-check, decoded once by the view."""
         super().__init__(*args, **kwargs)
         self.appointment_type = appointment_type
         if appointment_type.is_phone:
             self.fields["phone"].help_text = "We call you on this number."
-        token = (
-            self.data.get("selfcheck_token")
-            if self.is_bound
-            else self.initial.get("selfcheck_token")
-        )
-        self.handoff = selfcheck.load_handoff(token or "")
+        self.handoff = handoff
         if self.handoff is None:
             del self.fields["attach_answers"]
 

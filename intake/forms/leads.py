@@ -145,7 +145,8 @@ class ContactForm(forms.ModelForm):
             "heard_about": {"invalid_choice": "Choose one of the answers in the list."},
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, handoff: selfcheck.SelfCheckHandoff | None = None, **kwargs) -> None:
+        """`handoff` is the request's self-check, decoded once by the view."""
         super().__init__(*args, **kwargs)
         fields = self.fields
         for name in ("preferred_contact_method", "preferred_time", "activity", "body_area"):
@@ -176,8 +177,7 @@ class ContactForm(forms.ModelForm):
             self.initial["form_token"] = issue_form_token()
 
         # The self-check hand-off: answers are offered only with a genuine token.
-        token = self["selfcheck_token"].value() or ""
-        self.handoff = selfcheck.load_handoff(token)
+        self.handoff = handoff
         if self.handoff is None:
             del fields["attach_selfcheck"]
 

@@ -6,7 +6,9 @@ brings a signed token in a POST body; it must never reach a URL, so for them
 the same pages use POST forms that carry it along.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +20,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intake import selfcheck
 from intake.booking import (
     SlotTaken,
     TooLateToChange,
@@ -47,6 +48,7 @@ from intake.models import (
     TriageOutcome,
 )
 from intake.models.booking import clinic_tz
+from intake.views.selfcheck import with_selfcheck_handoff
 
 DAYS_PER_PAGE = 7
 TEMPLATES = "intake/booking/"
@@ -54,6 +56,7 @@ TEMPLATES = "intake/booking/"
 
 @require_http_methods(["GET", "POST"])
 @never_cache
+@with_selfcheck_handoff
 def booking_start(request: HttpRequest) -> HttpResponse:
     """Step 1, choose what to book. A POST is the self-check hand-off (only its token)."""
     context = {"types": AppointmentType.objects.active(), **_handoff_context(request)}
@@ -62,6 +65,7 @@ def booking_start(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
+@with_selfcheck_handoff
 def booking_times(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 2, choose a day and time, with any clinician or a chosen one."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
@@ -77,20 +81,37 @@ def booking_times(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
+@with_selfcheck_handoff
 def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
-    """Steps 3 and 4: the patient's details, then a check-and-confirm page."""
+    """Step 3, the patient's details: fresh from the time picker, or back from the
+    check-and-confirm page ("Change details") with what they typed."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
-    action = request.POST.get("action")
-    if action is None:
+    if "name" not in request.POST:
         return _details_arrival(request, appointment_type)
-    data = request.POST.copy()
-    if data.get("new_slot"):
-        data["slot"] = data["new_slot"]
-    form = BookingForm(data, appointment_type=appointment_type)
-    if action == "edit" or not form.is_valid():
+    return _render_details(request, _booking_form(request, appointment_type))
+
+
+@require_POST
+@never_cache
+@with_selfcheck_handoff
+def booking_review(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 4, check and confirm: nothing is booked until the patient confirms."""
+    appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
+    form = _booking_form(request, appointment_type)
+    if not form.is_valid():
         return _render_details(request, form)
-    if action != "confirm":
-        return render(request, TEMPLATES + "confirm.html", _confirm_context(form))
+    return render(request, TEMPLATES + "confirm.html", _confirm_context(form))
+
+
+@require_POST
+@never_cache
+@with_selfcheck_handoff
+def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Book the checked details, or show the details again if the time was just taken."""
+    appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
+    form = _booking_form(request, appointment_type)
+    if not form.is_valid():
+        return _render_details(request, form)
     try:
         appointment = book_appointment(
             slot=form.cleaned_data["slot"],
@@ -105,22 +126,36 @@ def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("intake:booking_manage", token=appointment.manage_token)
 
 
+def manage_token_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The one guard for every page behind the emailed manage link.
+
+    Looks the token up once and passes the booked appointment on as
+    `appointment`; an unknown, replaced or cancelled link gets the same
+    not-found page whichever manage view it was sent to.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        appointment = _manageable(token)
+        if appointment is None:
+            return _link_not_found(request)
+        return view(request, appointment=appointment, token=token)
+
+    return wrapper
+
+
 @require_GET
 @never_cache
-def booking_manage(request: HttpRequest, token: str) -> HttpResponse:
+@manage_token_required
+def booking_manage(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
     """The private page behind the emailed link: see, cancel or move the booking."""
-    appointment = _manageable(token)
-    if appointment is None:
-        return _link_not_found(request)
     return _render_manage(request, appointment, token, CancelForm())
 
 
 @require_POST
 @never_cache
-def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    appointment = _manageable(token)
-    if appointment is None:
-        return _link_not_found(request)
+@manage_token_required
+def booking_cancel(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
     form = CancelForm(request.POST)
     if not form.is_valid():
         return _render_manage(request, appointment, token, form)
@@ -137,11 +172,9 @@ def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def booking_reschedule(request: HttpRequest, token: str) -> HttpResponse:
+@manage_token_required
+def booking_reschedule(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
     """Pick a new time (GET), check it (GET with ?slot=), then move (POST)."""
-    appointment = _manageable(token)
-    if appointment is None:
-        return _link_not_found(request)
     if not appointment.can_change(timezone.now()):
         return _render_manage(request, appointment, token, CancelForm())
     value = request.POST.get("slot") or request.GET.get("slot")
@@ -230,15 +263,21 @@ def _params(request: HttpRequest) -> QueryDict:
     return request.POST if request.method == "POST" else request.GET
 
 
-def _handoff_context(request: HttpRequest, token: str | None = None) -> dict:
+def _handoff_context(request: HttpRequest) -> dict:
     """The self-check token to carry (POST bodies only) and any medical advice to show."""
-    if token is None:
-        token = request.POST.get(selfcheck.HANDOFF_FIELD_NAME, "") if request.POST else ""
-    handoff = selfcheck.load_handoff(token)
+    handoff = request.selfcheck_handoff
     if handoff is None:
         return {"handoff_token": "", "medical_advice": ""}
     advice = handoff.outcome if handoff.outcome in _ADVICE_OUTCOMES else ""
-    return {"handoff_token": token, "medical_advice": advice}
+    return {"handoff_token": request.selfcheck_token, "medical_advice": advice}
+
+
+def _booking_form(request: HttpRequest, appointment_type: AppointmentType) -> BookingForm:
+    """The details as posted; a time picked from the "just taken" alternatives wins."""
+    data = request.POST.copy()
+    if data.get("new_slot"):
+        data["slot"] = data["new_slot"]
+    return BookingForm(data, appointment_type=appointment_type, handoff=request.selfcheck_handoff)
 
 
 _ADVICE_OUTCOMES = {TriageOutcome.EMERGENCY, TriageOutcome.SEE_DOCTOR}
@@ -254,7 +293,9 @@ def _details_arrival(request: HttpRequest, appointment_type: AppointmentType) ->
         "slot": slot.value if slot else value,
         "selfcheck_token": token,
     }
-    form = BookingForm(initial=initial, appointment_type=appointment_type)
+    form = BookingForm(
+        initial=initial, appointment_type=appointment_type, handoff=request.selfcheck_handoff
+    )
     requested = parse_slot_value(value)
     return _render_details(
         request, form, slot=slot, taken_around=None if slot else _around(requested)
@@ -280,14 +321,13 @@ def _render_details(
     alternatives = []
     if taken_around is not None:
         alternatives = nearest_slots(appointment_type=form.appointment_type, around=taken_around)
-    token = form.handoff and (form.data if form.is_bound else form.initial).get("selfcheck_token")
     context = {
         "appointment_type": form.appointment_type,
         "form": form,
         "slot": slot,
         "taken": taken_around is not None,
         "alternatives": alternatives,
-        **_handoff_context(request, token or ""),
+        **_handoff_context(request),
     }
     return render(request, TEMPLATES + "details.html", context)
 

@@ -9,17 +9,21 @@ from intake.forms.leads import ContactForm, is_handoff
 from intake.leads import CONTACT_DETAILS_SESSION_KEY, record_lead
 from intake.models import Lead
 from intake.selfcheck import HANDOFF_FIELD_NAME
+from intake.views.selfcheck import with_selfcheck_handoff
 
 
 @require_http_methods(["GET", "POST"])
 @never_cache
+@with_selfcheck_handoff
 def contact(request: HttpRequest) -> HttpResponse:
+    handoff = request.selfcheck_handoff
     if request.method == "GET":
         form = ContactForm()
     elif is_handoff(request.POST):
-        form = ContactForm(initial={HANDOFF_FIELD_NAME: request.POST[HANDOFF_FIELD_NAME]})
+        token = request.POST[HANDOFF_FIELD_NAME]
+        form = ContactForm(initial={HANDOFF_FIELD_NAME: token}, handoff=handoff)
     else:
-        form = ContactForm(request.POST)
+        form = ContactForm(request.POST, handoff=handoff)
         if form.is_bot():
             # Looks like success to the bot, so it learns nothing; nothing is saved.
             return redirect("intake:contact_done")

@@ -5,6 +5,9 @@ Steps are answered by POST and the next page is rendered in the response
 in server-side storage, and the answers must be in neither.
 """
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
@@ -96,3 +99,20 @@ def _result_page(request, questionnaire, spec, answers, result) -> HttpResponse:
     )
     context = {"spec": spec, "result": result, "summary": summary, "handoff_token": token}
     return render(request, "intake/selfcheck/result.html", context)
+
+
+def with_selfcheck_handoff(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Decode the self-check hand-off in the POST body once, for the view and its forms.
+
+    Sets `request.selfcheck_handoff` (None when missing, altered or too old) and
+    `request.selfcheck_token` (the token to carry on, or "" when it is not genuine).
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        token = request.POST.get(selfcheck.HANDOFF_FIELD_NAME, "")
+        request.selfcheck_handoff = selfcheck.load_handoff(token)
+        request.selfcheck_token = token if request.selfcheck_handoff else ""
+        return view(request, *args, **kwargs)
+
+    return wrapper

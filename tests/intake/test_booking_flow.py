@@ -49,13 +49,17 @@ def first_slot(client, appointment_type) -> str:
     return SLOT_VALUES.findall(page.content.decode())[0]
 
 
+def post_details(client, step: str, appointment_type, slot: str, **overrides):
+    data = {**PATIENT, "slot": slot, **overrides}
+    return client.post(f"/book/{appointment_type.slug}/{step}/", data)
+
+
 def review(client, appointment_type, slot: str, **overrides):
-    data = {**PATIENT, "slot": slot, "action": "review", **overrides}
-    return client.post(f"/book/{appointment_type.slug}/details/", data)
+    return post_details(client, "review", appointment_type, slot, **overrides)
 
 
 def confirm(client, appointment_type, slot: str, **overrides):
-    return review(client, appointment_type, slot, action="confirm", **overrides)
+    return post_details(client, "confirm", appointment_type, slot, **overrides)
 
 
 def test_type_list_shows_each_active_visit_with_length_and_price(
@@ -150,7 +154,7 @@ def test_change_details_reopens_the_form_filled_in(client, consult):
     checked = review(client, consult, first_slot(client, consult))
     resolved = SLOT_VALUES.findall(checked.content.decode())[0]
 
-    page = review(client, consult, resolved, action="edit", phone="+16085550123")
+    page = post_details(client, "details", consult, resolved, phone="+16085550123")
 
     body = page.content.decode()
     assert "Your details" in body
@@ -193,13 +197,8 @@ def test_losing_the_slot_before_confirming_offers_the_nearest_free_times(client,
     alternatives = re.findall(r'name="new_slot"[^>]*value="([^"]+)"', body)
     assert alternatives
     retry = client.post(
-        "/book/consult/details/",
-        {
-            **PATIENT,
-            "slot": f"{clinician_id}|{start:%Y%m%dT%H%MZ}",
-            "new_slot": alternatives[0],
-            "action": "review",
-        },
+        "/book/consult/review/",
+        {**PATIENT, "slot": f"{clinician_id}|{start:%Y%m%dT%H%MZ}", "new_slot": alternatives[0]},
     )
     assert "Check and confirm your booking" in retry.content.decode()
     assert Appointment.objects.count() == 1
@@ -350,3 +349,41 @@ def test_home_page_and_header_link_to_booking(client, db):
     body = client.get("/").content.decode()
     assert 'href="/book/"' in body
     assert "Book online" in body
+
+
+def test_review_and_confirm_are_their_own_addresses_and_only_confirm_books(client, consult):
+    slot = first_slot(client, consult)
+
+    checked = review(client, consult, slot).content.decode()
+
+    assert Appointment.objects.count() == 0
+    assert 'action="/book/consult/confirm/"' in checked
+    assert 'formaction="/book/consult/details/"' in checked  # "Change details" goes back
+    assert client.get("/book/consult/confirm/").status_code == 405
+    resolved = SLOT_VALUES.findall(checked)[0]
+    assert confirm(client, consult, resolved).status_code == 302
+    assert Appointment.objects.count() == 1
+
+
+def test_confirming_with_a_mistake_shows_the_details_form_and_books_nothing(client, consult):
+    page = confirm(client, consult, first_slot(client, consult), email="not-an-email")
+
+    assert page.status_code == 200
+    assert "Your details" in page.content.decode()
+    assert Appointment.objects.count() == 0
+
+
+def test_the_self_check_token_is_decoded_once_per_request(client, consult, monkeypatch):
+    """The view decodes the hand-off and hands it to its form and page, not each in turn."""
+    token = selfcheck_token(TriageOutcome.BOOK_EVALUATION)
+    slot = first_slot(client, consult)
+    decoded = []
+    real_load = selfcheck.load_handoff
+    monkeypatch.setattr(
+        selfcheck, "load_handoff", lambda token: decoded.append(token) or real_load(token)
+    )
+
+    page = review(client, consult, slot, selfcheck_token=token, attach_answers="on")
+
+    assert "Sent to the clinic with this booking" in page.content.decode()
+    assert decoded == [token]
