@@ -80,12 +80,12 @@ def load_spec(questionnaire: Questionnaire) -> QuestionnaireSpec:
             all_flags=frozenset(split_codes(rule.all_flags)),
             pain_at_least=rule.pain_at_least,
             links=tuple(
-                (url, label)
-                for url, label in [
-                    (rule.link_url, rule.link_label),
-                    (rule.second_link_url, rule.second_link_label),
+                (page.get_absolute_url(), label)
+                for page, label in [
+                    (rule.guide, rule.guide_label),
+                    (rule.protocol, rule.protocol_label),
                 ]
-                if url
+                if page is not None
             ),
         )
         for rule in questionnaire.rules.all()

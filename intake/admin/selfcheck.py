@@ -164,10 +164,10 @@ class OutcomeRuleAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "explanation",
-                    "link_url",
-                    "link_label",
-                    "second_link_url",
-                    "second_link_label",
+                    "guide",
+                    "guide_label",
+                    "protocol",
+                    "protocol_label",
                 )
             },
         ),

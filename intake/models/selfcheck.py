@@ -14,10 +14,6 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-# A link on a result page stays on this site: a path, never another host.
-site_path = RegexValidator(
-    r"^/(?!/)\S*$", "Enter a path on this site, like /guides/knee-pain-with-running/.", "path"
-)
 flag_codes = RegexValidator(
     r"^[a-z0-9_]+(\s*,\s*[a-z0-9_]+)*$",
     "Use lower-case codes with underscores, separated by commas, like calf_pain, fever.",
@@ -70,7 +66,7 @@ class QuestionnaireQuerySet(models.QuerySet):
                     "choices"
                 ),
             ),
-            "rules",
+            Prefetch("rules", queryset=OutcomeRule.objects.select_related("guide", "protocol")),
         )
 
 
@@ -283,21 +279,31 @@ class OutcomeRule(models.Model):
     explanation = models.TextField(
         help_text="What the patient reads: what this means and what to do next, in plain words."
     )
-    link_url = models.CharField(
-        max_length=200,
+    # Links are foreign keys, not typed paths, so renaming a guide's or protocol's
+    # slug (or its URL pattern) never breaks a result page.
+    guide = models.ForeignKey(
+        "education.Guide",
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
-        validators=[site_path],
-        help_text="Optional page to point to, e.g. /guides/knee-pain-with-running/.",
+        related_name="+",
+        help_text="Optional guide to point the patient to.",
     )
-    link_label = models.CharField(max_length=100, blank=True, help_text="The link's text.")
-    second_link_url = models.CharField(
-        max_length=200,
+    guide_label = models.CharField(
+        max_length=100, blank=True, help_text="The guide link's text, e.g. “Read our guide”."
+    )
+    protocol = models.ForeignKey(
+        "education.Protocol",
+        on_delete=models.SET_NULL,
+        null=True,
         blank=True,
-        validators=[site_path],
-        help_text="Optional second page, e.g. /protocols/runners-patellofemoral-pain/.",
+        related_name="+",
+        help_text="Optional home exercise plan to point the patient to.",
     )
-    second_link_label = models.CharField(
-        max_length=100, blank=True, help_text="The second link's text."
+    protocol_label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The exercise plan link's text, e.g. “See the home exercise plan”.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -326,13 +332,10 @@ class OutcomeRule(models.Model):
                 {"any_at_least": f"There are only {len(any_flags)} flags in the list."},
                 code="too_many_required",
             )
-        for url, label in [
-            ("link_url", "link_label"),
-            ("second_link_url", "second_link_label"),
-        ]:
-            if bool(getattr(self, url)) != bool(getattr(self, label)):
+        for target, label in [("guide_id", "guide_label"), ("protocol_id", "protocol_label")]:
+            if bool(getattr(self, target)) != bool(getattr(self, label)):
                 raise ValidationError(
-                    {label: "Give a link both an address and its text."}, code="link_incomplete"
+                    {label: "Give a link both a page and its text."}, code="link_incomplete"
                 )
         if self.questionnaire_id:
             self._check_flags_exist()

@@ -13,6 +13,7 @@ from tests.intake.selfcheck_client import SLUG, answer_all
 pytestmark = pytest.mark.django_db
 
 KNEECAP_ON_STAIRS = {"where": "kneecap", "worse_with": ["stairs_down"]}
+PATELLOFEMORAL_PATTERN = {"where": "kneecap", "worse_with": ["stairs_down", "downhill"]}
 
 
 def rule_form(rule: OutcomeRule, **changes) -> dict:
@@ -26,10 +27,10 @@ def rule_form(rule: OutcomeRule, **changes) -> dict:
         "all_flags",
         "pain_at_least",
         "explanation",
-        "link_url",
-        "link_label",
-        "second_link_url",
-        "second_link_label",
+        "guide",
+        "guide_label",
+        "protocol",
+        "protocol_label",
     ]
     data = model_to_dict(rule, fields=fields)
     data = {key: "" if value is None else value for key, value in data.items()}
@@ -65,15 +66,35 @@ def test_a_misspelt_flag_is_refused_on_its_field(client, group_member):
     assert rule.any_flags == "calf_pain"
 
 
-def test_a_link_to_another_site_is_refused(client, group_member):
+def test_a_link_without_its_text_is_refused_on_the_text_field(client, group_member):
     rule = OutcomeRule.objects.get(outcome=TriageOutcome.PATELLOFEMORAL)
     client.force_login(group_member("Clinician"))
     response = client.post(
-        f"/admin/intake/outcomerule/{rule.pk}/change/",
-        rule_form(rule, link_url="//evil.example/"),
+        f"/admin/intake/outcomerule/{rule.pk}/change/", rule_form(rule, guide_label="")
     )
     assert response.status_code == 200
-    assert "Enter a path on this site" in response.content.decode()
+    assert "Give a link both a page and its text." in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.guide_label
+
+
+def test_renaming_a_guides_slug_keeps_the_result_link_working(client):
+    """Result links are foreign keys: the page follows the guide wherever its slug goes."""
+    rule = OutcomeRule.objects.select_related("guide", "protocol").get(
+        outcome=TriageOutcome.PATELLOFEMORAL
+    )
+    rule.guide.slug = "running-knee-pain"
+    rule.guide.save()
+    rule.protocol.slug = "kneecap-exercise-plan"
+    rule.protocol.save()
+
+    page = answer_all(client, PATELLOFEMORAL_PATTERN).content.decode()
+
+    assert 'href="/guides/running-knee-pain/"' in page
+    assert 'href="/protocols/kneecap-exercise-plan/"' in page
+    assert "knee-pain-with-running" not in page
+    assert client.get("/guides/running-knee-pain/").status_code == 200
+    assert client.get("/protocols/kneecap-exercise-plan/").status_code == 200
 
 
 def test_the_test_view_shows_the_outcome_and_the_rule_that_fired(client, group_member):
