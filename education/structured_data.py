@@ -1,7 +1,38 @@
-"""Schema.org descriptions of guides and protocols, for search engines."""
+"""Schema.org descriptions of guides and protocols, for search engines.
 
-from clinic.structured_data import absolute_url, clinic_business
+Built from settings (SITE_URL, CLINIC) rather than from the project package, so
+education stays an app that never imports `clinic`. The publisher is the same
+MedicalBusiness node the home page describes (same @id), so search engines
+join the two.
+"""
+
+from django.conf import settings
+
 from education.models import Guide, Protocol, ProtocolExercise
+
+
+def absolute_url(path: str) -> str:
+    """The public address of a path on this site, from SITE_URL rather than the Host header."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def clinic_business() -> dict:
+    """The clinic that publishes the page, as a MedicalBusiness specialising in physiotherapy."""
+    clinic = settings.CLINIC
+    return {
+        "@type": "MedicalBusiness",
+        "@id": absolute_url("/#clinic"),
+        "name": clinic["name"],
+        "url": absolute_url("/"),
+        "telephone": clinic["phone_e164"],
+        "medicalSpecialty": "Physiotherapy",
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": clinic["city"],
+            "addressRegion": clinic["region"],
+            "addressCountry": clinic["country"],
+        },
+    }
 
 
 def guide_page(guide: Guide) -> dict:
