@@ -87,3 +87,14 @@ def test_handout_print_button_prints_and_shows_only_with_javascript(
     expect(no_js.get_by_role("button", name="Print this handout")).to_have_count(0)
     expect(no_js.get_by_text("use your browser’s Print command")).to_be_visible()
     context.close()
+
+
+@pytest.mark.parametrize("width", [320, 360, 414])
+def test_header_fits_smaller_and_larger_phones_without_sideways_scrolling(
+    live_server, page: Page, width
+):
+    page.set_viewport_size({"width": width, "height": 700})
+    page.goto(live_server.url + "/")
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    assert page.locator(".site-header").bounding_box()["height"] <= 100
+    expect(page.locator(".site-menu summary")).to_be_visible()
