@@ -18,6 +18,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: export DJANGO_DEBUG ?= 1
+# Links in emails and handouts point at the port this server listens on, unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import DatabaseError
 from django.test import Client
@@ -22,6 +24,50 @@ def test_home_page_shows_mission_and_tappable_phone_number(client):
         "recreational weekend warrior",
     ]:
         assert group in body
+
+
+@pytest.mark.django_db
+def test_home_page_leads_with_the_mission_then_three_next_steps(client):
+    """Guide, self-check, booking: in that order, right after the mission, before anything else."""
+    main = client.get("/").content.decode().split("<main", 1)[1]
+    mission = main.index("get back to the activities they love")
+    steps = [
+        main.index("<h3>Read a guide</h3>"),
+        main.index('href="/guides/"'),
+        main.index("<h3>Take the self-check</h3>"),
+        main.index('href="/check/"'),
+        main.index("<h3>Book a visit</h3>"),
+        main.index('href="/book/"'),
+    ]
+    assert mission < steps[0]
+    assert steps == sorted(steps)
+    assert main.index("Who we help") > steps[-1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/guides/knee-pain-with-running/", "/book/", "/check/"])
+def test_pages_load_nothing_from_other_hosts_or_data_uris(client, url):
+    """The logo is inline SVG, the favicon and styles static files, the type the system font."""
+    body = client.get(url).content.decode()
+    fetched = re.findall(
+        r'<(?:link[^>]+rel="(?:stylesheet|icon|preload|modulepreload)"[^>]*href'
+        r"|(?:script|img|source|iframe)[^>]+src)=\"([^\"]+)\"",
+        body,
+    )
+    assert fetched, url
+    assert all(address.startswith("/") and not address.startswith("//") for address in fetched)
+    assert "data:" not in body
+
+
+@pytest.mark.django_db
+def test_header_offers_call_and_a_menu_that_works_without_javascript(client):
+    header = client.get("/").content.decode().split("<header", 1)[1].split("</header>", 1)[0]
+    assert 'href="tel:+16082184215"' in header
+    assert "<details" in header and "<summary" in header
+    menu = header.split("<details", 1)[1]
+    for url in ["/guides/", "/check/", "/book/", "/contact/"]:
+        assert f'href="{url}"' in menu
+    assert "<svg" in header  # the logo, drawn inline: no extra request
 
 
 @pytest.mark.django_db

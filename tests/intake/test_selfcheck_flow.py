@@ -40,7 +40,8 @@ def test_list_shows_published_self_checks_only(client):
 
 def test_header_and_home_page_lead_to_the_self_check(client):
     home = text(client.get("/"))
-    assert home.count('href="/check/"') == 2  # the nav link and the call to action
+    # the nav link (inline on desktop, in the phone's menu) and the call to action
+    assert home.count('href="/check/"') == 3
     assert "Self-check</a>" in home
 
 
