@@ -100,14 +100,30 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A sick database must fail a request within seconds (clinic/outage.py shows the 503 page),
+# not hold a worker until gunicorn kills it. Both in seconds; 0 turns a limit off.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a booking write holds the lock; IMMEDIATE
     # takes the write lock at BEGIN so concurrent writers queue instead of
-    # failing halfway through a transaction.
+    # failing halfway through a transaction. `timeout` is how long a writer
+    # queues for that lock before giving up.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DATABASE_STATEMENT_TIMEOUT,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        # The whole connection set-up, so a server that accepts and never answers counts.
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        # The server cancels a statement (and a wait for a lock) that runs longer.
+        "options": f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)}",
+        # A server that vanished from the network (a failover, a cut link) is given up on
+        # once sent data goes unacknowledged this long, instead of after TCP's ~15 minutes.
+        "tcp_user_timeout": int(max(DATABASE_CONNECT_TIMEOUT, DATABASE_STATEMENT_TIMEOUT) * 1000),
+        **DATABASES["default"].get("OPTIONS", {}),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
