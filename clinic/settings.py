@@ -237,6 +237,12 @@ CONTACT_MIN_FILL_SECONDS = int(os.environ.get("CONTACT_MIN_FILL_SECONDS", "3"))
 # `manage.py purge_leads` anonymises closed leads untouched for this many days.
 LEAD_RETENTION_DAYS = int(os.environ.get("LEAD_RETENTION_DAYS", "365"))
 
+# Seconds before the 2nd, 3rd, ... attempt to send an email: six tries over about an hour
+# and a half by default. The front desk sees a failed email from its first failure.
+EMAIL_RETRY_DELAYS = [
+    int(seconds) for seconds in env_list("EMAIL_RETRY_DELAYS", "30,120,600,1800,3600")
+]
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

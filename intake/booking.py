@@ -476,7 +476,10 @@ def _send_patient_email(
         invite = appointment_ics(appointment, manage_url=url, cancelled=cancelled)
         attachments.append(attachment("appointment.ics", invite, "text/calendar"))
     send_email.enqueue(
-        template=template, to=[appointment.patient_email], context=context, attachments=attachments
+        template=template,
+        to=[appointment.patient_email],
+        email_context=context,
+        attachments=attachments,
     )
 
 
@@ -494,7 +497,7 @@ def _send_staff_email(
     }
     if previous_start:
         context["previous_when"] = format_local(previous_start)
-    send_email.enqueue(template=template, to=[settings.CLINIC_NOTIFY_EMAIL], context=context)
+    send_email.enqueue(template=template, to=[settings.CLINIC_NOTIFY_EMAIL], email_context=context)
 
 
 def send_due_reminders(*, now: datetime | None = None) -> int:

@@ -123,7 +123,7 @@ def _queue_emails(lead: Lead, *, acknowledge: bool) -> None:
         send_email.enqueue(
             template="lead_acknowledgement",
             to=[lead.email],
-            context={
+            email_context={
                 "name": lead.name,
                 "contact_method": lead.get_preferred_contact_method_display(),
             },
@@ -131,7 +131,7 @@ def _queue_emails(lead: Lead, *, acknowledge: bool) -> None:
     send_email.enqueue(
         template="lead_notification",
         to=[settings.CLINIC_NOTIFY_EMAIL],
-        context={
+        email_context={
             "lead_id": lead.pk,
             "admin_url": settings.SITE_URL + reverse("admin:intake_lead_change", args=[lead.pk]),
             "possible_duplicate": lead.duplicate_of_id is not None,
