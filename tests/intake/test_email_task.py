@@ -119,7 +119,7 @@ def test_front_desk_sees_a_failed_email_and_its_next_try_from_the_first_failure(
     client.force_login(group_member("Front desk"))
     index = client.get("/admin/").content.decode()
     assert "Email to the patient (Pat, pat@example.com) failed" in index
-    next_try = timezone.localtime(retry.run_after).strftime("%H:%M")
+    next_try = timezone.localtime(retry.run_after).strftime("%a %-d %b, %H:%M")
     assert f"Next try at {next_try}." in index
     assert "ConnectionRefusedError: SMTP down" in index
 
@@ -177,3 +177,28 @@ def test_staff_without_access_to_email_tasks_do_not_see_failed_emails(client, gr
     )
     client.force_login(group_member("Clinician"))
     assert "Emails that have not gone out" not in client.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_undelivered_emails_take_one_query_however_many_there_are(django_assert_num_queries):
+    for n in range(5):
+        first = DBTaskResult.objects.create(
+            task_path=send_email.module_path,
+            status="FAILED",
+            backend_name="default",
+            finished_at=timezone.now(),
+            args_kwargs={"args": [], "kwargs": {"template": "x", "to": [f"p{n}@example.com"]}},
+            exception_class_path="OSError",
+            traceback="OSError: down",
+        )
+        DBTaskResult.objects.create(
+            task_path=send_email.module_path,
+            backend_name="default",
+            args_kwargs={
+                "args": [],
+                "kwargs": {"template": "x", "to": [f"p{n}@example.com"], "attempt": 2,
+                           "first_attempt": str(first.pk)},
+            },
+        )  # fmt: skip
+    with django_assert_num_queries(1):
+        assert len(undelivered_emails()) == 5
