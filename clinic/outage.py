@@ -22,7 +22,7 @@ from django.utils.cache import add_never_cache_headers
 logger = logging.getLogger(__name__)
 
 # How long /healthz waits for the database: load balancers give up after a few seconds.
-HEALTH_CHECK_SECONDS = 2.0
+HEALTH_CHECK_SECONDS = 1.5
 # Seconds a client (or the load balancer) is asked to wait before trying again.
 RETRY_AFTER_SECONDS = 30
 
