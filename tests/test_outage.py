@@ -132,8 +132,7 @@ def hung_database():
 
 REQUESTS_SCRIPT = """
 import json, time
-import django
-django.setup()
+import clinic.wsgi  # sets Django up as gunicorn's workers do, URLconf imported up front
 from django.test import Client
 from tests.intake.leads_support import contact_data
 client = Client(raise_request_exception=False)
