@@ -57,3 +57,8 @@ vendor:
 .PHONY: bench-slots
 bench-slots: install
 	$(BIN)/python bench/slots.py
+
+# MDN HTTP Observatory score of each public page, from its own npm scanner (bench/README.md).
+.PHONY: observatory
+observatory: install
+	bench/observatory.sh

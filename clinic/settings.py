@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "clinic.middleware.cross_origin_resource_policy",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -100,14 +101,30 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A sick database must fail a request within seconds (clinic/outage.py shows the 503 page),
+# not hold a worker until gunicorn kills it. Both in seconds; 0 turns a limit off.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+DATABASE_STATEMENT_TIMEOUT = float(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a booking write holds the lock; IMMEDIATE
     # takes the write lock at BEGIN so concurrent writers queue instead of
-    # failing halfway through a transaction.
+    # failing halfway through a transaction. `timeout` is how long a writer
+    # queues for that lock before giving up.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DATABASE_STATEMENT_TIMEOUT,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        # The whole connection set-up, so a server that accepts and never answers counts.
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        # The server cancels a statement (and a wait for a lock) that runs longer.
+        "options": f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)}",
+        # A server that vanished from the network (a failover, a cut link) is given up on
+        # once sent data goes unacknowledged this long, instead of after TCP's ~15 minutes.
+        "tcp_user_timeout": int(max(DATABASE_CONNECT_TIMEOUT, DATABASE_STATEMENT_TIMEOUT) * 1000),
+        **DATABASES["default"].get("OPTIONS", {}),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -221,6 +238,12 @@ CONTACT_MIN_FILL_SECONDS = int(os.environ.get("CONTACT_MIN_FILL_SECONDS", "3"))
 # `manage.py purge_leads` anonymises closed leads untouched for this many days.
 LEAD_RETENTION_DAYS = int(os.environ.get("LEAD_RETENTION_DAYS", "365"))
 
+# Seconds before the 2nd, 3rd, ... attempt to send an email: six tries over about an hour
+# and a half by default. The front desk sees a failed email from its first failure.
+EMAIL_RETRY_DELAYS = [
+    int(seconds) for seconds in env_list("EMAIL_RETRY_DELAYS", "30,120,600,1800,3600")
+]
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -230,23 +253,30 @@ TASKS = {
 
 # Security: the same policy in development and production, so a page that
 # breaks the CSP breaks on a developer's machine first.
+# Nothing is allowed unless named: our own scripts (the self-check's, the admin's with
+# their nonce), our own stylesheets, our own images and the data: images Bootstrap's CSS
+# draws form controls with, and forms that post back to us. No fonts, no fetch, no frames.
 SECURE_CSP = {
-    "default-src": [CSP.SELF],
+    "default-src": [CSP.NONE],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
-    "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+# Other sites may not embed our pages, scripts or images (clinic/middleware.py).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: every form carries the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -6,6 +6,9 @@ from django.urls import include, path, re_path
 from clinic import views
 from clinic.sitemaps import sitemaps
 
+handler400 = views.bad_request
+handler500 = views.server_error
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),

@@ -69,7 +69,10 @@ def queue_booking_patient_email(
         invite = appointment_ics(appointment, manage_url=url, cancelled=cancelled)
         attachments.append(attachment("appointment.ics", invite, "text/calendar"))
     send_email.enqueue(
-        template=template, to=[appointment.patient_email], context=context, attachments=attachments
+        template=template,
+        to=[appointment.patient_email],
+        email_context=context,
+        attachments=attachments,
     )
 
 
@@ -87,7 +90,7 @@ def queue_booking_staff_email(
     }
     if previous_start:
         context["previous_when"] = format_local(previous_start)
-    send_email.enqueue(template=template, to=[settings.CLINIC_NOTIFY_EMAIL], context=context)
+    send_email.enqueue(template=template, to=[settings.CLINIC_NOTIFY_EMAIL], email_context=context)
 
 
 def appointment_ics(
@@ -140,7 +143,7 @@ def queue_lead_emails(lead: Lead, *, acknowledge: bool) -> None:
         send_email.enqueue(
             template="lead_acknowledgement",
             to=[lead.email],
-            context={
+            email_context={
                 "name": lead.name,
                 "contact_method": lead.get_preferred_contact_method_display(),
             },
@@ -148,7 +151,7 @@ def queue_lead_emails(lead: Lead, *, acknowledge: bool) -> None:
     send_email.enqueue(
         template="lead_notification",
         to=[settings.CLINIC_NOTIFY_EMAIL],
-        context={
+        email_context={
             "lead_id": lead.pk,
             "admin_url": settings.SITE_URL + reverse("admin:intake_lead_change", args=[lead.pk]),
             "possible_duplicate": lead.duplicate_of_id is not None,

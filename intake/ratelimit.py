@@ -1,9 +1,10 @@
 """Per-client rate limits whose counts every worker process shares.
 
 The count lives in Redis when CACHE_URL points at Redis (INCR and EXPIRE in one
-MULTI/EXEC), otherwise in the RateLimitCounter table, incremented by one upsert
-statement that also returns the new count. Never Django's `cache.incr` on the
-database cache: it reads, then writes, so concurrent requests lose counts.
+MULTI/EXEC), otherwise (and whenever Redis cannot be reached) in the RateLimitCounter
+table, incremented by one upsert statement that also returns the new count. Never
+Django's `cache.incr` on the database cache: it reads, then writes, so concurrent
+requests lose counts.
 
 Windows are fixed: the window's number (seconds since the epoch divided by the
 window length) is part of the key, so a client is let through again as soon as
@@ -119,10 +120,11 @@ def _redis_count(location: str | list[str], bucket: str, window_end: float) -> i
         pipe.incr(key)
         pipe.expire(key, ttl)
         count, _ = pipe.execute()
-    except redis.RedisError:
-        # Losing a patient's request is worse than letting a few extra through.
-        logger.warning("Rate limiter: Redis unavailable, request allowed")
-        return 0
+    except redis.RedisError as error:
+        # A limit that opens whenever Redis is down is no limit: count in the database,
+        # which every worker shares too, until Redis is back.
+        logger.warning("Rate limiter: Redis unavailable (%s); counting in the database", error)
+        return _sql_count(bucket, window_end)
     return int(count)
 
 
@@ -135,4 +137,5 @@ def _primary(location: str | list[str]) -> str:
 
 @functools.cache
 def _redis_client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
+    # A Redis that hangs must not hold the request: fail over to the database quickly.
+    return redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)

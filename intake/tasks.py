@@ -1,5 +1,13 @@
 """Background tasks. Email leaves the request here: enqueued in the same
-transaction as the row it is about, and retried with back-off until it goes."""
+transaction as the row it is about, and retried with back-off until it goes.
+
+A failed send raises, so the task system records that attempt as Failed with its error
+at once; just before, the task schedules its next attempt with the task system's own
+`run_after`. Every attempt carries the id of the first (`first_attempt`), which is how
+`intake.undelivered` tells the front desk which emails have not gone out and when the
+next try is. (Django passes the task's own context as `context`, so the email template's
+context is `email_context`.)
+"""
 
 import base64
 import logging
@@ -7,35 +15,37 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.tasks import default_task_backend, task
+from django.tasks import TaskContext, default_task_backend, task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6
-# Seconds to wait before attempt 2, 3, ...: about an hour and a half in all.
-BACKOFF = [30, 120, 600, 1800, 3600]
+
+def max_attempts() -> int:
+    return len(settings.EMAIL_RETRY_DELAYS) + 1
 
 
-@task
+@task(takes_context=True)
 def send_email(
+    context: TaskContext,
     *,
     template: str,
     to: list[str],
-    context: dict,
+    email_context: dict,
     attachments: list[dict] | None = None,
     attempt: int = 1,
+    first_attempt: str = "",
 ) -> None:
     """Render `emails/<template>_subject.txt` and `emails/<template>.txt` and send them.
 
-    `context` and `attachments` ({"filename", "content_b64", "mimetype"}) must be
+    `email_context` and `attachments` ({"filename", "content_b64", "mimetype"}) must be
     JSON-serialisable, since the queue stores them. Never put health details in
     either: email is not a private channel.
-    On failure the task enqueues its next attempt and, after the last one,
-    raises so the failed result stays visible in the admin (Django tasks: DB task results).
+    On failure the task enqueues its next attempt (settings.EMAIL_RETRY_DELAYS) and
+    raises, so this attempt shows as Failed, with its error, in the admin.
     """
-    full_context = {**context, "clinic": settings.CLINIC, "site_url": settings.SITE_URL}
+    full_context = {**email_context, "clinic": settings.CLINIC, "site_url": settings.SITE_URL}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", full_context).split())
     message = EmailMultiAlternatives(
         subject=subject,
@@ -52,10 +62,10 @@ def send_email(
     try:
         message.send()
     except Exception:
-        if attempt >= MAX_ATTEMPTS:
+        if attempt >= max_attempts():
             logger.exception("Email %s failed for good after %d attempts", template, attempt)
             raise
-        delay = BACKOFF[min(attempt - 1, len(BACKOFF) - 1)]
+        delay = settings.EMAIL_RETRY_DELAYS[attempt - 1]
         logger.warning("Email %s failed (attempt %d); retrying in %ds", template, attempt, delay)
         retry = send_email
         if default_task_backend.supports_defer:
@@ -63,10 +73,12 @@ def send_email(
         retry.enqueue(
             template=template,
             to=to,
-            context=context,
+            email_context=email_context,
             attachments=attachments,
             attempt=attempt + 1,
+            first_attempt=first_attempt or str(context.task_result.id),
         )
+        raise
 
 
 def attachment(filename: str, content: bytes, mimetype: str) -> dict:

@@ -102,6 +102,7 @@ def test_pages_carry_a_strict_content_security_policy_with_a_fresh_nonce(client)
         (part.split(" ", 1) + [""])[:2]
         for part in (p.strip() for p in first["Content-Security-Policy"].split(";"))
     )
+    assert directives["default-src"] == "'none'"  # anything not named below is refused
     assert directives["object-src"] == "'none'"
     assert directives["base-uri"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
@@ -120,6 +121,32 @@ def test_pages_send_referrer_opener_and_sniffing_protections(client):
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_static_files_may_not_be_loaded_by_other_sites(client):
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_csrf_cookie_is_secure_http_only_and_same_site_and_forms_still_post(settings):
+    """No script reads the CSRF cookie, so it can be HttpOnly: the token travels in the form."""
+    from django.test import Client
+
+    from tests.intake.leads_support import contact_data
+
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/contact/")
+    cookie = page.cookies["csrftoken"]
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    token = page.context["csrf_token"]
+    response = browser.post("/contact/", {**contact_data(), "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
 
 
 @pytest.mark.django_db
@@ -139,6 +166,7 @@ def test_login_session_cookie_is_secure_and_http_only(client, staff_user):
     cookie = response.cookies["sessionid"]
     assert cookie["secure"] is True
     assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
 
 
 @pytest.mark.django_db

@@ -166,14 +166,36 @@ def test_redis_counter_increments_atomically_and_expires(redis_cache, monkeypatc
     assert 0 < store.ttl(keys[0]) <= 120
 
 
-def test_redis_outage_lets_requests_through(settings):
+@pytest.mark.django_db
+def test_limiter_with_redis_down_still_limits_by_counting_in_the_database(settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    verdicts = [ratelimit.hit("contact", "someone", limit=2, window=60) for _ in range(3)]
+    assert [verdict.allowed for verdict in verdicts] == [True, True, False]
+    assert RateLimitCounter.objects.get().count == 3
+    assert "Redis unavailable" in caplog.text
+    assert "counting in the database" in caplog.text
+
+
+@pytest.mark.django_db
+def test_contact_form_with_redis_down_still_answers_429_past_the_limit(
+    client, settings, monkeypatch
+):
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
-    assert ratelimit.hit("contact", "someone", limit=1, window=60).allowed
+    settings.CONTACT_RATE_LIMIT = 1
+    assert client.post("/contact/", contact_data()).status_code == 302
+    response = client.post("/contact/", contact_data(email="other@example.com"))
+    assert response.status_code == 429
+    assert Lead.objects.count() == 1
 
 
 def test_client_ip_ignores_forwarded_header_unless_the_proxy_is_trusted(rf, settings):

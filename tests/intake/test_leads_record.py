@@ -46,7 +46,7 @@ def test_closed_leads_and_blank_phones_do_not_make_duplicates():
     lead = record_lead(name="Sam", email="sam@example.com", phone="", source="contact_form")
     assert lead.duplicate_of is None
     notification = DBTaskResult.objects.order_by("enqueued_at").last()
-    assert notification.args_kwargs["kwargs"]["context"]["possible_duplicate"] is False
+    assert notification.args_kwargs["kwargs"]["email_context"]["possible_duplicate"] is False
 
 
 def test_submission_key_makes_a_resend_return_the_first_lead():
