@@ -51,6 +51,7 @@ def test_home_and_guide_are_accessible_on_phone_and_desktop(live_server, page: P
         assert_accessible(page)
     if viewport == PHONE:
         page.get_by_text("Menu", exact=True).click()
+        expect(page.locator(".site-menu-panel")).to_be_visible()
         assert_accessible(page)
     else:
         expect(page.locator(".site-menu")).to_be_hidden()
