@@ -6,6 +6,7 @@ lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "simple_history",
+    "axes",
     "clinic",
     "education",
     "intake",
@@ -68,8 +70,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.staff.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it can turn any response to a locked-out sign-in into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -266,6 +271,30 @@ if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", False):
 TRUST_X_FORWARDED_FOR = env_bool("DJANGO_TRUST_X_FORWARDED_FOR", False)
 
 LOGIN_URL = "admin:login"
+
+# Staff sign-in (clinic/staff/). Staff read health data, so: a lockout after repeated
+# wrong passwords, a second factor, sessions that end when idle or when the browser closes.
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Counted in the database, so every worker sees every failure; an account and an address
+# are each locked on their own (a password sprayed over many accounts from one address,
+# or one account tried from many addresses).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("STAFF_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STAFF_LOCKOUT_MINUTES", "60")))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "clinic.staff.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "clinic.staff.lockout.locked_out"
+# The admin's own "Access attempts" list is where an administrator unlocks someone.
+AXES_ENABLE_ADMIN = True
+# A staff session ends after this many minutes without a request (clinic/staff/sessions.py),
+# and when the browser closes: the session cookie carries no expiry date.
+STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGGING = {
     "version": 1,
