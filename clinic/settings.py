@@ -42,7 +42,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the clinic's site: second factor, password again before exports.
+    "clinic.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +56,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "clinic",
     "education",
@@ -69,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.staff.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -291,10 +296,14 @@ AXES_CLIENT_IP_CALLABLE = "clinic.staff.lockout.client_address"
 AXES_LOCKOUT_CALLABLE = "clinic.staff.lockout.locked_out"
 # The admin's own "Access attempts" list is where an administrator unlocks someone.
 AXES_ENABLE_ADMIN = True
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = "Peak Endurance PT"
 # A staff session ends after this many minutes without a request (clinic/staff/sessions.py),
 # and when the browser closes: the session cookie carries no expiry date.
 STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Exporting leads asks for the password again when it was last typed longer ago than this.
+STAFF_REAUTH_MINUTES = int(os.environ.get("STAFF_REAUTH_MINUTES", "15"))
 
 LOGGING = {
     "version": 1,

@@ -36,3 +36,17 @@ class IdleTimeoutMiddleware:
             elif last_seen is None or now - last_seen >= WRITE_EVERY_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+PASSWORD_AT_KEY = "staff_password_at"
+
+
+def password_typed(request: HttpRequest) -> None:
+    """Remember that the person proved their password in this session just now."""
+    request.session[PASSWORD_AT_KEY] = timezone.now().timestamp()
+
+
+def password_is_recent(request: HttpRequest) -> bool:
+    typed_at = request.session.get(PASSWORD_AT_KEY)
+    limit = settings.STAFF_REAUTH_MINUTES * 60
+    return typed_at is not None and timezone.now().timestamp() - typed_at <= limit
