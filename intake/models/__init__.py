@@ -11,6 +11,7 @@ from intake.models.questionnaires import (
     RedFlag,
 )
 from intake.models.ratelimit import RateLimitCounter
+from intake.models.readlog import ReadAction, ReadLogEntry
 from intake.models.scheduling import (
     Appointment,
     AppointmentMode,
@@ -41,6 +42,8 @@ __all__ = [
     "QuestionKind",
     "Questionnaire",
     "RateLimitCounter",
+    "ReadAction",
+    "ReadLogEntry",
     "RedFlag",
     "TimeOff",
     "TriageOutcome",
