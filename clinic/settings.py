@@ -284,12 +284,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Counted in the database, so every worker sees every failure; an account and an address
-# are each locked on their own (a password sprayed over many accounts from one address,
-# or one account tried from many addresses).
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Counted in the database, so every worker sees every failure. An account is locked
+# after STAFF_LOGIN_FAILURE_LIMIT wrong passwords (from anywhere), an address after
+# STAFF_ADDRESS_FAILURE_LIMIT (over any accounts): higher, as staff share the office's.
+AXES_HANDLER = "clinic.staff.lockout.AccountOrAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # this order: the handler relies on it
 AXES_FAILURE_LIMIT = int(os.environ.get("STAFF_LOGIN_FAILURE_LIMIT", "5"))
+STAFF_ADDRESS_FAILURE_LIMIT = int(os.environ.get("STAFF_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STAFF_LOCKOUT_MINUTES", "60")))
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "clinic.staff.lockout.client_address"

@@ -18,6 +18,9 @@ from clinic.staff.forms import PasswordAgainForm
 
 
 class ClinicAdminSite(admin.AdminSite):
+    site_header = "Peak Endurance PT staff"
+    site_title = "Peak Endurance PT staff"
+
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and request.user.is_verified()
 
@@ -35,6 +38,10 @@ class ClinicAdminSite(admin.AdminSite):
 
     def get_urls(self) -> list:
         return [
+            # Django's own logout URL passes through has_permission, which would keep
+            # someone between the two steps from signing out; the view itself is safe
+            # for anyone.
+            path("logout/", self.logout, name="logout"),
             path("second-factor/", views.second_factor, name="second_factor"),
             path("second-factor/set-up/", views.enrol, name="second_factor_enrol"),
             path(

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "read log entry",
-                "verbose_name_plural": "read log",
+                "verbose_name_plural": "read log entries",
                 "ordering": ["-created_at"],
             },
         ),

@@ -38,7 +38,7 @@ class ReadLogEntry(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "read log entry"
-        verbose_name_plural = "read log"
+        verbose_name_plural = "read log entries"
 
     def __str__(self) -> str:
         return (

@@ -44,7 +44,7 @@ def test_first_sign_in_sets_up_the_second_step_and_wrong_passwords_lock_out(
     assert page.locator("#recovery-codes li").count() == 10
     assert_accessible(page)
     with page.expect_navigation():
-        page.click("text=Continue to the admin")
+        page.click("text=I have saved them: continue")
     assert page.url.endswith(f"/admin/intake/lead/{lead.pk}/change/")
     assert "Left knee" in page.content()
     assert ReadLogEntry.objects.filter(lead=lead, user=frank).exists()

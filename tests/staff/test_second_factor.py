@@ -175,3 +175,13 @@ def test_demo_login_prints_what_a_newcomer_needs_for_the_second_factor(
     call_command("ensure_demo_staff")
     again = capsys.readouterr().out
     assert re.search(r"secret=(\w+)", again).group(1) == re.search(r"secret=(\w+)", out).group(1)
+
+
+def test_signing_out_from_the_code_step_ends_the_session(client, enrolled):
+    sign_in_with_password(client, "kim", "kim-pw-12345")
+    page = client.get(CODE_STEP).content.decode()
+    assert 'action="/admin/logout/"' in page and 'method="post"' in page
+
+    client.post("/admin/logout/")
+
+    assert client.get(CODE_STEP)["Location"].startswith(LOGIN)
