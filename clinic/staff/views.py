@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -97,6 +98,4 @@ def _signed_in_staff(request: HttpRequest) -> bool:
 
 
 def _site_context(request: HttpRequest, title: str) -> dict:
-    from django.contrib import admin
-
     return {**admin.site.each_context(request), "title": title, "next": next_url(request)}
