@@ -1,5 +1,6 @@
 """A new front-desk member signs in for the first time: password, sets up the authenticator
-app, saves the recovery codes, reads a lead; later, wrong passwords lock the account."""
+app, saves the recovery codes, reads a lead; signs in again with a recovery code and
+exports leads (password again); later, wrong passwords lock the account."""
 
 from base64 import b32decode
 
@@ -42,6 +43,7 @@ def test_first_sign_in_sets_up_the_second_step_and_wrong_passwords_lock_out(
         page.click("input[type=submit]")
 
     assert page.locator("#recovery-codes li").count() == 10
+    recovery_codes = page.locator("#recovery-codes li").all_inner_texts()
     assert_accessible(page)
     with page.expect_navigation():
         page.click("text=I have saved them: continue")
@@ -51,6 +53,32 @@ def test_first_sign_in_sets_up_the_second_step_and_wrong_passwords_lock_out(
 
     with page.expect_navigation():
         page.click("#logout-form button")
+
+    # The next day: password, then a recovery code (the phone is at home).
+    settings.STAFF_REAUTH_MINUTES = 0  # so the export below asks for the password again
+    page.goto(live_server.url + "/admin/intake/lead/")
+    sign_in(page, "frank", "frank-pw-123")
+    assert "/admin/second-factor/?" in page.url
+    assert_accessible(page)
+    page.get_by_label("Code").fill(recovery_codes[0])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+    assert page.url.endswith("/admin/intake/lead/")
+    page.check("input[name=_selected_action]")
+    page.select_option("select[name=action]", "export_csv")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Run").click()
+    assert "type your password again" in page.content()
+    assert_accessible(page)
+    page.get_by_label("Your password").fill("frank-pw-123")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Continue").click()
+    assert download.value.suggested_filename.startswith("leads-")
+    assert ReadLogEntry.objects.filter(lead=lead, user=frank, action="exported").exists()
+    page.goto(live_server.url + "/admin/")
+    with page.expect_navigation():
+        page.click("#logout-form button")
+
     page.goto(live_server.url + "/admin/login/")
     for attempt in range(settings.AXES_FAILURE_LIMIT):
         sign_in(page, "frank", f"wrong-{attempt}")
