@@ -185,3 +185,17 @@ def test_signing_out_from_the_code_step_ends_the_session(client, enrolled):
     client.post("/admin/logout/")
 
     assert client.get(CODE_STEP)["Location"].startswith(LOGIN)
+
+
+def test_a_superuser_resets_a_lost_authenticator_and_the_next_sign_in_sets_up_a_new_one(
+    client, enrolled, superuser
+):
+    user, device, _ = enrolled
+    admin = type(client)()
+    admin.force_login(superuser)
+    deleted = admin.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302
+
+    signed_in = sign_in_with_password(client, "kim", "kim-pw-12345")
+
+    assert client.get(signed_in["Location"])["Location"].startswith(SET_UP)
