@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ClinicConfig(AppConfig):
+    default = True
     name = "clinic"
     verbose_name = "Clinic site"
+
+
+class ClinicAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the clinic's site (second factor, password again before exports)."""
+
+    default = False  # "clinic" in INSTALLED_APPS means ClinicConfig
+    default_site = "clinic.staff.site.ClinicAdminSite"

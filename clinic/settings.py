@@ -6,6 +6,7 @@ lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -41,7 +42,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the clinic's site: second factor, password again before exports.
+    "clinic.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +56,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "clinic",
     "education",
     "intake",
@@ -68,9 +74,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.staff.sessions.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it can turn any response to a locked-out sign-in into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -296,6 +306,35 @@ if env_bool("DJANGO_TRUST_X_FORWARDED_PROTO", False):
 TRUST_X_FORWARDED_FOR = env_bool("DJANGO_TRUST_X_FORWARDED_FOR", False)
 
 LOGIN_URL = "admin:login"
+
+# Staff sign-in (clinic/staff/). Staff read health data, so: a lockout after repeated
+# wrong passwords, a second factor, sessions that end when idle or when the browser closes.
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Counted in the database, so every worker sees every failure. An account is locked
+# after STAFF_LOGIN_FAILURE_LIMIT wrong passwords (from anywhere), an address after
+# STAFF_ADDRESS_FAILURE_LIMIT (over any accounts): higher, as staff share the office's.
+AXES_HANDLER = "clinic.staff.lockout.AccountOrAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # this order: the handler relies on it
+AXES_FAILURE_LIMIT = int(os.environ.get("STAFF_LOGIN_FAILURE_LIMIT", "5"))
+STAFF_ADDRESS_FAILURE_LIMIT = int(os.environ.get("STAFF_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("STAFF_LOCKOUT_MINUTES", "60")))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "clinic.staff.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "clinic.staff.lockout.locked_out"
+# The admin's own "Access attempts" list is where an administrator unlocks someone.
+AXES_ENABLE_ADMIN = True
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = "Peak Endurance PT"
+# A staff session ends after this many minutes without a request (clinic/staff/sessions.py),
+# and when the browser closes: the session cookie carries no expiry date.
+STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Exporting leads asks for the password again when it was last typed longer ago than this.
+STAFF_REAUTH_MINUTES = int(os.environ.get("STAFF_REAUTH_MINUTES", "15"))
 
 LOGGING = {
     "version": 1,

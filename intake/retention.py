@@ -2,7 +2,8 @@
 
 The row stays, stripped to its source, status and dates, so the admin
 dashboard's conversion rates still count it; the person's details, their health
-details, the staff notes about them and every historical copy of the lead go.
+details, the staff notes about them, every historical copy of the lead and the read log of
+who looked at it go.
 """
 
 from datetime import datetime
@@ -12,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from intake.models import Lead, LeadNote
+from intake.models import Lead, LeadNote, ReadLogEntry
 from intake.models.leads import CLOSED_STATUSES, LeadQuerySet
 
 
@@ -30,6 +31,8 @@ def anonymise_leads(*, leads: LeadQuerySet) -> tuple[int, int]:
     with transaction.atomic():
         ids = list(leads.values_list("pk", flat=True))
         LeadNote.objects.filter(lead_id__in=ids).delete()
+        # Who read the details is kept as long as the details are.
+        ReadLogEntry.objects.filter(lead_id__in=ids).delete()
         history_deleted, _ = Lead.history.filter(id__in=ids).delete()
         # The admin's own action log names the lead; keep who did what, drop the name.
         LogEntry.objects.filter(

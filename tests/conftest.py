@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.utils import timezone
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -51,6 +52,38 @@ def empty_page_cache():
     caches["pages"].clear()
     yield
     caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(monkeypatch) -> None:
+    """`client.force_login(staff)` gives a session as after the whole sign-in: password,
+    then the authenticator code (a confirmed TOTP device is made for the user if needed).
+
+    Staff pages need both steps (clinic/staff/site.py); tests of other features should
+    not each repeat them. Tests of the sign-in itself post to the login page instead.
+    """
+    from django.test.client import ClientMixin
+
+    real_force_login = ClientMixin.force_login
+
+    def force_login(self, user, backend=None) -> None:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from clinic.staff.sessions import LAST_SEEN_KEY, PASSWORD_AT_KEY
+
+        real_force_login(self, user, backend)
+        if not user.is_staff:
+            return
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[PASSWORD_AT_KEY] = session[LAST_SEEN_KEY] = timezone.now().timestamp()
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
 
 
 @pytest.fixture

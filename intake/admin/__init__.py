@@ -3,5 +3,6 @@
 from intake.admin import (  # noqa: F401
     booking,
     leads,
+    readlog,
     selfcheck,
 )

@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from intake.forms.fields import PhoneNumberField
-from intake.models import Lead, LeadNote, LeadStatus
+from intake.models import Lead, LeadNote, LeadStatus, ReadAction, ReadLogEntry
 from intake.models.leads import LeadExport
 
 
@@ -181,7 +181,18 @@ class LeadAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        # Reached only when the version exists and may be seen (else 404 or 403 above).
+        ReadLogEntry.objects.create(
+            lead_id=object_id, user=request.user, action=ReadAction.VIEWED_HISTORY
+        )
+        return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Every showing of a lead's page shows its health details: the read log records it.
+        if obj is not None:
+            ReadLogEntry.objects.create(lead=obj, user=request.user, action=ReadAction.VIEWED)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("intake.view_lead") and request.user.has_perm(
@@ -209,6 +220,8 @@ class LeadAdmin(SimpleHistoryAdmin):
     @admin.action(description="Export selected leads to CSV", permissions=["export"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
         """Contact and pipeline fields only: no message, body area, answers or outcome."""
+        if asked := self.admin_site.confirm_password(request, title="Export leads"):
+            return asked
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="leads-{timezone.localdate():%Y-%m-%d}.csv"'
@@ -216,11 +229,13 @@ class LeadAdmin(SimpleHistoryAdmin):
         response["Cache-Control"] = "no-store"
         writer = csv.writer(response)
         writer.writerow(EXPORT_COLUMNS)
-        rows = 0
-        for lead in queryset.select_related("assigned_to").order_by("created_at"):
+        leads = list(queryset.select_related("assigned_to").order_by("created_at"))
+        for lead in leads:
             writer.writerow([_csv_safe(value) for value in _export_row(lead)])
-            rows += 1
-        LeadExport.objects.create(exported_by=request.user, row_count=rows)
+        LeadExport.objects.create(exported_by=request.user, row_count=len(leads))
+        ReadLogEntry.objects.bulk_create(
+            ReadLogEntry(lead=lead, user=request.user, action=ReadAction.EXPORTED) for lead in leads
+        )
         return response
 
     def _save_with_history(

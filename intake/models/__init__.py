@@ -13,6 +13,7 @@ from intake.models.booking import (
 )
 from intake.models.leads import Lead, LeadNote, LeadSource, LeadStatus
 from intake.models.ratelimit import RateLimitCounter
+from intake.models.readlog import ReadAction, ReadLogEntry
 from intake.models.selfcheck import (
     Choice,
     OutcomeRule,
@@ -42,6 +43,8 @@ __all__ = [
     "QuestionKind",
     "Questionnaire",
     "RateLimitCounter",
+    "ReadAction",
+    "ReadLogEntry",
     "RedFlag",
     "TimeOff",
     "TriageOutcome",

@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from intake.models import Lead, LeadSource, TriageOutcome
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, pass_second_factor
 from tests.intake.selfcheck_client import CALM
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -113,6 +113,7 @@ def test_self_check_answers_reach_the_front_desk_but_no_email(
     page.get_by_label("Password").fill("pw-group-123")
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
+    pass_second_factor(page)
     assert page.url == f"{live_server.url}{admin_path}"
     assert shown_answers(page) == on_result
     assert (

@@ -1,0 +1,86 @@
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clinic.staff import second_factor
+
+WRONG_CODE = (
+    "That code did not work. Codes change every 30 seconds: wait for a new one and type it "
+    "straight away. If you tried several, wait a minute before the next try."
+)
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="The 6-digit code your authenticator app shows now, or one of your "
+        "recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def __init__(self, *args, user: AbstractBaseUser, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device: Device | None = None
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        self.device = second_factor.verify(user=self.user, code=code)
+        if self.device is None:
+            raise forms.ValidationError(WRONG_CODE, code="wrong_code")
+        return code
+
+
+class EnrolForm(forms.Form):
+    """The first code from a newly added authenticator app, proving it has the secret."""
+
+    code = forms.CharField(
+        label="6-digit code from the app",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args, device: TOTPDevice, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+        self.recovery_codes: list[str] = []
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        codes = second_factor.confirm_authenticator(device=self.device, code=code)
+        if codes is None:
+            raise forms.ValidationError(WRONG_CODE, code="wrong_code")
+        self.recovery_codes = codes
+        return code
+
+
+class PasswordAgainForm(forms.Form):
+    """The signed-in person's password, typed again before personal data leaves the admin.
+
+    It goes through authenticate(), so wrong tries count towards the lockout like any sign-in.
+    """
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        if authenticate(self.request, username=user.get_username(), password=password) != user:
+            raise forms.ValidationError("That is not your password.", code="wrong_password")
+        return password
