@@ -124,17 +124,21 @@ def cache_from_url(url: str) -> dict:
 
 
 # A cache shared by every worker: the database by default, Redis when asked.
-CACHES = {
-    "default": cache_from_url(os.environ.get("CACHE_URL", "")),
-    # Each worker's own copy of the public education pages (education/page_cache.py): how
-    # long the public may see a page from before an edit. 0 turns the copy off.
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "education-pages",
-        "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", "60")),
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+# The public education pages, copied once per content version (education/page_cache.py) in
+# the same shared store, so an edit reaches every worker and host on the next request. Its
+# own table (or key prefix) so page copies never crowd out rate-limit counters. The timeout
+# only frees old copies; 0 turns the copy off.
+CACHES["pages"] = {
+    **CACHES["default"],
+    "KEY_PREFIX": "pages",
+    "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", str(60 * 60 * 24))),
+    "OPTIONS": {"MAX_ENTRIES": 2000},
 }
+if CACHES["pages"]["BACKEND"].endswith("DatabaseCache"):
+    CACHES["pages"]["LOCATION"] = "page_cache"
+elif CACHES["pages"]["BACKEND"].endswith("RedisCache"):
+    del CACHES["pages"]["OPTIONS"]  # Redis evicts by its own policy
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,9 +3,11 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+
+from education.rendering import render_markdown
 
 
 class Status(models.TextChoices):
@@ -13,7 +15,99 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class PublishableQuerySet(models.QuerySet):
+class ContentVersionQuerySet(models.QuerySet):
+    def current(self) -> int:
+        """The number the public pages' copy is keyed by (education/page_cache.py)."""
+        return self.values_list("number", flat=True).get(pk=ContentVersion.SINGLETON)
+
+    def bump(self) -> None:
+        """Make every copied public page stale, for every worker and host at once.
+
+        Called inside the transaction of the write it announces, so no visitor can see the
+        new number before the new content, nor the new content under the old number.
+        """
+        if not self.filter(pk=ContentVersion.SINGLETON).update(number=F("number") + 1):
+            # Only after a flush (tests); the migration creates the row.
+            self.get_or_create(pk=ContentVersion.SINGLETON)
+
+
+class ContentVersion(models.Model):
+    """One counter for all patient-facing content: any edit of it moves the number on.
+
+    One number for everything (not one per guide) because pages show each other's
+    content: a guide shows its protocol's exercises, a protocol lists its guides.
+    Edits are rare, so dropping every copy on each one costs little.
+    """
+
+    SINGLETON = 1
+
+    number = models.PositiveBigIntegerField(default=0, help_text="Moves on with every edit.")
+    objects = ContentVersionQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Content version {self.number}"
+
+
+class ContentQuerySet(models.QuerySet):
+    """Bulk writes (admin actions, bulk delete) reach the public at once, like single saves."""
+
+    def update(self, **kwargs) -> int:
+        with transaction.atomic(using=self.db):
+            rows = super().update(**kwargs)
+            ContentVersion.objects.using(self.db).bump()
+        return rows
+
+    update.alters_data = True
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=self.db):
+            deleted = super().delete()
+            ContentVersion.objects.using(self.db).bump()
+        return deleted
+
+    delete.alters_data = True
+
+
+class Content(models.Model):
+    """Anything a patient reads: saving or deleting it bumps the content version.
+
+    Markdown fields are rendered to sanitised HTML here, once per save, into the
+    matching `<field>_html` column the templates show, so no request parses Markdown.
+    """
+
+    markdown_fields: tuple[str, ...] = ()
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        for name in self.markdown_fields:
+            setattr(self, f"{name}_html", render_markdown(getattr(self, name)))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            rendered = {f"{name}_html" for name in self.markdown_fields if name in update_fields}
+            kwargs["update_fields"] = {*update_fields, *rendered}
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            ContentVersion.objects.using(self._state.db).bump()
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=kwargs.get("using")):
+            deleted = super().delete(*args, **kwargs)
+            ContentVersion.objects.using(self._state.db).bump()
+        return deleted
+
+    delete.alters_data = True
+
+
+def _html_field() -> models.TextField:
+    return models.TextField(blank=True, editable=False, default="")
+
+
+class PublishableQuerySet(ContentQuerySet):
     def published(self) -> "PublishableQuerySet":
         return self.filter(status=Status.PUBLISHED)
 
@@ -22,7 +116,7 @@ class PublishableQuerySet(models.QuerySet):
         return self if user.is_staff else self.published()
 
 
-class Publishable(models.Model):
+class Publishable(Content):
     """What guides, exercises and protocols share: a draft/published status staff set."""
 
     status = models.CharField(
@@ -102,7 +196,13 @@ class Exercise(Publishable):
         blank=True,
         help_text="What the image shows, for people who cannot see it. Required with an image.",
     )
+    purpose_html = _html_field()
+    setup_html = _html_field()
+    steps_html = _html_field()
+    cues_html = _html_field()
+    precautions_html = _html_field()
     objects = PublishableQuerySet.as_manager()
+    markdown_fields = ("purpose", "setup", "steps", "cues", "precautions")
 
     class Meta:
         ordering = ["name"]
@@ -144,11 +244,13 @@ class Protocol(Publishable):
     instructions = models.TextField(
         blank=True, help_text="General advice for the whole protocol. Markdown. Optional."
     )
+    instructions_html = _html_field()
     reviewed_by = models.CharField(
         max_length=120, help_text="The clinician (or team) who last checked this protocol."
     )
     reviewed_on = models.DateField(help_text="When it was last clinically reviewed.")
     objects = ProtocolQuerySet.as_manager()
+    markdown_fields = ("instructions",)
 
     class Meta:
         ordering = ["title"]
@@ -168,7 +270,7 @@ def _span(low: int, high: int | None) -> str:
     return f"{low}-{high}" if high is not None and high != low else f"{low}"
 
 
-class ProtocolExercise(models.Model):
+class ProtocolExercise(Content):
     """One exercise in a protocol, in order, with its dose ("3-4 sets of 10-15 reps...")."""
 
     protocol = models.ForeignKey(
@@ -352,6 +454,7 @@ class Guide(Publishable):
         help_text="The question heading above the signs and symptoms, "
         'e.g. "What are common signs of patellofemoral knee pain?".',
     )
+    body_html = _html_field()
     tips_intro = models.CharField(
         max_length=150,
         blank=True,
@@ -384,6 +487,7 @@ class Guide(Publishable):
         "Empty: the summary is used.",
     )
     objects = GuideQuerySet.as_manager()
+    markdown_fields = ("body",)
 
     class Meta:
         ordering = ["title"]
@@ -411,7 +515,7 @@ class Guide(Publishable):
         return [point for point in self.points.all() if point.kind == PointKind.TAKEAWAY]
 
 
-class GuidePoint(models.Model):
+class GuidePoint(Content):
     """A short statement in a guide: a sign or symptom, a reassurance, or a key takeaway.
 
     One table for the three kinds keeps the guide page at a fixed, small number of queries.
@@ -438,7 +542,7 @@ class GuidePoint(models.Model):
         return self.text
 
 
-class Tip(models.Model):
+class Tip(Content):
     """Advice in a guide, tied to the protocol exercise (and so the dose) that carries it out."""
 
     guide = models.ForeignKey(
@@ -450,12 +554,14 @@ class Tip(models.Model):
         help_text='The tip in one sentence, e.g. "Increase your forward trunk lean when you run."',
     )
     explanation = models.TextField(help_text="Why it helps, in plain words. Markdown.")
+    explanation_html = _html_field()
     step = models.ForeignKey(
         ProtocolExercise,
         on_delete=models.PROTECT,
         related_name="tips",
         help_text="The exercise to do and its dose, as set in a protocol.",
     )
+    markdown_fields = ("explanation",)
 
     class Meta:
         ordering = ["order", "pk"]
