@@ -139,6 +139,14 @@ if CACHES["pages"]["BACKEND"].endswith("DatabaseCache"):
     CACHES["pages"]["LOCATION"] = "page_cache"
 elif CACHES["pages"]["BACKEND"].endswith("RedisCache"):
     del CACHES["pages"]["OPTIONS"]  # Redis evicts by its own policy
+# Each worker's memory of the copies it served, filed under the same version key, so it
+# can never serve a page from before an edit; it only saves reading the shared copy back.
+CACHES["pages_here"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "education-pages",
+    "TIMEOUT": CACHES["pages"]["TIMEOUT"],
+    "OPTIONS": {"MAX_ENTRIES": 300},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

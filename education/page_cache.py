@@ -10,9 +10,13 @@ that every save or delete of a guide, point, tip, exercise, protocol or protocol
 moves on in the same database transaction. A request reads the number first, so the
 first request after an edit commits, on any worker or host, asks for a key nobody has
 filled yet and renders the new page: no visitor waits for a timeout to see an edit.
-The copies live in the "pages" cache, which is the database or Redis (never a worker's
-memory), so a page rendered by one worker serves all of them; old versions' copies
-simply go unused until they expire (PAGE_CACHE_SECONDS, 0 turns the copy off).
+The copies live in the "pages" cache, the database or Redis, so a page rendered by one
+worker serves all of them; old versions' copies simply go unused until they expire
+(PAGE_CACHE_SECONDS, 0 turns the copy off). Each worker also keeps the copies it served
+in its own memory ("pages_here"), under the same version key: reading a 40 KB page back
+from the database costs more than the rest of the request, and a copy filed under a
+version can never go stale, because the version itself is read from the database on
+every request.
 
 A response is kept only if rendering it used no nonce and no CSRF token and set no
 cookie, so if these pages ever gain a form or an inline script, caching simply stops
@@ -68,14 +72,20 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         # Read before rendering: a page rendered from older rows than this number claims
         # is impossible, since the number and the rows it stands for commit together.
         version = ContentVersion.objects.current()
-        if (hit := pages.get(key, version=version)) is not None:
+        here = caches["pages_here"]
+        hit = here.get(key, version=version)
+        if hit is None and (hit := pages.get(key, version=version)) is not None:
+            here.set(key, hit, version=version)
+        if hit is not None:
             response = HttpResponse(hit[0], content_type=hit[1])
             # Like the rendered page: a visitor with a session would get a different one.
             patch_vary_headers(response, ["Cookie"])
             return response
         response = view(request, *args, **kwargs)
         if _is_shareable(request, response):
-            pages.set(key, (response.content, response["Content-Type"]), version=version)
+            copy = (response.content, response["Content-Type"])
+            pages.set(key, copy, version=version)
+            here.set(key, copy, version=version)
         return response
 
     return wrapper

@@ -53,8 +53,14 @@ def empty_page_cache(settings):
     """
     from uuid import uuid4
 
-    pages = settings.CACHES["pages"]
-    settings.CACHES = {**settings.CACHES, "pages": {**pages, "KEY_PREFIX": uuid4().hex}}
+    prefix = uuid4().hex
+    settings.CACHES = {
+        **settings.CACHES,
+        **{
+            alias: {**settings.CACHES[alias], "KEY_PREFIX": prefix}
+            for alias in ("pages", "pages_here")
+        },
+    }
 
 
 @pytest.fixture
