@@ -1,21 +1,70 @@
 from django.contrib import admin
-from django.db.models import ForeignKey
-from django.forms import ModelChoiceField
+from django.db.models import ForeignKey, QuerySet
+from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest
+from django.utils.html import format_html_join
 
-from education.models import Exercise, Guide, GuidePoint, Protocol, ProtocolExercise, Tip
+from education.models import (
+    Exercise,
+    Guide,
+    GuidePoint,
+    PointKind,
+    Protocol,
+    ProtocolExercise,
+    Tip,
+)
 
 
-class GuidePointInline(admin.TabularInline):
+class PointFormSet(BaseInlineFormSet):
+    """Rows of one kind of point: new rows take the kind of the inline they were typed in."""
+
+    kind: str = ""
+
+    def save_new(self, form: ModelForm, commit: bool = True) -> GuidePoint:
+        form.instance.kind = self.kind
+        return super().save_new(form, commit)
+
+
+class PointInline(admin.TabularInline):
+    """One inline per kind, so signs, reassurances and takeaways are never mixed in a list."""
+
     model = GuidePoint
-    fields = ("kind", "order", "text")
+    kind: str = ""
+    fields = ("order", "text")
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GuidePoint]:
+        return super().get_queryset(request).filter(kind=self.kind)
+
+    def get_formset(self, request: HttpRequest, obj: Guide | None = None, **kwargs):
+        formset = super().get_formset(request, obj, formset=PointFormSet, **kwargs)
+        formset.kind = self.kind
+        return formset
+
+
+class SignInline(PointInline):
+    kind = PointKind.SIGN
+    verbose_name = "sign or symptom"
+    verbose_name_plural = "Signs and symptoms (listed under the signs heading)"
+
+
+class ReassuranceInline(PointInline):
+    kind = PointKind.REASSURANCE
+    verbose_name = "reassurance note"
+    verbose_name_plural = "Reassurance notes (shown after the signs)"
+
+
+class TakeawayInline(PointInline):
+    kind = PointKind.TAKEAWAY
+    verbose_name = "key takeaway"
+    verbose_name_plural = "Key takeaways (close the guide)"
 
 
 class TipInline(admin.StackedInline):
     model = Tip
     fields = (("order", "step"), "advice", "explanation")
     extra = 0
+    verbose_name_plural = "Tips (under “What can I do about it?”, each with its exercise)"
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs
@@ -33,13 +82,28 @@ class GuideAdmin(admin.ModelAdmin):
     list_select_related = ("protocol",)
     search_fields = ("title", "condition", "summary", "body")
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [GuidePointInline, TipInline]
+    # In the order patients read them.
+    inlines = [SignInline, ReassuranceInline, TipInline, TakeawayInline]
+    readonly_fields = ("headings",)
     fieldsets = [
         (None, {"fields": ("title", "slug", "status", "condition", "summary")}),
-        ("Content", {"fields": ("body", "signs_heading", "tips_intro", "protocol")}),
+        ("Content", {"fields": ("body", "headings", "signs_heading", "tips_intro", "protocol")}),
         ("Clinical review", {"fields": ("reviewed_by", "reviewed_on")}),
         ("Search engines", {"fields": ("seo_title", "seo_description")}),
     ]
+
+    @admin.display(description="Headings patients see")
+    def headings(self, guide: Guide) -> str:
+        """The page's outline, from the saved body, so an editor checks the questions read well."""
+        outline = guide.outline()
+        if not outline:
+            return "(none yet: start a section with ## and a question)"
+        indent = {2: "", 3: "\u2003\u21b3 ", 4: "\u2003\u2003\u21b3 "}
+        return format_html_join("", "<div>{}{}</div>", ((indent[n], text) for n, text in outline))
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        form.instance.renumber_parts()
 
 
 @admin.register(Exercise)

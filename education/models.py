@@ -1,11 +1,14 @@
 """Patient education: condition guides, their exercises, and home-exercise protocols."""
 
+import re
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from education.rendering import render_markdown
 
@@ -474,8 +477,13 @@ class Guide(Publishable):
         max_length=250, help_text="One or two plain sentences shown in the list of guides."
     )
     body = models.TextField(
-        help_text="The opening sections. Markdown: start each section with a question heading "
-        'such as "## What kind of knee pain do I have?", blank line between paragraphs.'
+        help_text="The opening sections, in Markdown: a line starting with ## is a section "
+        "heading (write it as the question patients ask), ### a smaller heading under it; "
+        "leave a blank line between paragraphs; **two stars** make bold; lines starting "
+        "with - make a bullet list, 1. 2. 3. a numbered one; [words](https://...) is a link. "
+        "For example:<br><code>## What kind of knee pain do I have?<br><br>Most runners "
+        "feel it **around the kneecap**.<br><br>- Pain on stairs<br>- Pain after sitting"
+        "</code><br>The headings patients will see are listed below after saving."
     )
     signs_heading = models.CharField(
         max_length=150,
@@ -531,6 +539,28 @@ class Guide(Publishable):
 
     def meta_description(self) -> str:
         return self.seo_description or self.summary
+
+    def outline(self) -> list[tuple[int, str]]:
+        """The body's headings as (level, text), in the order patients meet them."""
+        return [
+            (int(level), strip_tags(text))
+            for level, text in re.findall(r"<h([2-4])>(.*?)</h\1>", self.body_html, re.S)
+        ]
+
+    def renumber_parts(self) -> None:
+        """Number each kind of point, and the tips, 1, 2, 3... in their current order.
+
+        Editors may type the same position twice or leave gaps; what they see after saving
+        is the order patients get, with no number used twice in a list.
+        """
+        lists = [self.points.filter(kind=kind) for kind in PointKind] + [self.tips.all()]
+        for rows in lists:
+            changed = []
+            for position, row in enumerate(rows.order_by("order", "pk"), start=1):
+                if row.order != position:
+                    row.order = position
+                    changed.append(row)
+            rows.model.objects.bulk_update(changed, ["order"])
 
     # These read the prefetched points, so the page needs no query per kind.
     def signs(self) -> list["GuidePoint"]:
