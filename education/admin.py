@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.db.models import ForeignKey, QuerySet
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.timesince import timesince
 
 from education.models import (
     Exercise,
@@ -11,8 +13,10 @@ from education.models import (
     PointKind,
     Protocol,
     ProtocolExercise,
+    ReviewedQuerySet,
     Tip,
 )
+from education.review import mark_reviewed, reviewer_name
 
 
 class PointFormSet(BaseInlineFormSet):
@@ -75,16 +79,71 @@ class TipInline(admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "clinical review"
+    parameter_name = "review"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("due", "Due"), ("current", "Up to date")]
+
+    def queryset(self, request: HttpRequest, queryset: ReviewedQuerySet) -> QuerySet:
+        if self.value() == "due":
+            return queryset.review_due()
+        if self.value() == "current":
+            return queryset.exclude(pk__in=queryset.review_due().values("pk"))
+        return queryset
+
+
+def _edited(form: ModelForm) -> bool:
+    """Whether saving changes what patients read; text that only lost stray spaces does not."""
+
+    def stored(name: str) -> object:
+        value = form.initial.get(name)
+        return value.strip() if isinstance(value, str) else value
+
+    if not form.instance.pk or getattr(form, "cleaned_data", {}).get("DELETE"):
+        return form.has_changed() or "DELETE" in form.changed_data
+    return any(form.cleaned_data.get(name) != stored(name) for name in form.changed_data)
+
+
+class ClinicalReviewAdmin(admin.ModelAdmin):
+    """A clinician marks rows reviewed; the list shows how old each review is and flags due ones."""
+
+    actions = ["mark_reviewed"]
+
+    @admin.action(description="Mark as clinically reviewed (by you, today)", permissions=["change"])
+    def mark_reviewed(self, request: HttpRequest, queryset: ReviewedQuerySet) -> None:
+        count = mark_reviewed(rows=queryset, by=request.user)
+        self.message_user(request, f"Marked {count} as reviewed by {reviewer_name(request.user)}.")
+
+    @admin.display(description="Last review")
+    def review_age(self, row: Guide | Protocol) -> str:
+        if row.reviewed_on is None:
+            return "Due: never reviewed"
+        age = f"{timesince(row.reviewed_on, timezone.localdate()).split(',')[0]} ago"
+        if row.changed_since_review:
+            return f"Due: changed since its review {age}"
+        return f"Due: reviewed {age}" if row.review_due() else age
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        edited = _edited(form) or any(_edited(f) for formset in formsets for f in formset.forms)
+        if change and edited and not form.instance.changed_since_review:
+            type(form.instance).objects.filter(pk=form.instance.pk).update(
+                changed_since_review=True
+            )
+
+
 @admin.register(Guide)
-class GuideAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "condition", "protocol", "reviewed_on", "updated_at")
-    list_filter = ("status", "reviewed_on")
+class GuideAdmin(ClinicalReviewAdmin):
+    list_display = ("title", "status", "condition", "protocol", "review_age", "updated_at")
+    list_filter = ("status", ReviewDueFilter)
     list_select_related = ("protocol",)
     search_fields = ("title", "condition", "summary", "body")
     prepopulated_fields = {"slug": ("title",)}
     # In the order patients read them.
     inlines = [SignInline, ReassuranceInline, TipInline, TakeawayInline]
-    readonly_fields = ("headings",)
+    readonly_fields = ("headings", "reviewed_by", "reviewed_on")
     fieldsets = [
         (None, {"fields": ("title", "slug", "status", "condition", "summary")}),
         ("Content", {"fields": ("body", "headings", "signs_heading", "tips_intro", "protocol")}),
@@ -143,9 +202,10 @@ class ProtocolExerciseInline(admin.StackedInline):
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "reviewed_on", "updated_at")
-    list_filter = ("status", "reviewed_on")
+class ProtocolAdmin(ClinicalReviewAdmin):
+    list_display = ("title", "status", "review_age", "updated_at")
+    list_filter = ("status", ReviewDueFilter)
+    readonly_fields = ("reviewed_by", "reviewed_on")
     search_fields = ("title", "summary", "steps__exercise__name")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ProtocolExerciseInline]

@@ -1,13 +1,17 @@
 """Patient education: condition guides, their exercises, and home-exercise protocols."""
 
+import calendar
+import datetime
 import re
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from education.rendering import render_markdown
@@ -150,6 +154,56 @@ class Publishable(Content):
         return self.status == Status.PUBLISHED
 
 
+class ReviewedQuerySet(PublishableQuerySet):
+    def review_due(self, now: datetime.datetime | None = None) -> "ReviewedQuerySet":
+        """Rows a clinician should check: never reviewed, reviewed too long ago, or changed since.
+
+        "Too long" is settings.CONTENT_REVIEW_MONTHS (12 by default).
+        """
+        today = timezone.localdate(now or timezone.now())
+        oldest = _months_before(today, settings.CONTENT_REVIEW_MONTHS)
+        return self.filter(
+            Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=oldest) | Q(changed_since_review=True)
+        )
+
+
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last_day))
+
+
+class ClinicallyReviewed(models.Model):
+    """Who last checked a guide or protocol, and when; recorded from their login, not typed."""
+
+    reviewed_by = models.CharField(
+        max_length=120,
+        blank=True,
+        editable=False,
+        help_text='Shown as "Reviewed by <name>": the clinician who last marked it reviewed.',
+    )
+    reviewed_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="When it was last clinically reviewed."
+    )
+    changed_since_review = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Edited in the admin after its last review: due for another.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def review_due(self, now: datetime.datetime | None = None) -> bool:
+        today = timezone.localdate(now or timezone.now())
+        return (
+            self.reviewed_on is None
+            or self.reviewed_on < _months_before(today, settings.CONTENT_REVIEW_MONTHS)
+            or self.changed_since_review
+        )
+
+
 class PerSide(models.TextChoices):
     NONE = "", "Not per side"
     LEG = "leg", "On each leg"
@@ -234,7 +288,7 @@ class Exercise(Publishable):
             )
 
 
-class ProtocolQuerySet(PublishableQuerySet):
+class ProtocolQuerySet(ReviewedQuerySet):
     def with_page_content(self) -> "ProtocolQuerySet":
         """Everything the protocol page and its handout show, in a fixed number of queries."""
         return self.prefetch_related(
@@ -243,7 +297,7 @@ class ProtocolQuerySet(PublishableQuerySet):
         )
 
 
-class Protocol(Publishable):
+class Protocol(ClinicallyReviewed, Publishable):
     """A home-exercise protocol: an ordered list of exercises with the dose for each."""
 
     title = models.CharField(max_length=150, help_text="The protocol's name, shown as its heading.")
@@ -259,10 +313,6 @@ class Protocol(Publishable):
         blank=True, help_text="General advice for the whole protocol. Markdown. Optional."
     )
     instructions_html = _html_field()
-    reviewed_by = models.CharField(
-        max_length=120, help_text="The clinician (or team) who last checked this protocol."
-    )
-    reviewed_on = models.DateField(help_text="When it was last clinically reviewed.")
     objects = ProtocolQuerySet.as_manager()
     markdown_fields = ("instructions",)
 
@@ -430,7 +480,7 @@ class ProtocolExercise(Content):
         return f"Repeat {self.amount_text()} {self.variation}"
 
 
-class GuideQuerySet(PublishableQuerySet):
+class GuideQuerySet(ReviewedQuerySet):
     def with_page_content(self) -> "GuideQuerySet":
         """The guide, its points and its tips (with exercise and dose) in three queries.
 
@@ -459,7 +509,7 @@ class GuideQuerySet(PublishableQuerySet):
         )
 
 
-class Guide(Publishable):
+class Guide(ClinicallyReviewed, Publishable):
     """A condition guide: what the problem is, how to recognise it and what helps."""
 
     title = models.CharField(
@@ -506,10 +556,6 @@ class Guide(Publishable):
         help_text="The home-exercise protocol this guide recommends (offered as a printable "
         "handout).",
     )
-    reviewed_by = models.CharField(
-        max_length=120, help_text='Shown as "Reviewed by <name>": the clinician who checked it.'
-    )
-    reviewed_on = models.DateField(help_text="When it was last clinically reviewed.")
     seo_title = models.CharField(
         max_length=70,
         blank=True,
