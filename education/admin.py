@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.timesince import timesince
 
+from education.forms import ExerciseForm
 from education.models import (
     Exercise,
     Guide,
@@ -15,6 +16,7 @@ from education.models import (
     ProtocolExercise,
     ReviewedQuerySet,
     Tip,
+    attach_picture,
 )
 from education.review import mark_reviewed, reviewer_name
 
@@ -167,6 +169,7 @@ class GuideAdmin(ClinicalReviewAdmin):
 
 @admin.register(Exercise)
 class ExerciseAdmin(admin.ModelAdmin):
+    form = ExerciseForm
     list_display = ("name", "status", "equipment", "updated_at")
     list_filter = ("status",)
     search_fields = ("name", "summary", "purpose", "steps", "cues")
@@ -177,6 +180,13 @@ class ExerciseAdmin(admin.ModelAdmin):
         ("Safety", {"fields": ("precautions",)}),
         ("Image", {"fields": ("image", "image_alt")}),
     ]
+
+    def save_model(
+        self, request: HttpRequest, obj: Exercise, form: ModelForm, change: bool
+    ) -> None:
+        if "image" in form.changed_data:
+            attach_picture(exercise=obj, upload=form.cleaned_data["image"])
+        super().save_model(request, obj, form, change)
 
 
 class ProtocolExerciseInline(admin.StackedInline):

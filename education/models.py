@@ -7,6 +7,7 @@ import re
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import F, Prefetch, Q
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from education.pictures import Picture, store_picture
 from education.rendering import render_markdown
 
 
@@ -257,8 +259,11 @@ class Exercise(Publishable):
         upload_to="exercises/",
         blank=True,
         validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
-        help_text="Optional photo or drawing of the exercise (JPEG, PNG or WebP).",
+        help_text="Optional photo or drawing of the exercise: JPEG, PNG or WebP, at least 320 "
+        "pixels on each side, up to 15 MB and 40 megapixels. Phone- and desktop-sized copies "
+        "are made when you save; location and camera details are removed.",
     )
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     image_alt = models.CharField(
         max_length=250,
         blank=True,
@@ -281,11 +286,28 @@ class Exercise(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("education:exercise_detail", kwargs={"slug": self.slug})
 
+    def picture(self) -> Picture | None:
+        """The resized copies of the image, for templates/education/picture.html."""
+        return Picture.from_json(self.image_renditions, self.image.storage)
+
     def clean(self) -> None:
         if self.image and not self.image_alt.strip():
             raise ValidationError(
                 {"image_alt": ValidationError("Describe the image.", code="image_alt_required")}
             )
+
+
+def attach_picture(*, exercise: Exercise, upload: File | None) -> None:
+    """Give the exercise the renditions of a checked upload (or none, when cleared).
+
+    The original upload is not kept: only the resized, EXIF-free copies are stored.
+    """
+    if not upload:
+        exercise.image, exercise.image_renditions = "", {}
+        return
+    field = Exercise._meta.get_field("image")
+    picture = store_picture(upload=upload, folder=field.upload_to, storage=field.storage)
+    exercise.image, exercise.image_renditions = picture.fallback(), picture.to_json()
 
 
 class ProtocolQuerySet(ReviewedQuerySet):
@@ -488,6 +510,7 @@ class GuideQuerySet(ReviewedQuerySet):
         joined rows would be most of what each query reads, converts and compiles.
         """
         exercise = ["name", "slug", "status", "summary", "setup_html", "steps_html", "cues_html"]
+        exercise += ["image", "image_alt", "image_renditions"]
         dose = [field.name for field in ProtocolExercise._meta.concrete_fields]
         return (
             self.select_related("protocol")
