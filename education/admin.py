@@ -8,6 +8,7 @@ from django.utils.timesince import timesince
 
 from education.forms import ExerciseForm
 from education.models import (
+    Category,
     Exercise,
     Guide,
     GuidePoint,
@@ -143,11 +144,12 @@ class GuideAdmin(ClinicalReviewAdmin):
     list_select_related = ("protocol",)
     search_fields = ("title", "condition", "summary", "body")
     prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("categories",)
     # In the order patients read them.
     inlines = [SignInline, ReassuranceInline, TipInline, TakeawayInline]
     readonly_fields = ("headings", "reviewed_by", "reviewed_on")
     fieldsets = [
-        (None, {"fields": ("title", "slug", "status", "condition", "summary")}),
+        (None, {"fields": ("title", "slug", "status", "condition", "summary", "categories")}),
         ("Content", {"fields": ("body", "headings", "signs_heading", "tips_intro", "protocol")}),
         ("Clinical review", {"fields": ("reviewed_by", "reviewed_on")}),
         ("Search engines", {"fields": ("seo_title", "seo_description")}),
@@ -220,3 +222,12 @@ class ProtocolAdmin(ClinicalReviewAdmin):
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ProtocolExerciseInline]
     fields = ("title", "slug", "status", "summary", "instructions", "reviewed_by", "reviewed_on")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "slug")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "kind")

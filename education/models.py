@@ -6,6 +6,7 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
@@ -502,7 +503,65 @@ class ProtocolExercise(Content):
         return f"Repeat {self.amount_text()} {self.variation}"
 
 
+class CategoryKind(models.TextChoices):
+    BODY_AREA = "body_area", "Body area"
+    ACTIVITY = "activity", "Activity"
+
+
+class Category(Content):
+    """A way patients look for guides: where it hurts (knee, hip) or what they do (running)."""
+
+    name = models.CharField(max_length=60, help_text='Shown as a filter on /guides/, e.g. "Knee".')
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Used in the address: /guides/?category=<slug>."
+    )
+    kind = models.CharField(
+        max_length=10, choices=CategoryKind, help_text="Body areas and activities are listed apart."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class GuideQuerySet(ReviewedQuerySet):
+    def search(self, text: str) -> "GuideQuerySet":
+        """Guides matching the words a patient typed, best first.
+
+        PostgreSQL: full-text search (stemmed, so "running" finds "run") over the title,
+        condition, summary and body, ranked with the title weighted most. Elsewhere
+        (SQLite in development): every word must appear in one of those fields.
+        """
+        words = text.split()
+        if not words:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            vector = (
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("condition", "summary", weight="B", config="english")
+                + SearchVector("body", weight="C", config="english")
+            )
+            query = SearchQuery(text, search_type="websearch", config="english")
+            return (
+                self.annotate(document=vector, rank=SearchRank(vector, query))
+                .filter(document=query)
+                .order_by("-rank", "title")
+            )
+        matches = self
+        for word in words:
+            matches = matches.filter(
+                Q(title__icontains=word)
+                | Q(condition__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(body__icontains=word)
+            )
+        return matches
+
     def with_page_content(self) -> "GuideQuerySet":
         """The guide, its points and its tips (with exercise and dose) in three queries.
 
@@ -569,6 +628,12 @@ class Guide(ClinicallyReviewed, Publishable):
         blank=True,
         help_text='A line introducing the tips, e.g. "3 tips to manage patellofemoral knee pain '
         'with running".',
+    )
+    categories = models.ManyToManyField(
+        Category,
+        blank=True,
+        related_name="guides",
+        help_text="Where it hurts and what the patient does: how they find the guide on /guides/.",
     )
     protocol = models.ForeignKey(
         Protocol,
