@@ -121,7 +121,8 @@ def grow_content(knee_guide, knee_protocol) -> None:
 
 EXPECTED_QUERIES = {
     "/": 0,
-    "/guides/": 1,
+    # How many there are, this page of them, their topics, and the topics to filter by.
+    "/guides/": 4,
     # The guide, its signs/reassurances/takeaways, its tips with their exercise and dose.
     f"/guides/{GUIDE_SLUG}/": 3,
     # The exercise, and the published protocols that prescribe it.
