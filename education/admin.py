@@ -3,6 +3,7 @@ from django.db.models import ForeignKey, QuerySet
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.timesince import timesince
 
@@ -16,6 +17,7 @@ from education.models import (
     Protocol,
     ProtocolExercise,
     ReviewedQuerySet,
+    Status,
     Tip,
     attach_picture,
 )
@@ -139,7 +141,7 @@ class ClinicalReviewAdmin(admin.ModelAdmin):
 
 @admin.register(Guide)
 class GuideAdmin(ClinicalReviewAdmin):
-    list_display = ("title", "status", "condition", "protocol", "review_age", "updated_at")
+    list_display = ("title", "publication", "condition", "protocol", "review_age", "updated_at")
     list_filter = ("status", ReviewDueFilter)
     list_select_related = ("protocol",)
     search_fields = ("title", "condition", "summary", "body")
@@ -149,11 +151,20 @@ class GuideAdmin(ClinicalReviewAdmin):
     inlines = [SignInline, ReassuranceInline, TipInline, TakeawayInline]
     readonly_fields = ("headings", "reviewed_by", "reviewed_on")
     fieldsets = [
-        (None, {"fields": ("title", "slug", "status", "condition", "summary", "categories")}),
+        (None, {"fields": ("title", "slug", "status", "publish_at", "condition", "summary")}),
+        ("Topics", {"fields": ("categories",)}),
         ("Content", {"fields": ("body", "headings", "signs_heading", "tips_intro", "protocol")}),
         ("Clinical review", {"fields": ("reviewed_by", "reviewed_on")}),
         ("Search engines", {"fields": ("seo_title", "seo_description")}),
     ]
+
+    @admin.display(description="Patients see it", ordering="status")
+    def publication(self, guide: Guide) -> str:
+        if guide.status != Status.PUBLISHED:
+            return "No: draft"
+        if not guide.is_published:
+            return f"From {date_format(timezone.localtime(guide.publish_at), 'DATETIME_FORMAT')}"
+        return "Yes"
 
     @admin.display(description="Headings patients see")
     def headings(self, guide: Guide) -> str:

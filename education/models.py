@@ -26,20 +26,30 @@ class Status(models.TextChoices):
 
 
 class ContentVersionQuerySet(models.QuerySet):
-    def current(self) -> int:
+    def current(self) -> str:
         """The number the public pages' copy is keyed by (education/page_cache.py).
 
         Plain SQL because every anonymous page view asks: the ORM would spend six times
         longer building this one-row query than the database spends answering it.
         """
         connection = connections[self.db]
-        table = connection.ops.quote_name(ContentVersion._meta.db_table)
+        quote = connection.ops.quote_name
+        versions, guides = quote(ContentVersion._meta.db_table), quote(Guide._meta.db_table)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [ContentVersion.SINGLETON])
+            # A guide scheduled to go live changes pages without any save: the latest
+            # publication time already passed is part of the version.
+            cursor.execute(
+                f"SELECT number, (SELECT MAX(publish_at) FROM {guides} WHERE publish_at <= %s) "
+                f"FROM {versions} WHERE id = %s",
+                [now, ContentVersion.SINGLETON],
+            )
             row = cursor.fetchone()
         if row is None:  # only after a flush (tests); the migration creates the row
-            return self.get_or_create(pk=ContentVersion.SINGLETON)[0].number
-        return row[0]
+            self.get_or_create(pk=ContentVersion.SINGLETON)
+            return self.current()
+        number, latest_publication = row  # a datetime, or text on SQLite
+        return f"{number}-" + "".join(filter(str.isalnum, str(latest_publication or "")))
 
     def bump(self) -> None:
         """Make every copied public page stale, for every worker and host at once.
@@ -530,6 +540,11 @@ class Category(Content):
 
 
 class GuideQuerySet(ReviewedQuerySet):
+    def published(self) -> "GuideQuerySet":
+        """Published, and past the time it was scheduled for, if any."""
+        now = timezone.now()
+        return super().published().filter(Q(publish_at__isnull=True) | Q(publish_at__lte=now))
+
     def search(self, text: str) -> "GuideQuerySet":
         """Guides matching the words a patient typed, best first.
 
@@ -629,6 +644,13 @@ class Guide(ClinicallyReviewed, Publishable):
         help_text='A line introducing the tips, e.g. "3 tips to manage patellofemoral knee pain '
         'with running".',
     )
+    publish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="To publish later: set the status to Published and pick the date and time "
+        "(clinic time) it should appear. Empty: it appears as soon as it is published.",
+    )
     categories = models.ManyToManyField(
         Category,
         blank=True,
@@ -667,6 +689,12 @@ class Guide(ClinicallyReviewed, Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("education:guide_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        """What patients see now: published and not waiting for its scheduled time."""
+        scheduled = self.publish_at is not None and self.publish_at > timezone.now()
+        return self.status == Status.PUBLISHED and not scheduled
 
     def page_title(self) -> str:
         return self.seo_title or self.title

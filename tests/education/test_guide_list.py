@@ -1,6 +1,10 @@
 """Patients find guides on /guides/ by words or by topic, a page of ten at a time."""
 
+from datetime import timedelta
+
 import pytest
+from django.test import Client
+from django.utils import timezone
 
 from education.models import Category, Guide, Status
 from tests.education.conftest import GUIDE_SLUG, make_guide
@@ -96,3 +100,22 @@ def test_the_list_and_search_use_the_same_few_queries_however_many_guides(
 
 def test_the_guide_page_is_unaffected_by_topics(client, knee_guide):
     assert client.get(f"/guides/{GUIDE_SLUG}/").status_code == 200
+
+
+def test_a_scheduled_guide_appears_at_its_time_even_in_the_shared_copy(
+    client, knee_guide, staff_user, monkeypatch
+):
+    """No save happens at the scheduled time; the next request must still show the guide."""
+    now = timezone.now()
+    guide = make_guide(title="Shin splints: what helps", publish_at=now + timedelta(hours=2))
+    assert "Shin splints" not in client.get("/guides/").content.decode()
+    assert client.get(guide.get_absolute_url()).status_code == 404
+    staff = Client()
+    staff.force_login(staff_user)
+    assert "Draft preview" in staff.get(guide.get_absolute_url()).content.decode()
+
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=2, seconds=1))
+
+    assert "Shin splints" in client.get("/guides/").content.decode()
+    assert client.get(guide.get_absolute_url()).status_code == 200
+    assert guide in Guide.objects.published()
