@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey, QuerySet
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest
@@ -6,6 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.timesince import timesince
+from simple_history.admin import SimpleHistoryAdmin
 
 from education.forms import ExerciseForm
 from education.models import (
@@ -99,6 +101,17 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RestorableAdmin(SimpleHistoryAdmin):
+    """ "History" lists each saved version; opening one and saving it restores it."""
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, **kwargs):
+        # simple-history saves a posted version for anyone who may view it: only those who
+        # may change the row may restore one.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, **kwargs)
+
+
 def _edited(form: ModelForm) -> bool:
     """Whether saving changes what patients read; text that only lost stray spaces does not."""
 
@@ -111,8 +124,12 @@ def _edited(form: ModelForm) -> bool:
     return any(form.cleaned_data.get(name) != stored(name) for name in form.changed_data)
 
 
-class ClinicalReviewAdmin(admin.ModelAdmin):
-    """A clinician marks rows reviewed; the list shows how old each review is and flags due ones."""
+class ClinicalReviewAdmin(RestorableAdmin):
+    """A clinician marks rows reviewed; the list shows how old each review is and flags due ones.
+
+    "History" lists every saved version; opening one and saving restores it, through the
+    same save as an edit (so the public see it at once and it is flagged for review).
+    """
 
     actions = ["mark_reviewed"]
 
@@ -130,9 +147,15 @@ class ClinicalReviewAdmin(admin.ModelAdmin):
             return f"Due: changed since its review {age}"
         return f"Due: reviewed {age}" if row.review_due() else age
 
+    def save_model(self, request: HttpRequest, obj: Guide | Protocol, form, change: bool) -> None:
+        restoring = request.resolver_match.url_name.endswith("_simple_history")
+        if change and (restoring or _edited(form)):  # what patients read has changed
+            obj.changed_since_review = True
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        edited = _edited(form) or any(_edited(f) for formset in formsets for f in formset.forms)
+        edited = any(_edited(f) for formset in formsets for f in formset.forms)
         if change and edited and not form.instance.changed_since_review:
             type(form.instance).objects.filter(pk=form.instance.pk).update(
                 changed_since_review=True
@@ -181,7 +204,7 @@ class GuideAdmin(ClinicalReviewAdmin):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
+class ExerciseAdmin(RestorableAdmin):
     form = ExerciseForm
     list_display = ("name", "status", "equipment", "updated_at")
     list_filter = ("status",)

@@ -15,6 +15,7 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from simple_history.models import HistoricalRecords
 
 from education.pictures import Picture, store_picture
 from education.rendering import render_markdown
@@ -286,6 +287,12 @@ class Exercise(Publishable):
     cues_html = _html_field()
     precautions_html = _html_field()
     objects = PublishableQuerySet.as_manager()
+    # Each save is kept, so a clinician can restore an earlier version from the admin.
+    history = HistoricalRecords(
+        excluded_fields=[
+            f"{name}_html" for name in ("purpose", "setup", "steps", "cues", "precautions")
+        ]
+    )
     markdown_fields = ("purpose", "setup", "steps", "cues", "precautions")
 
     class Meta:
@@ -347,6 +354,7 @@ class Protocol(ClinicallyReviewed, Publishable):
     )
     instructions_html = _html_field()
     objects = ProtocolQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["instructions_html"])
     markdown_fields = ("instructions",)
 
     class Meta:
@@ -679,6 +687,7 @@ class Guide(ClinicallyReviewed, Publishable):
         "Empty: the summary is used.",
     )
     objects = GuideQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html"])
     markdown_fields = ("body",)
 
     class Meta:
