@@ -46,8 +46,16 @@ def page_key(path: str) -> str:
 
 
 def _is_anonymous_and_stateless(request: HttpRequest) -> bool:
-    """No session, no flash messages: the page cannot differ from anyone else's."""
-    return request.method == "GET" and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
+    """No session, no flash messages: the page cannot differ from anyone else's.
+
+    Searches (?q=) are not kept either: each wording is asked for rarely, and keeping every
+    one would let anybody fill the shared cache with pages nobody asks for again.
+    """
+    return (
+        request.method == "GET"
+        and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
+        and "q" not in request.GET
+    )
 
 
 def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:

@@ -177,3 +177,10 @@ def test_a_page_without_per_request_values_is_kept(db):
 def test_pages_with_per_request_values_are_never_shared(db, template_code):
     _render_twice(template_code)
     assert not kept("/per-request/")
+
+
+def test_search_results_are_not_kept(client, knee_guide):
+    assert client.get("/guides/", {"q": "knee"}).status_code == 200
+    assert not kept("/guides/?q=knee")
+    client.get("/guides/", {"category": "knee"})
+    assert kept("/guides/?category=knee")
