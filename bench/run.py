@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -31,9 +30,11 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
 GUIDE = "/guides/knee-pain-with-running/"
 
-# Targets from the issue: the guide must reach 0.6x the bare view's requests/s, and the
-# whole page must download in at most 4 requests and under 60 KB compressed.
-MIN_RATIO = 0.6
+# Targets from issues 2 and 11: the guide, served from its copy, must reach 0.8x the bare
+# view's requests/s and 0.3x when rendered afresh; the whole page must download in at most
+# 4 requests and under 60 KB compressed.
+MIN_RATIO = 0.8
+MIN_FRESH_RATIO = 0.3
 MAX_KB = 60
 MAX_REQUESTS = 4
 
@@ -56,7 +57,7 @@ def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 30) -> No
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out (URLError is one) while workers boot
             time.sleep(0.2)
     sys.exit(f"gunicorn did not answer {url} within {timeout}s")
 
@@ -176,7 +177,10 @@ def main() -> None:
     ratio = results["guide"]["rps"] / results["bare view"]["rps"]
     fresh_ratio = results["guide fresh"]["rps"] / results["bare view"]["rps"]
     print(f"\nguide / bare view: {ratio:.2f}x (target >= {MIN_RATIO}x)")
-    print(f"guide fresh / bare view: {fresh_ratio:.2f}x (rendered every time, no page copy)")
+    print(
+        f"guide fresh / bare view: {fresh_ratio:.2f}x (rendered every time, no page copy; "
+        f"target >= {MIN_FRESH_RATIO}x)"
+    )
 
     total_kb = sum(weight["sizes"].values()) / 1024
     print("\nguide page download (Accept-Encoding: br, gzip; headers included):")
@@ -189,6 +193,7 @@ def main() -> None:
 
     met = (
         ratio >= MIN_RATIO
+        and fresh_ratio >= MIN_FRESH_RATIO
         and total_kb < MAX_KB
         and requests <= MAX_REQUESTS
         and not weight["third_party"]

@@ -151,16 +151,28 @@ def cache_from_url(url: str) -> dict:
 
 
 # A cache shared by every worker: the database by default, Redis when asked.
-CACHES = {
-    "default": cache_from_url(os.environ.get("CACHE_URL", "")),
-    # Each worker's own copy of the public education pages (education/page_cache.py): how
-    # long the public may see a page from before an edit. 0 turns the copy off.
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "education-pages",
-        "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", "60")),
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    },
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+# The public education pages, copied once per content version (education/page_cache.py) in
+# the same shared store, so an edit reaches every worker and host on the next request. Its
+# own table (or key prefix) so page copies never crowd out rate-limit counters. The timeout
+# only frees old copies; 0 turns the copy off.
+CACHES["pages"] = {
+    **CACHES["default"],
+    "KEY_PREFIX": "pages",
+    "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", str(60 * 60 * 24))),
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+if CACHES["pages"]["BACKEND"].endswith("DatabaseCache"):
+    CACHES["pages"]["LOCATION"] = "page_cache"
+elif CACHES["pages"]["BACKEND"].endswith("RedisCache"):
+    del CACHES["pages"]["OPTIONS"]  # Redis evicts by its own policy
+# Each worker's memory of the copies it served, filed under the same version key, so it
+# can never serve a page from before an edit; it only saves reading the shared copy back.
+CACHES["pages_here"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "education-pages",
+    "TIMEOUT": CACHES["pages"]["TIMEOUT"],
+    "OPTIONS": {"MAX_ENTRIES": 300},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -245,6 +257,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CONTACT_RATE_LIMIT = int(os.environ.get("CONTACT_RATE_LIMIT", "5"))
 CONTACT_RATE_WINDOW = int(os.environ.get("CONTACT_RATE_WINDOW", "3600"))
 CONTACT_MIN_FILL_SECONDS = int(os.environ.get("CONTACT_MIN_FILL_SECONDS", "3"))
+# A guide or protocol not clinically reviewed for this many months is flagged as due.
+CONTENT_REVIEW_MONTHS = int(os.environ.get("CONTENT_REVIEW_MONTHS", "12"))
 # `manage.py purge_leads` anonymises closed leads untouched for this many days.
 LEAD_RETENTION_DAYS = int(os.environ.get("LEAD_RETENTION_DAYS", "365"))
 

@@ -1,21 +1,81 @@
 from django.contrib import admin
-from django.db.models import ForeignKey
-from django.forms import ModelChoiceField
+from django.core.exceptions import PermissionDenied
+from django.db.models import ForeignKey, QuerySet
+from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.timesince import timesince
+from simple_history.admin import SimpleHistoryAdmin
 
-from education.models import Exercise, Guide, GuidePoint, Protocol, ProtocolExercise, Tip
+from education.forms import ExerciseForm
+from education.models import (
+    Category,
+    Exercise,
+    Guide,
+    GuidePoint,
+    PointKind,
+    Protocol,
+    ProtocolExercise,
+    ReviewedQuerySet,
+    Status,
+    Tip,
+    attach_picture,
+)
+from education.review import mark_reviewed, reviewer_name
 
 
-class GuidePointInline(admin.TabularInline):
+class PointFormSet(BaseInlineFormSet):
+    """Rows of one kind of point: new rows take the kind of the inline they were typed in."""
+
+    kind: str = ""
+
+    def save_new(self, form: ModelForm, commit: bool = True) -> GuidePoint:
+        form.instance.kind = self.kind
+        return super().save_new(form, commit)
+
+
+class PointInline(admin.TabularInline):
+    """One inline per kind, so signs, reassurances and takeaways are never mixed in a list."""
+
     model = GuidePoint
-    fields = ("kind", "order", "text")
+    kind: str = ""
+    fields = ("order", "text")
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GuidePoint]:
+        return super().get_queryset(request).filter(kind=self.kind)
+
+    def get_formset(self, request: HttpRequest, obj: Guide | None = None, **kwargs):
+        formset = super().get_formset(request, obj, formset=PointFormSet, **kwargs)
+        formset.kind = self.kind
+        return formset
+
+
+class SignInline(PointInline):
+    kind = PointKind.SIGN
+    verbose_name = "sign or symptom"
+    verbose_name_plural = "Signs and symptoms (listed under the signs heading)"
+
+
+class ReassuranceInline(PointInline):
+    kind = PointKind.REASSURANCE
+    verbose_name = "reassurance note"
+    verbose_name_plural = "Reassurance notes (shown after the signs)"
+
+
+class TakeawayInline(PointInline):
+    kind = PointKind.TAKEAWAY
+    verbose_name = "key takeaway"
+    verbose_name_plural = "Key takeaways (close the guide)"
 
 
 class TipInline(admin.StackedInline):
     model = Tip
     fields = (("order", "step"), "advice", "explanation")
     extra = 0
+    verbose_name_plural = "Tips (under “What can I do about it?”, each with its exercise)"
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs
@@ -26,24 +86,126 @@ class TipInline(admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "clinical review"
+    parameter_name = "review"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("due", "Due"), ("current", "Up to date")]
+
+    def queryset(self, request: HttpRequest, queryset: ReviewedQuerySet) -> QuerySet:
+        if self.value() == "due":
+            return queryset.review_due()
+        if self.value() == "current":
+            return queryset.exclude(pk__in=queryset.review_due().values("pk"))
+        return queryset
+
+
+class RestorableAdmin(SimpleHistoryAdmin):
+    """ "History" lists each saved version; opening one and saving it restores it."""
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, **kwargs):
+        # simple-history saves a posted version for anyone who may view it: only those who
+        # may change the row may restore one.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, **kwargs)
+
+
+def _edited(form: ModelForm) -> bool:
+    """Whether saving changes what patients read; text that only lost stray spaces does not."""
+
+    def stored(name: str) -> object:
+        value = form.initial.get(name)
+        return value.strip() if isinstance(value, str) else value
+
+    if not form.instance.pk or getattr(form, "cleaned_data", {}).get("DELETE"):
+        return form.has_changed() or "DELETE" in form.changed_data
+    return any(form.cleaned_data.get(name) != stored(name) for name in form.changed_data)
+
+
+class ClinicalReviewAdmin(RestorableAdmin):
+    """A clinician marks rows reviewed; the list shows how old each review is and flags due ones.
+
+    "History" lists every saved version; opening one and saving restores it, through the
+    same save as an edit (so the public see it at once and it is flagged for review).
+    """
+
+    actions = ["mark_reviewed"]
+
+    @admin.action(description="Mark as clinically reviewed (by you, today)", permissions=["change"])
+    def mark_reviewed(self, request: HttpRequest, queryset: ReviewedQuerySet) -> None:
+        count = mark_reviewed(rows=queryset, by=request.user)
+        self.message_user(request, f"Marked {count} as reviewed by {reviewer_name(request.user)}.")
+
+    @admin.display(description="Last review")
+    def review_age(self, row: Guide | Protocol) -> str:
+        if row.reviewed_on is None:
+            return "Due: never reviewed"
+        age = f"{timesince(row.reviewed_on, timezone.localdate()).split(',')[0]} ago"
+        if row.changed_since_review:
+            return f"Due: changed since its review {age}"
+        return f"Due: reviewed {age}" if row.review_due() else age
+
+    def save_model(self, request: HttpRequest, obj: Guide | Protocol, form, change: bool) -> None:
+        restoring = request.resolver_match.url_name.endswith("_simple_history")
+        if change and (restoring or _edited(form)):  # what patients read has changed
+            obj.changed_since_review = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        edited = any(_edited(f) for formset in formsets for f in formset.forms)
+        if change and edited and not form.instance.changed_since_review:
+            type(form.instance).objects.filter(pk=form.instance.pk).update(
+                changed_since_review=True
+            )
+
+
 @admin.register(Guide)
-class GuideAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "condition", "protocol", "reviewed_on", "updated_at")
-    list_filter = ("status", "reviewed_on")
+class GuideAdmin(ClinicalReviewAdmin):
+    list_display = ("title", "publication", "condition", "protocol", "review_age", "updated_at")
+    list_filter = ("status", ReviewDueFilter)
     list_select_related = ("protocol",)
     search_fields = ("title", "condition", "summary", "body")
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [GuidePointInline, TipInline]
+    filter_horizontal = ("categories",)
+    # In the order patients read them.
+    inlines = [SignInline, ReassuranceInline, TipInline, TakeawayInline]
+    readonly_fields = ("headings", "reviewed_by", "reviewed_on")
     fieldsets = [
-        (None, {"fields": ("title", "slug", "status", "condition", "summary")}),
-        ("Content", {"fields": ("body", "signs_heading", "tips_intro", "protocol")}),
+        (None, {"fields": ("title", "slug", "status", "publish_at", "condition", "summary")}),
+        ("Topics", {"fields": ("categories",)}),
+        ("Content", {"fields": ("body", "headings", "signs_heading", "tips_intro", "protocol")}),
         ("Clinical review", {"fields": ("reviewed_by", "reviewed_on")}),
         ("Search engines", {"fields": ("seo_title", "seo_description")}),
     ]
 
+    @admin.display(description="Patients see it", ordering="status")
+    def publication(self, guide: Guide) -> str:
+        if guide.status != Status.PUBLISHED:
+            return "No: draft"
+        if not guide.is_published:
+            return f"From {date_format(timezone.localtime(guide.publish_at), 'DATETIME_FORMAT')}"
+        return "Yes"
+
+    @admin.display(description="Headings patients see")
+    def headings(self, guide: Guide) -> str:
+        """The page's outline, from the saved body, so an editor checks the questions read well."""
+        outline = guide.outline()
+        if not outline:
+            return "(none yet: start a section with ## and a question)"
+        indent = {2: "", 3: "\u2003\u21b3 ", 4: "\u2003\u2003\u21b3 "}
+        return format_html_join("", "<div>{}{}</div>", ((indent[n], text) for n, text in outline))
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        form.instance.renumber_parts()
+
 
 @admin.register(Exercise)
-class ExerciseAdmin(admin.ModelAdmin):
+class ExerciseAdmin(RestorableAdmin):
+    form = ExerciseForm
     list_display = ("name", "status", "equipment", "updated_at")
     list_filter = ("status",)
     search_fields = ("name", "summary", "purpose", "steps", "cues")
@@ -54,6 +216,13 @@ class ExerciseAdmin(admin.ModelAdmin):
         ("Safety", {"fields": ("precautions",)}),
         ("Image", {"fields": ("image", "image_alt")}),
     ]
+
+    def save_model(
+        self, request: HttpRequest, obj: Exercise, form: ModelForm, change: bool
+    ) -> None:
+        if "image" in form.changed_data:
+            attach_picture(exercise=obj, upload=form.cleaned_data["image"])
+        super().save_model(request, obj, form, change)
 
 
 class ProtocolExerciseInline(admin.StackedInline):
@@ -79,10 +248,20 @@ class ProtocolExerciseInline(admin.StackedInline):
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "reviewed_on", "updated_at")
-    list_filter = ("status", "reviewed_on")
+class ProtocolAdmin(ClinicalReviewAdmin):
+    list_display = ("title", "status", "review_age", "updated_at")
+    list_filter = ("status", ReviewDueFilter)
+    readonly_fields = ("reviewed_by", "reviewed_on")
     search_fields = ("title", "summary", "steps__exercise__name")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ProtocolExerciseInline]
     fields = ("title", "slug", "status", "summary", "instructions", "reviewed_by", "reviewed_on")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "slug")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "kind")

@@ -1,11 +1,24 @@
 """Patient education: condition guides, their exercises, and home-exercise protocols."""
 
+import calendar
+import datetime
+import re
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from simple_history.models import HistoricalRecords
+
+from education.pictures import Picture, store_picture
+from education.rendering import render_markdown
 
 
 class Status(models.TextChoices):
@@ -13,7 +26,120 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class PublishableQuerySet(models.QuerySet):
+class ContentVersionQuerySet(models.QuerySet):
+    def current(self) -> str:
+        """The number the public pages' copy is keyed by (education/page_cache.py).
+
+        Plain SQL because every anonymous page view asks: the ORM would spend six times
+        longer building this one-row query than the database spends answering it.
+        """
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        versions, guides = quote(ContentVersion._meta.db_table), quote(Guide._meta.db_table)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            # A guide scheduled to go live changes pages without any save: the latest
+            # publication time already passed is part of the version.
+            cursor.execute(
+                f"SELECT number, (SELECT MAX(publish_at) FROM {guides} WHERE publish_at <= %s) "
+                f"FROM {versions} WHERE id = %s",
+                [now, ContentVersion.SINGLETON],
+            )
+            row = cursor.fetchone()
+        if row is None:  # only after a flush (tests); the migration creates the row
+            self.get_or_create(pk=ContentVersion.SINGLETON)
+            return self.current()
+        number, latest_publication = row  # a datetime, or text on SQLite
+        return f"{number}-" + "".join(filter(str.isalnum, str(latest_publication or "")))
+
+    def bump(self) -> None:
+        """Make every copied public page stale, for every worker and host at once.
+
+        Called inside the transaction of the write it announces, so no visitor can see the
+        new number before the new content, nor the new content under the old number.
+        """
+        if not self.filter(pk=ContentVersion.SINGLETON).update(number=F("number") + 1):
+            # Only after a flush (tests); the migration creates the row.
+            self.get_or_create(pk=ContentVersion.SINGLETON)
+
+
+class ContentVersion(models.Model):
+    """One counter for all patient-facing content: any edit of it moves the number on.
+
+    One number for everything (not one per guide) because pages show each other's
+    content: a guide shows its protocol's exercises, a protocol lists its guides.
+    Edits are rare, so dropping every copy on each one costs little.
+    """
+
+    SINGLETON = 1
+
+    number = models.PositiveBigIntegerField(default=0, help_text="Moves on with every edit.")
+    objects = ContentVersionQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Content version {self.number}"
+
+
+class ContentQuerySet(models.QuerySet):
+    """Bulk writes (admin actions, bulk delete) reach the public at once, like single saves."""
+
+    def update(self, **kwargs) -> int:
+        with transaction.atomic(using=self.db):
+            rows = super().update(**kwargs)
+            ContentVersion.objects.using(self.db).bump()
+        return rows
+
+    update.alters_data = True
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=self.db):
+            deleted = super().delete()
+            ContentVersion.objects.using(self.db).bump()
+        return deleted
+
+    delete.alters_data = True
+
+
+class Content(models.Model):
+    """Anything a patient reads: saving or deleting it bumps the content version.
+
+    Markdown fields are rendered to sanitised HTML here, once per save, into the
+    matching `<field>_html` column the templates show, so no request parses Markdown.
+    """
+
+    markdown_fields: tuple[str, ...] = ()
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        for name in self.markdown_fields:
+            setattr(self, f"{name}_html", render_markdown(getattr(self, name)))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            rendered = {f"{name}_html" for name in self.markdown_fields if name in update_fields}
+            kwargs["update_fields"] = {*update_fields, *rendered}
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            ContentVersion.objects.using(self._state.db).bump()
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=kwargs.get("using")):
+            deleted = super().delete(*args, **kwargs)
+            ContentVersion.objects.using(self._state.db).bump()
+        return deleted
+
+    delete.alters_data = True
+
+
+def _html_field() -> models.TextField:
+    return models.TextField(blank=True, editable=False, default="")
+
+
+class PublishableQuerySet(ContentQuerySet):
     def published(self) -> "PublishableQuerySet":
         return self.filter(status=Status.PUBLISHED)
 
@@ -22,7 +148,7 @@ class PublishableQuerySet(models.QuerySet):
         return self if user.is_staff else self.published()
 
 
-class Publishable(models.Model):
+class Publishable(Content):
     """What guides, exercises and protocols share: a draft/published status staff set."""
 
     status = models.CharField(
@@ -40,6 +166,56 @@ class Publishable(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+
+class ReviewedQuerySet(PublishableQuerySet):
+    def review_due(self, now: datetime.datetime | None = None) -> "ReviewedQuerySet":
+        """Rows a clinician should check: never reviewed, reviewed too long ago, or changed since.
+
+        "Too long" is settings.CONTENT_REVIEW_MONTHS (12 by default).
+        """
+        today = timezone.localdate(now or timezone.now())
+        oldest = _months_before(today, settings.CONTENT_REVIEW_MONTHS)
+        return self.filter(
+            Q(reviewed_on__isnull=True) | Q(reviewed_on__lt=oldest) | Q(changed_since_review=True)
+        )
+
+
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    last_day = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last_day))
+
+
+class ClinicallyReviewed(models.Model):
+    """Who last checked a guide or protocol, and when; recorded from their login, not typed."""
+
+    reviewed_by = models.CharField(
+        max_length=120,
+        blank=True,
+        editable=False,
+        help_text='Shown as "Reviewed by <name>": the clinician who last marked it reviewed.',
+    )
+    reviewed_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="When it was last clinically reviewed."
+    )
+    changed_since_review = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Edited in the admin after its last review: due for another.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def review_due(self, now: datetime.datetime | None = None) -> bool:
+        today = timezone.localdate(now or timezone.now())
+        return (
+            self.reviewed_on is None
+            or self.reviewed_on < _months_before(today, settings.CONTENT_REVIEW_MONTHS)
+            or self.changed_since_review
+        )
 
 
 class PerSide(models.TextChoices):
@@ -95,14 +271,29 @@ class Exercise(Publishable):
         upload_to="exercises/",
         blank=True,
         validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
-        help_text="Optional photo or drawing of the exercise (JPEG, PNG or WebP).",
+        help_text="Optional photo or drawing of the exercise: JPEG, PNG or WebP, at least 320 "
+        "pixels on each side, up to 15 MB and 40 megapixels. Phone- and desktop-sized copies "
+        "are made when you save; location and camera details are removed.",
     )
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     image_alt = models.CharField(
         max_length=250,
         blank=True,
         help_text="What the image shows, for people who cannot see it. Required with an image.",
     )
+    purpose_html = _html_field()
+    setup_html = _html_field()
+    steps_html = _html_field()
+    cues_html = _html_field()
+    precautions_html = _html_field()
     objects = PublishableQuerySet.as_manager()
+    # Each save is kept, so a clinician can restore an earlier version from the admin.
+    history = HistoricalRecords(
+        excluded_fields=[
+            f"{name}_html" for name in ("purpose", "setup", "steps", "cues", "precautions")
+        ]
+    )
+    markdown_fields = ("purpose", "setup", "steps", "cues", "precautions")
 
     class Meta:
         ordering = ["name"]
@@ -113,6 +304,10 @@ class Exercise(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("education:exercise_detail", kwargs={"slug": self.slug})
 
+    def picture(self) -> Picture | None:
+        """The resized copies of the image, for templates/education/picture.html."""
+        return Picture.from_json(self.image_renditions, self.image.storage)
+
     def clean(self) -> None:
         if self.image and not self.image_alt.strip():
             raise ValidationError(
@@ -120,7 +315,20 @@ class Exercise(Publishable):
             )
 
 
-class ProtocolQuerySet(PublishableQuerySet):
+def attach_picture(*, exercise: Exercise, upload: File | None) -> None:
+    """Give the exercise the renditions of a checked upload (or none, when cleared).
+
+    The original upload is not kept: only the resized, EXIF-free copies are stored.
+    """
+    if not upload:
+        exercise.image, exercise.image_renditions = "", {}
+        return
+    field = Exercise._meta.get_field("image")
+    picture = store_picture(upload=upload, folder=field.upload_to, storage=field.storage)
+    exercise.image, exercise.image_renditions = picture.fallback(), picture.to_json()
+
+
+class ProtocolQuerySet(ReviewedQuerySet):
     def with_page_content(self) -> "ProtocolQuerySet":
         """Everything the protocol page and its handout show, in a fixed number of queries."""
         return self.prefetch_related(
@@ -129,7 +337,7 @@ class ProtocolQuerySet(PublishableQuerySet):
         )
 
 
-class Protocol(Publishable):
+class Protocol(ClinicallyReviewed, Publishable):
     """A home-exercise protocol: an ordered list of exercises with the dose for each."""
 
     title = models.CharField(max_length=150, help_text="The protocol's name, shown as its heading.")
@@ -144,11 +352,10 @@ class Protocol(Publishable):
     instructions = models.TextField(
         blank=True, help_text="General advice for the whole protocol. Markdown. Optional."
     )
-    reviewed_by = models.CharField(
-        max_length=120, help_text="The clinician (or team) who last checked this protocol."
-    )
-    reviewed_on = models.DateField(help_text="When it was last clinically reviewed.")
+    instructions_html = _html_field()
     objects = ProtocolQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["instructions_html"])
+    markdown_fields = ("instructions",)
 
     class Meta:
         ordering = ["title"]
@@ -168,7 +375,7 @@ def _span(low: int, high: int | None) -> str:
     return f"{low}-{high}" if high is not None and high != low else f"{low}"
 
 
-class ProtocolExercise(models.Model):
+class ProtocolExercise(Content):
     """One exercise in a protocol, in order, with its dose ("3-4 sets of 10-15 reps...")."""
 
     protocol = models.ForeignKey(
@@ -314,19 +521,100 @@ class ProtocolExercise(models.Model):
         return f"Repeat {self.amount_text()} {self.variation}"
 
 
-class GuideQuerySet(PublishableQuerySet):
+class CategoryKind(models.TextChoices):
+    BODY_AREA = "body_area", "Body area"
+    ACTIVITY = "activity", "Activity"
+
+
+class Category(Content):
+    """A way patients look for guides: where it hurts (knee, hip) or what they do (running)."""
+
+    name = models.CharField(max_length=60, help_text='Shown as a filter on /guides/, e.g. "Knee".')
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Used in the address: /guides/?category=<slug>."
+    )
+    kind = models.CharField(
+        max_length=10, choices=CategoryKind, help_text="Body areas and activities are listed apart."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GuideQuerySet(ReviewedQuerySet):
+    def published(self) -> "GuideQuerySet":
+        """Published, and past the time it was scheduled for, if any."""
+        now = timezone.now()
+        return super().published().filter(Q(publish_at__isnull=True) | Q(publish_at__lte=now))
+
+    def search(self, text: str) -> "GuideQuerySet":
+        """Guides matching the words a patient typed, best first.
+
+        PostgreSQL: full-text search (stemmed, so "running" finds "run") over the title,
+        condition, summary and body, ranked with the title weighted most. Elsewhere
+        (SQLite in development): every word must appear in one of those fields.
+        """
+        words = text.split()
+        if not words:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            vector = (
+                SearchVector("title", weight="A", config="english")
+                + SearchVector("condition", "summary", weight="B", config="english")
+                + SearchVector("body", weight="C", config="english")
+            )
+            query = SearchQuery(text, search_type="websearch", config="english")
+            return (
+                self.annotate(document=vector, rank=SearchRank(vector, query))
+                .filter(document=query)
+                .order_by("-rank", "title")
+            )
+        matches = self
+        for word in words:
+            matches = matches.filter(
+                Q(title__icontains=word)
+                | Q(condition__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(body__icontains=word)
+            )
+        return matches
+
     def with_page_content(self) -> "GuideQuerySet":
-        """The guide, its points and its tips (with exercise and dose) in three queries."""
-        return self.select_related("protocol").prefetch_related(
-            "points",
-            Prefetch(
-                "tips",
-                queryset=Tip.objects.select_related("step__exercise", "step__protocol"),
-            ),
+        """The guide, its points and its tips (with exercise and dose) in three queries.
+
+        Only the columns the page shows: the Markdown sources and the columns of the
+        joined rows would be most of what each query reads, converts and compiles.
+        """
+        exercise = ["name", "slug", "status", "summary", "setup_html", "steps_html", "cues_html"]
+        exercise += ["image", "image_alt", "image_renditions"]
+        dose = [field.name for field in ProtocolExercise._meta.concrete_fields]
+        return (
+            self.select_related("protocol")
+            .defer(*self.model.markdown_fields, "created_at")
+            .defer("protocol__instructions", "protocol__instructions_html")
+            .prefetch_related(
+                Prefetch("points", queryset=GuidePoint.objects.only("guide", "kind", "text")),
+                Prefetch(
+                    "tips",
+                    queryset=Tip.objects.select_related("step__exercise").only(
+                        "guide",
+                        "advice",
+                        "explanation_html",
+                        *(f"step__{name}" for name in dose),
+                        *(f"step__exercise__{name}" for name in exercise),
+                    ),
+                ),
+            )
         )
 
 
-class Guide(Publishable):
+class Guide(ClinicallyReviewed, Publishable):
     """A condition guide: what the problem is, how to recognise it and what helps."""
 
     title = models.CharField(
@@ -344,19 +632,38 @@ class Guide(Publishable):
         max_length=250, help_text="One or two plain sentences shown in the list of guides."
     )
     body = models.TextField(
-        help_text="The opening sections. Markdown: start each section with a question heading "
-        'such as "## What kind of knee pain do I have?", blank line between paragraphs.'
+        help_text="The opening sections, in Markdown: a line starting with ## is a section "
+        "heading (write it as the question patients ask), ### a smaller heading under it; "
+        "leave a blank line between paragraphs; **two stars** make bold; lines starting "
+        "with - make a bullet list, 1. 2. 3. a numbered one; [words](https://...) is a link. "
+        "For example:<br><code>## What kind of knee pain do I have?<br><br>Most runners "
+        "feel it **around the kneecap**.<br><br>- Pain on stairs<br>- Pain after sitting"
+        "</code><br>The headings patients will see are listed below after saving."
     )
     signs_heading = models.CharField(
         max_length=150,
         help_text="The question heading above the signs and symptoms, "
         'e.g. "What are common signs of patellofemoral knee pain?".',
     )
+    body_html = _html_field()
     tips_intro = models.CharField(
         max_length=150,
         blank=True,
         help_text='A line introducing the tips, e.g. "3 tips to manage patellofemoral knee pain '
         'with running".',
+    )
+    publish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="To publish later: set the status to Published and pick the date and time "
+        "(clinic time) it should appear. Empty: it appears as soon as it is published.",
+    )
+    categories = models.ManyToManyField(
+        Category,
+        blank=True,
+        related_name="guides",
+        help_text="Where it hurts and what the patient does: how they find the guide on /guides/.",
     )
     protocol = models.ForeignKey(
         Protocol,
@@ -367,10 +674,6 @@ class Guide(Publishable):
         help_text="The home-exercise protocol this guide recommends (offered as a printable "
         "handout).",
     )
-    reviewed_by = models.CharField(
-        max_length=120, help_text='Shown as "Reviewed by <name>": the clinician who checked it.'
-    )
-    reviewed_on = models.DateField(help_text="When it was last clinically reviewed.")
     seo_title = models.CharField(
         max_length=70,
         blank=True,
@@ -384,6 +687,8 @@ class Guide(Publishable):
         "Empty: the summary is used.",
     )
     objects = GuideQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html"])
+    markdown_fields = ("body",)
 
     class Meta:
         ordering = ["title"]
@@ -394,11 +699,39 @@ class Guide(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("education:guide_detail", kwargs={"slug": self.slug})
 
+    @property
+    def is_published(self) -> bool:
+        """What patients see now: published and not waiting for its scheduled time."""
+        scheduled = self.publish_at is not None and self.publish_at > timezone.now()
+        return self.status == Status.PUBLISHED and not scheduled
+
     def page_title(self) -> str:
         return self.seo_title or self.title
 
     def meta_description(self) -> str:
         return self.seo_description or self.summary
+
+    def outline(self) -> list[tuple[int, str]]:
+        """The body's headings as (level, text), in the order patients meet them."""
+        return [
+            (int(level), strip_tags(text))
+            for level, text in re.findall(r"<h([2-4])>(.*?)</h\1>", self.body_html, re.S)
+        ]
+
+    def renumber_parts(self) -> None:
+        """Number each kind of point, and the tips, 1, 2, 3... in their current order.
+
+        Editors may type the same position twice or leave gaps; what they see after saving
+        is the order patients get, with no number used twice in a list.
+        """
+        lists = [self.points.filter(kind=kind) for kind in PointKind] + [self.tips.all()]
+        for rows in lists:
+            changed = []
+            for position, row in enumerate(rows.order_by("order", "pk"), start=1):
+                if row.order != position:
+                    row.order = position
+                    changed.append(row)
+            rows.model.objects.bulk_update(changed, ["order"])
 
     # These read the prefetched points, so the page needs no query per kind.
     def signs(self) -> list["GuidePoint"]:
@@ -411,7 +744,7 @@ class Guide(Publishable):
         return [point for point in self.points.all() if point.kind == PointKind.TAKEAWAY]
 
 
-class GuidePoint(models.Model):
+class GuidePoint(Content):
     """A short statement in a guide: a sign or symptom, a reassurance, or a key takeaway.
 
     One table for the three kinds keeps the guide page at a fixed, small number of queries.
@@ -438,7 +771,7 @@ class GuidePoint(models.Model):
         return self.text
 
 
-class Tip(models.Model):
+class Tip(Content):
     """Advice in a guide, tied to the protocol exercise (and so the dose) that carries it out."""
 
     guide = models.ForeignKey(
@@ -450,12 +783,14 @@ class Tip(models.Model):
         help_text='The tip in one sentence, e.g. "Increase your forward trunk lean when you run."',
     )
     explanation = models.TextField(help_text="Why it helps, in plain words. Markdown.")
+    explanation_html = _html_field()
     step = models.ForeignKey(
         ProtocolExercise,
         on_delete=models.PROTECT,
         related_name="tips",
         help_text="The exercise to do and its dose, as set in a protocol.",
     )
+    markdown_fields = ("explanation",)
 
     class Meta:
         ordering = ["order", "pk"]

@@ -37,15 +37,13 @@ def clinic_business() -> dict:
 
 def guide_page(guide: Guide) -> dict:
     """A MedicalWebPage about the guide's MedicalCondition, with its signs."""
-    return {
+    page = {
         "@type": "MedicalWebPage",
         "name": guide.page_title(),
         "headline": guide.title,
         "description": guide.meta_description(),
         "url": absolute_url(guide.get_absolute_url()),
         "inLanguage": "en-US",
-        "lastReviewed": guide.reviewed_on,
-        "reviewedBy": {"@type": "Organization", "name": guide.reviewed_by},
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "about": {
             "@type": "MedicalCondition",
@@ -56,6 +54,10 @@ def guide_page(guide: Guide) -> dict:
         },
         "publisher": clinic_business(),
     }
+    if guide.reviewed_on:
+        page["lastReviewed"] = guide.reviewed_on
+        page["reviewedBy"] = {"@type": "Person", "name": guide.reviewed_by}
+    return page
 
 
 def _step_plan(step: ProtocolExercise) -> dict:

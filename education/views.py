@@ -1,17 +1,23 @@
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from education.forms import GuideSearchForm
 from education.models import Exercise, Guide, Protocol, ProtocolExercise, Status
 from education.page_cache import cache_public_page
 from education.structured_data import exercise_plan, guide_page
+
+GUIDES_PER_PAGE = 10
 
 
 @require_GET
 @cache_public_page
 def guide_list(request: HttpRequest) -> HttpResponse:
-    guides = Guide.objects.published().only("title", "slug", "summary")
-    return render(request, "education/guide_list.html", {"guides": guides})
+    form = GuideSearchForm(request.GET)
+    guides = form.results(Guide.objects.published())
+    page = Paginator(guides, GUIDES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "education/guide_list.html", {"form": form, "page": page})
 
 
 @require_GET

@@ -45,13 +45,23 @@ def collected_static(django_db_blocker) -> None:
 
 
 @pytest.fixture(autouse=True)
-def empty_page_cache():
-    """Each test renders education pages afresh instead of getting an earlier test's copy."""
-    from django.core.cache import caches
+def empty_page_cache(settings):
+    """Each test renders education pages afresh instead of getting an earlier test's copy.
 
-    caches["pages"].clear()
-    yield
-    caches["pages"].clear()
+    The copies live in the shared cache (database or Redis) under the content version, which
+    a rolled-back or flushed test database resets; a key prefix of the test's own keeps
+    another test's copy out of reach without touching the database or Redis here.
+    """
+    from uuid import uuid4
+
+    prefix = uuid4().hex
+    settings.CACHES = {
+        **settings.CACHES,
+        **{
+            alias: {**settings.CACHES[alias], "KEY_PREFIX": prefix}
+            for alias in ("pages", "pages_here")
+        },
+    }
 
 
 @pytest.fixture(autouse=True)

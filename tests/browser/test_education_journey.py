@@ -42,6 +42,12 @@ def test_runner_walks_from_home_to_the_printable_handout(live_server, page: Page
     expect(page.get_by_role("heading", level=1)).to_have_text("Guides")
     check_page(page)
 
+    # Searching by keyboard alone, as many phone users with a screen reader do.
+    page.get_by_label("Search the guides").fill("running knee")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("1 guide matching “running knee”")
+    check_page(page)
+
     page.get_by_role("link", name="3 ways to Improve Knee Pain with Running").click()
     expect(page).to_have_url(re.compile(r"/guides/knee-pain-with-running/$"))
     expect(page.get_by_text("Pain with stairs, especially going down")).to_be_visible()

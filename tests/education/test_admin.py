@@ -1,12 +1,10 @@
 """Clinicians edit guides and protocols in the admin; patients see the change."""
 
-import re
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from education.models import PointKind
 from tests.education.admin_forms import change_form_data
 from tests.education.conftest import (
     GUIDE_SLUG,
@@ -123,23 +121,38 @@ def test_admin_lists_do_not_query_per_row(clinician_client, db, model):
     assert response.context["cl"].result_count > 5
 
 
-def test_clinician_uploads_an_exercise_picture_and_patients_see_it(
-    clinician_client, knee_guide, settings, tmp_path
+def test_guide_editor_has_one_labelled_list_per_kind_of_point(clinician_client, knee_guide):
+    response = clinician_client.get(f"/admin/education/guide/{knee_guide.pk}/change/")
+    formsets = {
+        f.opts.verbose_name_plural: f.formset for f in response.context["inline_admin_formsets"]
+    }
+    signs = formsets["Signs and symptoms (listed under the signs heading)"]
+    takeaways = formsets["Key takeaways (close the guide)"]
+    assert {form.instance.kind for form in signs.forms} == {PointKind.SIGN}
+    assert {form.instance.kind for form in takeaways.forms} == {PointKind.TAKEAWAY}
+    assert "Reassurance notes (shown after the signs)" in formsets
+    # The body's headings, as patients will read them.
+    assert "What kind of knee pain do I have?" in response.content.decode().split("Headings")[1]
+
+
+def test_a_sign_added_in_the_signs_list_is_a_sign_and_positions_are_renumbered(
+    clinician_client, knee_guide
 ):
-    settings.MEDIA_ROOT = tmp_path
-    exercise = knee_guide.tips.first().step.exercise
-    url = f"/admin/education/exercise/{exercise.pk}/change/"
+    url = f"/admin/education/guide/{knee_guide.pk}/change/"
     data = change_form_data(clinician_client.get(url))
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    data["image"] = SimpleUploadedFile("band-walk.png", png, content_type="image/png")
-    data["image_alt"] = "A runner lifting one leg sideways against a band"
+    prefix = next(k for k in data if k.endswith("TOTAL_FORMS") and "points" in k)
+    prefix = prefix.removesuffix("-TOTAL_FORMS")
+    count = int(data[f"{prefix}-TOTAL_FORMS"])
+    for key in [k for k in data if k.startswith(f"{prefix}-") and k.endswith("-order")]:
+        data[key] = "1"  # every sign typed at the same position
+    data[f"{prefix}-TOTAL_FORMS"] = str(count + 1)
+    data[f"{prefix}-{count}-order"] = "1"
+    data[f"{prefix}-{count}-text"] = "Clicking under the kneecap"
 
     assert clinician_client.post(url, data).status_code == 302
 
-    page = clinician_client.get(f"/exercises/{exercise.slug}/").content.decode()
-    src = re.search(r'<img[^>]+src="([^"]+)"[^>]+alt="A runner lifting one leg', page).group(1)
-    clinician_client.logout()
-    picture = clinician_client.get(src)
-    assert picture.status_code == 200
-    assert b"".join(picture.streaming_content) == png
-    assert picture["Content-Type"] == "image/png"
+    signs = knee_guide.points.filter(kind=PointKind.SIGN).order_by("order")
+    assert [sign.order for sign in signs] == list(range(1, count + 2))
+    assert "Clicking under the kneecap" in [sign.text for sign in signs]
+    takeaways = knee_guide.points.filter(kind=PointKind.TAKEAWAY).order_by("order")
+    assert [t.order for t in takeaways] == list(range(1, takeaways.count() + 1))

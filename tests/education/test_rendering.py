@@ -1,6 +1,10 @@
+import markdown
+import pytest
 from django.template import engines
 
+from education.models import Guide
 from education.rendering import render_markdown
+from tests.education.conftest import make_guide
 
 
 def test_markdown_becomes_headings_paragraphs_and_lists():
@@ -29,3 +33,22 @@ def test_links_to_the_web_and_phone_survive():
 def test_template_filter_renders_and_is_not_escaped_again():
     template = engines["django"].from_string("{% load markdown_filters %}{{ text|markdown }}")
     assert template.render({"text": "*one* & two"}) == "<p><em>one</em> &amp; two</p>"
+
+
+def test_markdown_is_rendered_and_sanitised_when_content_is_saved(db):
+    """Pages show HTML made at save time; a script typed into the admin never reaches them."""
+    guide = make_guide(body="## Why?\n\n**Rest** first.<script>alert(1)</script>")
+    stored = Guide.objects.values_list("body_html", flat=True).get(pk=guide.pk)
+    assert "<h2>Why?</h2>" in stored
+    assert "<strong>Rest</strong>" in stored
+    assert "<script" not in stored
+
+    guide.body = "Changed."
+    guide.save(update_fields=["body"])
+    assert Guide.objects.values_list("body_html", flat=True).get(pk=guide.pk) == "<p>Changed.</p>"
+
+
+def test_the_guide_page_does_not_parse_markdown_per_request(client, knee_guide, monkeypatch):
+    monkeypatch.setattr(markdown, "markdown", lambda *args, **kwargs: pytest.fail("parsed"))
+    client.cookies["messages"] = "fresh render"
+    assert client.get(knee_guide.get_absolute_url()).status_code == 200

@@ -1,0 +1,20 @@
+from django import template
+from django.conf import settings
+
+from education.models import Guide, Protocol
+
+register = template.Library()
+
+
+@register.inclusion_tag("education/review_due.html", takes_context=True)
+def review_due(context: template.Context) -> dict:
+    """How many guides and protocols await a clinical review, for those who may review them."""
+    user = context["request"].user
+    if not user.has_perm("education.change_guide"):
+        return {"show": False}
+    return {
+        "show": True,
+        "guides": Guide.objects.review_due().count(),
+        "protocols": Protocol.objects.review_due().count(),
+        "months": settings.CONTENT_REVIEW_MONTHS,
+    }
