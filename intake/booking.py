@@ -579,6 +579,40 @@ def cancel_appointment(
     return appointment
 
 
+def save_time_off(
+    *, time_off: TimeOff, cancel: list[Appointment], now: datetime | None = None
+) -> list[Appointment]:
+    """Save the time off and cancel the appointments staff chose to cancel, all or nothing.
+
+    Each cancelled patient is emailed once, with the nearest free times (found after
+    the time off is saved, so none falls inside it) and the phone number. Booked
+    appointments staff chose to keep stay as exceptions: time off only stops new
+    bookings. Returns the appointments actually cancelled.
+    """
+    with transaction.atomic():
+        time_off.save()
+        return cancel_for_schedule_change(cancel=cancel, reason="Clinician time off", now=now)
+
+
+def cancel_for_schedule_change(
+    *, cancel: list[Appointment], reason: str, now: datetime | None = None
+) -> list[Appointment]:
+    """Cancel by the clinic, offering each patient the nearest free times. Call it after
+    the schedule change is written, in the same transaction."""
+    cancelled = []
+    for appointment in cancel:
+        result = cancel_appointment(
+            appointment=appointment,
+            reason=reason,
+            cancelled_by=CancelledBy.STAFF,
+            now=now,
+            offer_new_times=True,
+        )
+        if result.status == AppointmentStatus.CANCELLED:
+            cancelled.append(result)
+    return cancelled
+
+
 def _raise_slot_taken_if_overlap(error: IntegrityError) -> None:
     diag = getattr(error.__cause__, "diag", None)
     if getattr(diag, "constraint_name", None) == NO_OVERLAP_CONSTRAINT:

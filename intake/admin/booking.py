@@ -18,8 +18,9 @@ from intake.booking import (
     book_appointment,
     cancel_appointment,
     reschedule_appointment,
+    save_time_off,
 )
-from intake.forms.booking import StaffBookingForm, StaffCancelForm, StaffMoveForm
+from intake.forms.booking import StaffBookingForm, StaffCancelForm, StaffMoveForm, TimeOffForm
 from intake.models import (
     Appointment,
     AppointmentStatus,
@@ -59,9 +60,18 @@ class WeeklyAvailabilityInline(admin.TabularInline):
 
 
 class TimeOffInline(admin.TabularInline):
+    """Upcoming time off, read-only here: adding or changing it goes through the time
+    off page, which checks for booked appointments in the way."""
+
     model = TimeOff
     extra = 0
     fields = ("start", "end", "reason")
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Past time off only clutters the page.
@@ -78,10 +88,27 @@ class ClinicianAdmin(admin.ModelAdmin):
 
 @admin.register(TimeOff)
 class TimeOffAdmin(admin.ModelAdmin):
+    """Time off over booked appointments first shows them, and saves once staff chose
+    to cancel (emailing the patient) or keep each."""
+
+    form = TimeOffForm
+    change_form_template = "admin/intake/timeoff/change_form.html"
     list_display = ("clinician", "start", "end", "reason")
     list_filter = ("clinician",)
     list_select_related = ("clinician",)
     date_hierarchy = "start"
+
+    def save_model(self, request, obj: TimeOff, form: TimeOffForm, change: bool) -> None:
+        stranded = form.stranded
+        cancelled = save_time_off(time_off=obj, cancel=stranded.to_cancel() if stranded else [])
+        if stranded:
+            kept = len(stranded.appointments) - len(cancelled)
+            self.message_user(
+                request,
+                f"{len(cancelled)} appointment(s) cancelled and the patients emailed; "
+                f"{kept} kept as exceptions.",
+                messages.SUCCESS,
+            )
 
 
 @admin.register(AppointmentType)
@@ -298,11 +325,25 @@ class AppointmentAdmin(admin.ModelAdmin):
             .select_related("clinician", "appointment_type")
             .order_by("clinician__position", "clinician__name", "start")
         )
-        columns: dict[Clinician, list[Appointment]] = {
+        time_off = TimeOff.objects.filter(start__lt=end, end__gt=start).select_related("clinician")
+        columns: dict[Clinician, list[dict]] = {
             clinician: [] for clinician in Clinician.objects.bookable()
         }
         for appointment in appointments:
-            columns.setdefault(appointment.clinician, []).append(appointment)
+            columns.setdefault(appointment.clinician, []).append(
+                {"start": appointment.start, "appointment": appointment}
+            )
+        for block in time_off:
+            # Shown as a block in the clinician's day, cut to the day's edges.
+            columns.setdefault(block.clinician, []).append(
+                {
+                    "start": max(block.start, start),
+                    "end": min(block.end, end),
+                    "time_off": block,
+                }
+            )
+        for rows in columns.values():
+            rows.sort(key=lambda row: row["start"])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -17,7 +17,7 @@ from intake.booking import (
     resolve_slot,
 )
 from intake.forms.fields import PhoneNumberField
-from intake.models import Appointment, AppointmentType, Clinician
+from intake.models import Appointment, AppointmentType, Clinician, TimeOff
 
 ANY_CLINICIAN = "any"
 
@@ -281,3 +281,71 @@ class StaffCancelForm(forms.Form):
         help_text="Never shown to the patient.",
     )
     email_patient = StaffChangeFields.base_fields["email_patient"]
+
+
+class StrandedChoices:
+    """Staff's choice for each booked appointment a schedule change (time off, shorter
+    hours) would strand: cancel it and email the patient, or keep it as an exception.
+
+    Read from the posted `for_all` ("cancel" or "keep" for every one) or
+    `appointment_<id>` values; an appointment with no choice means the change is not
+    saved yet, so a booking made while staff decided is never stranded silently.
+    """
+
+    CHOICES = (("cancel", "Cancel and email the patient"), ("keep", "Keep it (exception)"))
+
+    def __init__(self, data, appointments: list[Appointment]) -> None:
+        self.appointments = appointments
+        valid = {value for value, _ in self.CHOICES}
+        for_all = data.get("for_all", "")
+        self.choices = {}
+        for appointment in appointments:
+            choice = for_all if for_all in valid else data.get(f"appointment_{appointment.pk}")
+            if choice in valid:
+                self.choices[appointment.pk] = choice
+        self.rows = [(a, self.choices.get(a.pk)) for a in appointments]
+
+    def complete(self) -> bool:
+        return len(self.choices) == len(self.appointments)
+
+    def to_cancel(self) -> list[Appointment]:
+        return [a for a in self.appointments if self.choices.get(a.pk) == "cancel"]
+
+    def error(self) -> ValidationError:
+        count = len(self.appointments)
+        return ValidationError(
+            f"This leaves {count} booked appointment{'s' if count != 1 else ''} outside the "
+            "clinician's hours. Choose below, for each or for all, whether to cancel it and "
+            "email the patient or keep it, then save again.",
+            code="strands_appointments",
+        )
+
+
+class TimeOffForm(forms.ModelForm):
+    """Time off that overlaps booked appointments saves only once staff chose, for each,
+    to cancel it (emailing the patient) or keep it."""
+
+    class Meta:
+        model = TimeOff
+        fields = ("clinician", "start", "end", "reason")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.stranded: StrandedChoices | None = None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        clinician, start, end = data.get("clinician"), data.get("start"), data.get("end")
+        if clinician is None or start is None or end is None or end <= start:
+            return data
+        affected = list(
+            Appointment.objects.booked_during(start, end)
+            .filter(clinician=clinician)
+            .select_related("appointment_type")
+            .order_by("start")
+        )
+        if affected:
+            self.stranded = StrandedChoices(self.data, affected)
+            if not self.stranded.complete():
+                raise self.stranded.error()
+        return data

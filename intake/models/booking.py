@@ -309,6 +309,11 @@ class AppointmentQuerySet(models.QuerySet):
         """Active appointments whose blocked time (buffers included) overlaps [start, end)."""
         return self.active().filter(blocked_start__lt=end, blocked_end__gt=start)
 
+    def booked_during(self, start: datetime, end: datetime) -> "AppointmentQuerySet":
+        """Booked appointments whose visit (buffers aside) overlaps [start, end): what
+        time off over those hours would leave stranded."""
+        return self.filter(status=AppointmentStatus.BOOKED, start__lt=end, end__gt=start)
+
     def by_manage_token(self, token: str) -> "AppointmentQuerySet":
         return self.filter(manage_token_hash=hash_manage_token(token))
 
