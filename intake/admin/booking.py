@@ -17,10 +17,17 @@ from intake.booking import (
     SlotTaken,
     book_appointment,
     cancel_appointment,
+    cancel_for_schedule_change,
     reschedule_appointment,
     save_time_off,
 )
-from intake.forms.booking import StaffBookingForm, StaffCancelForm, StaffMoveForm, TimeOffForm
+from intake.forms.booking import (
+    StaffBookingForm,
+    StaffCancelForm,
+    StaffMoveForm,
+    StrandedChoices,
+    TimeOffForm,
+)
 from intake.models import (
     Appointment,
     AppointmentStatus,
@@ -50,6 +57,37 @@ class AvailabilityFormSet(BaseInlineFormSet):
                         code="overlapping_availability",
                     )
             ranges.append((data["weekday"], data["start"], data["end"]))
+        self.stranded = None
+        if self.instance.pk is None or any(form.errors for form in self.forms):
+            return
+        affected = _newly_outside_hours(self.instance, ranges)
+        if affected:
+            self.stranded = StrandedChoices(self.data, affected)
+            if not self.stranded.complete():
+                raise self.stranded.error()
+
+
+def _newly_outside_hours(clinician: Clinician, ranges: list[tuple]) -> list[Appointment]:
+    """Upcoming booked appointments inside the clinician's saved hours but outside
+    `ranges` (weekday, start, end): what shorter hours would strand. Appointments already
+    outside the old hours were exceptions before and are not asked about again."""
+    old = list(clinician.availability.values_list("weekday", "start", "end"))
+
+    def fits(appointment: Appointment, hours: list[tuple]) -> bool:
+        start, end = appointment.local_start, appointment.local_end
+        return any(
+            weekday == start.weekday() and begin <= start.time() and end.time() <= finish
+            for weekday, begin, finish in hours
+        )
+
+    upcoming = (
+        Appointment.objects.filter(
+            clinician=clinician, status=AppointmentStatus.BOOKED, start__gte=timezone.now()
+        )
+        .select_related("appointment_type")
+        .order_by("start")
+    )
+    return [a for a in upcoming if fits(a, old) and not fits(a, ranges)]
 
 
 class WeeklyAvailabilityInline(admin.TabularInline):
@@ -84,6 +122,24 @@ class ClinicianAdmin(admin.ModelAdmin):
     list_editable = ("bookable", "position")
     search_fields = ("name",)
     inlines = [WeeklyAvailabilityInline, TimeOffInline]
+    change_form_template = "admin/intake/clinician/change_form.html"
+
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        # The admin saves the whole page in one transaction, so shorter hours and the
+        # cancellations staff chose are kept together or not at all.
+        super().save_formset(request, form, formset, change)
+        stranded = getattr(formset, "stranded", None)
+        if stranded:
+            cancelled = cancel_for_schedule_change(
+                cancel=stranded.to_cancel(), reason="Clinician hours changed"
+            )
+            kept = len(stranded.appointments) - len(cancelled)
+            self.message_user(
+                request,
+                f"{len(cancelled)} appointment(s) cancelled and the patients emailed; "
+                f"{kept} kept as exceptions.",
+                messages.SUCCESS,
+            )
 
 
 @admin.register(TimeOff)

@@ -142,3 +142,53 @@ def test_day_view_shows_time_off_as_a_block_among_the_appointments(desk, day):
     assert "<strong>Time off</strong>: Conference" in body
     block = body.index("<strong>Time off</strong>")
     assert body.index("9:00 AM–10:00 AM") < block < body.index("2:00 PM–3:00 PM")
+
+
+def clinician_page_data(dana, hours: list[tuple[int, str, str]], **extra) -> dict:
+    """The clinician change page as posted, with `hours` as (weekday, start, end) rows."""
+    rows = list(dana.availability.order_by("weekday", "start"))
+    data = {
+        "name": dana.name,
+        "credentials": dana.credentials,
+        "bio": "",
+        "position": dana.position,
+        "bookable": "on",
+        "availability-TOTAL_FORMS": len(rows),
+        "availability-INITIAL_FORMS": len(rows),
+        "time_off-TOTAL_FORMS": 0,
+        "time_off-INITIAL_FORMS": 0,
+        **extra,
+    }
+    for index, row in enumerate(rows):
+        weekday, start, end = next(
+            (h for h in hours if h[0] == row.weekday), (row.weekday, "08:00", "17:00")
+        )
+        data |= {
+            f"availability-{index}-id": row.pk,
+            f"availability-{index}-clinician": dana.pk,
+            f"availability-{index}-weekday": weekday,
+            f"availability-{index}-start": start,
+            f"availability-{index}-end": end,
+        }
+    return data
+
+
+def test_shorter_hours_that_strand_a_booking_ask_first_then_keep_it(client, superuser, day):
+    dana, at, first, second = day
+    client.force_login(superuser)
+    url = f"/admin/intake/clinician/{dana.pk}/change/"
+    mornings_only = [(0, "08:00", "12:00")]  # Monday afternoons off: strands the 2:00 PM
+
+    asked = client.post(url, clinician_page_data(dana, mornings_only))
+
+    body = asked.content.decode()
+    assert asked.status_code == 200
+    assert "leaves 1 booked appointment outside" in body
+    assert second.patient_name in body and first.patient_name not in body
+    assert dana.availability.get(weekday=0).end == time(17)
+    kept = client.post(url, clinician_page_data(dana, mornings_only, for_all="keep"))
+    assert kept.status_code == 302
+    assert dana.availability.get(weekday=0).end == time(12)
+    second.refresh_from_db()
+    assert second.status == AppointmentStatus.BOOKED
+    assert deliver_queued_emails() == []
