@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
@@ -62,7 +63,9 @@ class AvailabilityFormSet(BaseInlineFormSet):
             return
         affected = _newly_outside_hours(self.instance, ranges)
         if affected:
-            self.stranded = StrandedChoices(self.data, affected)
+            self.stranded = StrandedChoices(
+                self.data, affected, change="These hours leave", where="outside them"
+            )
             if not self.stranded.complete():
                 raise self.stranded.error()
 
@@ -302,11 +305,14 @@ class AppointmentAdmin(admin.ModelAdmin):
         )
 
     def _render(self, request: HttpRequest, form, *, title: str, submit: str, original=None):
+        # The confirmation boxes appear only once the booking function named a problem.
+        shown = [name for name in form.fields if name != "confirmed" or form.problems]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": title,
             "form": form,
+            "adminform": helpers.AdminForm(form, [(None, {"fields": shown})], {}),
             "submit": submit,
             "original": original,
             "media": self.media + form.media,

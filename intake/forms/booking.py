@@ -294,8 +294,16 @@ class StrandedChoices:
 
     CHOICES = (("cancel", "Cancel and email the patient"), ("keep", "Keep it (exception)"))
 
-    def __init__(self, data, appointments: list[Appointment]) -> None:
+    def __init__(
+        self,
+        data,
+        appointments: list[Appointment],
+        *,
+        change: str = "This time off leaves",
+        where: str = "inside it",
+    ) -> None:
         self.appointments = appointments
+        self.change, self.where = change, where
         valid = {value for value, _ in self.CHOICES}
         for_all = data.get("for_all", "")
         self.choices = {}
@@ -314,9 +322,9 @@ class StrandedChoices:
     def error(self) -> ValidationError:
         count = len(self.appointments)
         return ValidationError(
-            f"This leaves {count} booked appointment{'s' if count != 1 else ''} outside the "
-            "clinician's hours. Choose below, for each or for all, whether to cancel it and "
-            "email the patient or keep it, then save again.",
+            f"{self.change} {count} booked appointment{'s' if count != 1 else ''} {self.where}. "
+            "Choose above, for each or for all, whether to cancel it and email the patient "
+            "or keep it, then save again.",
             code="strands_appointments",
         )
 

@@ -59,7 +59,7 @@ def test_time_off_over_two_appointments_shows_them_and_saves_nothing_yet(desk, d
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert "leaves 2 booked appointments outside the clinician" in body
+    assert "This time off leaves 2 booked appointments inside it" in body
     assert first.patient_name in body and second.patient_name in body
     assert "(608) 218-4215" in body
     assert not TimeOff.objects.exists()
@@ -183,7 +183,7 @@ def test_shorter_hours_that_strand_a_booking_ask_first_then_keep_it(client, supe
 
     body = asked.content.decode()
     assert asked.status_code == 200
-    assert "leaves 1 booked appointment outside" in body
+    assert "These hours leave 1 booked appointment outside them" in body
     assert second.patient_name in body and first.patient_name not in body
     assert dana.availability.get(weekday=0).end == time(17)
     kept = client.post(url, clinician_page_data(dana, mornings_only, for_all="keep"))
