@@ -560,22 +560,23 @@ def cancel_appointment(
             updated_at=now,
         )
         appointment.refresh_from_db()
-        # Lead seam: the `today` branch's lead-transitions function is called here (a
-        # cancellation with no other future appointment needs a follow-up).
-        if changed and email_patient:
-            alternatives = []
-            if offer_new_times:
-                alternatives = nearest_slots(
-                    appointment_type=appointment.appointment_type,
-                    around=appointment.start,
-                    now=now,
-                    limit=3,
+        if changed:
+            if email_patient:
+                alternatives = []
+                if offer_new_times:
+                    alternatives = nearest_slots(
+                        appointment_type=appointment.appointment_type,
+                        around=appointment.start,
+                        now=now,
+                        limit=3,
+                    )
+                emails.queue_booking_patient_email(
+                    appointment, "booking_cancelled", alternatives=alternatives
                 )
-            emails.queue_booking_patient_email(
-                appointment, "booking_cancelled", alternatives=alternatives
-            )
-        if changed and cancelled_by == CancelledBy.PATIENT:
-            emails.queue_booking_staff_email(appointment, "booking_staff_cancelled")
+            if cancelled_by == CancelledBy.PATIENT:
+                emails.queue_booking_staff_email(appointment, "booking_staff_cancelled")
+            # Lead seam: the `today` branch's lead_after_appointment(event=CANCELLED) goes
+            # here (no other future appointment: the lead needs a follow-up call).
     return appointment
 
 

@@ -10,6 +10,7 @@ import icalendar
 import pytest
 from django.utils import timezone
 
+from intake.booking import Slot, StaffChange, reschedule_appointment
 from intake.models import Appointment, AppointmentStatus, Clinician, LeadStatus
 from tests.intake.booking_factories import (
     CHICAGO,
@@ -249,3 +250,17 @@ def test_a_booking_that_loses_the_race_to_the_database_says_the_time_was_taken(
     assert response.status_code == 200
     assert "That time was just taken. Please choose another time." in response.content.decode()
     assert not Appointment.objects.filter(patient_name="Phone Caller").exists()
+
+
+def test_a_move_whose_email_cannot_be_queued_does_not_happen(dana, visit):
+    """The move and its email are one transaction with the outbox: never half done."""
+    appointment = make_appointment(clinician=dana, appointment_type=visit, start=monday())
+    new_start = monday(hour=11)
+    slot = Slot(start=new_start, end=new_start, clinician_id=dana.pk, clinician_name="Dana")
+
+    with mock.patch("intake.emails.send_email") as outbox, pytest.raises(RuntimeError):
+        outbox.enqueue.side_effect = RuntimeError("queue down")
+        reschedule_appointment(appointment=appointment, slot=slot, staff=StaffChange())
+
+    appointment.refresh_from_db()
+    assert (appointment.start, appointment.sequence) == (monday(), 0)
