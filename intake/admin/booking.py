@@ -323,11 +323,13 @@ class AppointmentAdmin(admin.ModelAdmin):
         when = f"{appointment.local_start:%A, %B} {appointment.local_start.day} at "
         when += appointment.local_start.strftime("%I:%M %p").lstrip("0")
         told = "The patient is being emailed." if emailed else "The patient was not emailed."
-        self.message_user(
-            request,
-            f"{verb}: {appointment.patient_name}, {when} with {appointment.clinician}. {told}",
-            messages.SUCCESS,
-        )
+        summary = f"{verb}: {appointment.patient_name}, {when} with {appointment.clinician}."
+        # The appointment's History shows who booked, moved or cancelled it, and when.
+        if verb == "Booked":
+            self.log_addition(request, appointment, summary)
+        else:
+            self.log_change(request, appointment, summary)
+        self.message_user(request, f"{summary} {told}", messages.SUCCESS)
 
     @admin.action(description="Mark selected as completed", permissions=["change"])
     def mark_completed(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -264,3 +264,16 @@ def test_a_move_whose_email_cannot_be_queued_does_not_happen(dana, visit):
 
     appointment.refresh_from_db()
     assert (appointment.start, appointment.sequence) == (monday(), 0)
+
+
+def test_the_appointments_history_says_who_moved_it(desk, dana, visit):
+    appointment = make_appointment(clinician=dana, appointment_type=visit, start=monday())
+    desk.post(
+        f"/admin/intake/appointment/{appointment.pk}/move/",
+        {"clinician": dana.pk, **split(monday(hour=11)), "email_patient": "on"},
+    )
+
+    history = desk.get(f"/admin/intake/appointment/{appointment.pk}/history/").content.decode()
+
+    assert "front_desk" in history
+    assert "Moved: " in history and "11:00 AM with Dana Lee" in history
