@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from intake.models import Appointment, AppointmentStatus, Clinician, TimeOff
 from tests.browser.conftest import assert_accessible
-from tests.intake.booking_factories import local, make_clinician, make_type
+from tests.intake.booking_factories import local, make_appointment, make_clinician, make_type
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -131,3 +131,40 @@ def test_front_desk_books_moves_and_clears_a_visit_by_keyboard(live_server, page
     to_patient = [m for m in mail.outbox if m.to == ["pat@example.com"]]
     assert [m.subject.split(":")[0] for m in to_patient] == ["Booked", "Moved", "Cancelled"]
     assert dana.pk == appointment.clinician_id
+
+
+def test_front_desk_cancels_a_visit_in_the_late_window_without_emailing(
+    live_server, page, group_member
+):
+    """The patient is at the desk (so no email), two hours before the visit: staff are
+    not bound by the late-cancel window."""
+    Clinician.objects.all().delete()
+    dana = make_clinician("Dana Lee", hours=[(time(0), time(23, 59))])
+    visit = make_type(name="Knee evaluation", slug="knee-evaluation")
+    soon = (timezone.now() + timedelta(hours=2)).replace(second=0, microsecond=0)
+    appointment = make_appointment(clinician=dana, appointment_type=visit, start=soon)
+    client_login(page, live_server, group_member("Front desk"))
+
+    page.goto(f"{live_server.url}/admin/intake/appointment/{appointment.pk}/cancel/")
+    assert_accessible(page)
+    type_into(page, "id_reason", "Came in to cancel in person")
+    tab_until(page, "el.name === 'email_patient'")
+    page.keyboard.press("Space")  # untick: she is standing at the desk
+    shot(page, "6-cancel-at-the-desk")
+    press_button(page, "Cancel it")
+
+    assert "The patient was not emailed." in page.locator(".messagelist").inner_text()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CANCELLED
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert mail.outbox == []
+
+
+def client_login(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("#id_username").focus()
+    page.keyboard.type(user.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type("pw-group-123")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
