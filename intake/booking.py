@@ -296,6 +296,134 @@ def nearest_slots(
     return sorted(closest, key=lambda slot: slot.start)
 
 
+@dataclass(frozen=True)
+class StaffChange:
+    """What makes a change by staff differ from the patient's own.
+
+    Staff may book outside a clinician's hours, inside the minimum notice or over
+    time off, but only problems they confirmed (the exact sentences
+    `schedule_problems` gave them); the overlap with another appointment binds
+    them as it binds patients, and so does the database constraint. The
+    late-cancel window does not bind staff. `email_patient` is off for a walk-in
+    standing at the desk.
+    """
+
+    email_patient: bool = True
+    confirmed: frozenset[str] = frozenset()
+
+
+class NeedsConfirmation(Exception):
+    """A staff change that breaks a scheduling rule staff have not confirmed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def schedule_problems(
+    *,
+    clinician: Clinician,
+    appointment_type: AppointmentType,
+    start: datetime,
+    now: datetime | None = None,
+) -> list[str]:
+    """The rules a time breaks that staff may override, each as a sentence naming it
+    ("Sunday, December 6 at 6:00 AM is outside Dana Lee's hours"); [] when a patient
+    could book it. A clash with another appointment is not here: see `clashes`."""
+    now = (now or timezone.now()).astimezone(UTC)
+    tz = clinic_tz()
+    local = start.astimezone(tz)
+    end = start + appointment_type.duration
+    when = f"{local:%A, %B} {local.day} at {_clock(local)}"
+    problems = []
+    if start < now:
+        problems.append(f"{when} has already passed")
+    elif start < now + timedelta(hours=appointment_type.minimum_notice_hours):
+        problems.append(
+            f"{when} is inside the {appointment_type.minimum_notice_hours}-hour minimum notice "
+            f"for {appointment_type.name}"
+        )
+    if local.date() > now.astimezone(tz).date() + timedelta(
+        days=appointment_type.booking_window_days
+    ):
+        problems.append(f"{when} is more than {appointment_type.booking_window_days} days ahead")
+    if not clinician.bookable:
+        problems.append(f"{clinician.name} is not taking bookings")
+    if not any(
+        datetime.combine(local.date(), hours.start, tz) <= start
+        and end <= datetime.combine(local.date(), hours.end, tz)
+        for hours in clinician.availability.filter(weekday=local.weekday())
+    ):
+        problems.append(f"{when} is outside {clinician.name}'s hours")
+    time_off = TimeOff.objects.filter(clinician=clinician, start__lt=end, end__gt=start).first()
+    if time_off is not None:
+        reason = f" ({time_off.reason})" if time_off.reason else ""
+        problems.append(f"{clinician.name} has time off then{reason}")
+    return problems
+
+
+def clashes(
+    *,
+    clinician: Clinician,
+    appointment_type: AppointmentType,
+    start: datetime,
+    exclude: Appointment | None = None,
+) -> bool:
+    """Whether the time, buffers included, overlaps another active appointment of the
+    clinician: the rule the database constraint holds, asked before writing."""
+    probe = Appointment()
+    probe.set_times(start, appointment_type)
+    others = Appointment.objects.blocking(probe.blocked_start, probe.blocked_end).filter(
+        clinician=clinician
+    )
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    return others.exists()
+
+
+def _clock(moment: datetime) -> str:
+    return moment.strftime("%I:%M %p").lstrip("0")
+
+
+def _check_time(
+    *,
+    slot: Slot,
+    appointment_type: AppointmentType,
+    now: datetime | None,
+    staff: StaffChange | None,
+    exclude: Appointment | None = None,
+) -> Clinician:
+    """The clinician for `slot` once the time passes the patient's rules, or (for staff)
+    no clash and every problem confirmed. Call it inside the writing transaction."""
+    if staff is None:
+        clinician = Clinician.objects.bookable().filter(pk=slot.clinician_id).first()
+        if clinician is None or not slots_at(
+            appointment_type=appointment_type,
+            start=slot.start,
+            clinician=clinician,
+            now=now,
+            exclude=exclude,
+        ):
+            raise SlotTaken()
+        return clinician
+    clinician = Clinician.objects.filter(pk=slot.clinician_id).first()
+    if clinician is None:
+        raise SlotTaken("That clinician no longer exists.")
+    if clashes(
+        clinician=clinician, appointment_type=appointment_type, start=slot.start, exclude=exclude
+    ):
+        raise SlotTaken(f"{clinician.name} already has an appointment at that time.")
+    problems = schedule_problems(
+        clinician=clinician,
+        appointment_type=appointment_type,
+        start=slot.start,
+        now=now,
+    )
+    if any(problem not in staff.confirmed for problem in problems):
+        raise NeedsConfirmation(problems)
+    return clinician
+
+
 def book_appointment(
     *,
     slot: Slot,
@@ -303,27 +431,28 @@ def book_appointment(
     patient: Patient,
     handoff: selfcheck.SelfCheckHandoff | None = None,
     now: datetime | None = None,
+    staff: StaffChange | None = None,
 ) -> Appointment:
     """Book `slot` for the patient, record the lead, and queue the emails, all or nothing.
 
     `handoff` is the patient's self-check, passed only when they chose to send
-    their answers. Raises SlotTaken when the time is no longer free. The returned
-    appointment's `manage_token` is the raw secret for the patient's link: only
-    its hash is stored, so this is the one chance to use it.
+    their answers. `staff` marks a booking the front desk makes (a phone call, a
+    walk-in). Raises SlotTaken when the time is no longer free, NeedsConfirmation
+    when staff broke a rule they did not confirm. The patient's manage link
+    (`appointment.manage_token`) stays the same for the life of the appointment.
     """
     try:
         with transaction.atomic():
-            clinician = Clinician.objects.bookable().filter(pk=slot.clinician_id).first()
-            if clinician is None or not slots_at(
-                appointment_type=appointment_type, start=slot.start, clinician=clinician, now=now
-            ):
-                raise SlotTaken()
+            clinician = _check_time(
+                slot=slot, appointment_type=appointment_type, now=now, staff=staff
+            )
             appointment = Appointment(
                 clinician=clinician,
                 appointment_type=appointment_type,
                 patient_name=patient.name,
                 patient_email=patient.email,
                 patient_phone=patient.phone,
+                # Lead seam: the `today` branch's lead-transitions function replaces this.
                 lead=record_booking_lead(
                     name=patient.name,
                     email=patient.email,
@@ -333,12 +462,15 @@ def book_appointment(
                 ),
             )
             appointment.set_times(slot.start, appointment_type)
-            appointment.manage_token = appointment.issue_manage_token()
+            appointment.issue_manage_token()
             appointment.save()
-            emails.queue_booking_patient_email(
-                appointment, "booking_confirmed", token=appointment.manage_token
-            )
-            emails.queue_booking_staff_email(appointment, "booking_staff_new")
+            if staff is None or staff.email_patient:
+                emails.queue_booking_patient_email(
+                    appointment, "booking_confirmed", token=appointment.manage_token
+                )
+            if staff is None:
+                # Staff made it themselves; the notification is for changes they did not.
+                emails.queue_booking_staff_email(appointment, "booking_staff_new")
     except IntegrityError as error:
         _raise_slot_taken_if_overlap(error)
         raise
@@ -346,44 +478,53 @@ def book_appointment(
 
 
 def reschedule_appointment(
-    *, appointment: Appointment, slot: Slot, now: datetime | None = None
+    *,
+    appointment: Appointment,
+    slot: Slot,
+    now: datetime | None = None,
+    staff: StaffChange | None = None,
 ) -> Appointment:
-    """Move the appointment to `slot`; the result carries its new `manage_token`.
+    """Move the appointment to `slot`, keeping its manage link, and tell the patient.
 
-    The old link stops working: each change sends a fresh one. Raises
-    TooLateToChange inside the late-cancel window and SlotTaken when the new
-    time is no longer free.
+    The email carries the same calendar UID with a higher SEQUENCE, so calendars
+    move the one event. Raises TooLateToChange inside the late-cancel window (not
+    for staff), SlotTaken when the new time is not free, NeedsConfirmation when
+    staff broke a rule they did not confirm.
     """
     now = now or timezone.now()
     try:
         with transaction.atomic():
             current = Appointment.objects.select_related("appointment_type").get(pk=appointment.pk)
-            if not current.can_change(now):
+            if staff is None and not current.can_change(now):
                 raise TooLateToChange()
-            clinician = Clinician.objects.bookable().filter(pk=slot.clinician_id).first()
-            if clinician is None or not slots_at(
+            if current.status != AppointmentStatus.BOOKED:
+                raise TooLateToChange("Only a booked appointment can move.")
+            clinician = _check_time(
+                slot=slot,
                 appointment_type=current.appointment_type,
-                start=slot.start,
-                clinician=clinician,
                 now=now,
+                staff=staff,
                 exclude=current,
-            ):
-                raise SlotTaken()
+            )
             previous_start = current.local_start
             current.clinician = clinician
             current.set_times(slot.start, current.appointment_type)
             current.mark_moved()
-            current.manage_token = current.issue_manage_token()
+            if not current.manage_secret:
+                # Booked before links were stable: from now on this link lasts.
+                current.issue_manage_token()
             current.save()
-            emails.queue_booking_patient_email(
-                current,
-                "booking_rescheduled",
-                token=current.manage_token,
-                previous_start=previous_start,
-            )
-            emails.queue_booking_staff_email(
-                current, "booking_staff_rescheduled", previous_start=previous_start
-            )
+            if staff is None or staff.email_patient:
+                emails.queue_booking_patient_email(
+                    current,
+                    "booking_rescheduled",
+                    token=current.manage_token,
+                    previous_start=previous_start,
+                )
+            if staff is None:
+                emails.queue_booking_staff_email(
+                    current, "booking_staff_rescheduled", previous_start=previous_start
+                )
     except IntegrityError as error:
         _raise_slot_taken_if_overlap(error)
         raise
@@ -396,11 +537,14 @@ def cancel_appointment(
     reason: str,
     cancelled_by: CancelledBy,
     now: datetime | None = None,
+    email_patient: bool = True,
+    offer_new_times: bool = False,
 ) -> Appointment:
     """Cancel and free the time. Patients cannot inside the late-cancel window (staff can).
 
     The status change is one conditional UPDATE, so two clicks cannot both
-    cancel (and notify) it.
+    cancel (and notify) it. `offer_new_times` puts the nearest free times in the
+    patient's email (when the clinic cancels because the clinician is away).
     """
     now = now or timezone.now()
     if cancelled_by == CancelledBy.PATIENT and not appointment.can_change(now):
@@ -417,9 +561,57 @@ def cancel_appointment(
         )
         appointment.refresh_from_db()
         if changed:
-            emails.queue_booking_patient_email(appointment, "booking_cancelled")
-            emails.queue_booking_staff_email(appointment, "booking_staff_cancelled")
+            if email_patient:
+                alternatives = []
+                if offer_new_times:
+                    alternatives = nearest_slots(
+                        appointment_type=appointment.appointment_type,
+                        around=appointment.start,
+                        now=now,
+                        limit=3,
+                    )
+                emails.queue_booking_patient_email(
+                    appointment, "booking_cancelled", alternatives=alternatives
+                )
+            if cancelled_by == CancelledBy.PATIENT:
+                emails.queue_booking_staff_email(appointment, "booking_staff_cancelled")
+            # Lead seam: the `today` branch's lead_after_appointment(event=CANCELLED) goes
+            # here (no other future appointment: the lead needs a follow-up call).
     return appointment
+
+
+def save_time_off(
+    *, time_off: TimeOff, cancel: list[Appointment], now: datetime | None = None
+) -> list[Appointment]:
+    """Save the time off and cancel the appointments staff chose to cancel, all or nothing.
+
+    Each cancelled patient is emailed once, with the nearest free times (found after
+    the time off is saved, so none falls inside it) and the phone number. Booked
+    appointments staff chose to keep stay as exceptions: time off only stops new
+    bookings. Returns the appointments actually cancelled.
+    """
+    with transaction.atomic():
+        time_off.save()
+        return cancel_for_schedule_change(cancel=cancel, reason="Clinician time off", now=now)
+
+
+def cancel_for_schedule_change(
+    *, cancel: list[Appointment], reason: str, now: datetime | None = None
+) -> list[Appointment]:
+    """Cancel by the clinic, offering each patient the nearest free times. Call it after
+    the schedule change is written, in the same transaction."""
+    cancelled = []
+    for appointment in cancel:
+        result = cancel_appointment(
+            appointment=appointment,
+            reason=reason,
+            cancelled_by=CancelledBy.STAFF,
+            now=now,
+            offer_new_times=True,
+        )
+        if result.status == AppointmentStatus.CANCELLED:
+            cancelled.append(result)
+    return cancelled
 
 
 def _raise_slot_taken_if_overlap(error: IntegrityError) -> None:

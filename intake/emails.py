@@ -8,17 +8,22 @@ patient's message, self-check answers or triage outcome, because email is not a
 private channel.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import icalendar
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.models import Appointment, AppointmentStatus, Lead
+from intake.models import Appointment, AppointmentStatus, CancelledBy, Lead
 from intake.models.booking import clinic_tz
 from intake.phone import display_phone
 from intake.tasks import attachment, send_email
+
+if TYPE_CHECKING:
+    from intake.booking import Slot
 
 
 def format_local(moment: datetime) -> str:
@@ -56,8 +61,16 @@ def queue_booking_patient_email(
     token: str | None = None,
     previous_start: datetime | None = None,
     with_invite: bool = True,
+    alternatives: Sequence["Slot"] = (),
 ) -> None:
+    """`alternatives`: free times to offer when the clinic had to cancel."""
     context = _booking_context(appointment)
+    context["by_clinic"] = appointment.cancelled_by == CancelledBy.STAFF
+    if alternatives:
+        context["alternatives"] = [
+            f"{format_local(slot.start)} with {slot.clinician_name}" for slot in alternatives
+        ]
+        context["book_url"] = settings.SITE_URL + appointment.appointment_type.get_absolute_url()
     url = manage_url(token) if token else None
     if url:
         context["manage_url"] = url

@@ -3,15 +3,32 @@
 from datetime import date, datetime, timedelta
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from intake.booking import cancel_appointment
+from intake.booking import (
+    NeedsConfirmation,
+    SlotTaken,
+    book_appointment,
+    cancel_appointment,
+    cancel_for_schedule_change,
+    reschedule_appointment,
+    save_time_off,
+)
+from intake.forms.booking import (
+    StaffBookingForm,
+    StaffCancelForm,
+    StaffMoveForm,
+    StrandedChoices,
+    TimeOffForm,
+)
 from intake.models import (
     Appointment,
     AppointmentStatus,
@@ -41,6 +58,39 @@ class AvailabilityFormSet(BaseInlineFormSet):
                         code="overlapping_availability",
                     )
             ranges.append((data["weekday"], data["start"], data["end"]))
+        self.stranded = None
+        if self.instance.pk is None or any(form.errors for form in self.forms):
+            return
+        affected = _newly_outside_hours(self.instance, ranges)
+        if affected:
+            self.stranded = StrandedChoices(
+                self.data, affected, change="These hours leave", where="outside them"
+            )
+            if not self.stranded.complete():
+                raise self.stranded.error()
+
+
+def _newly_outside_hours(clinician: Clinician, ranges: list[tuple]) -> list[Appointment]:
+    """Upcoming booked appointments inside the clinician's saved hours but outside
+    `ranges` (weekday, start, end): what shorter hours would strand. Appointments already
+    outside the old hours were exceptions before and are not asked about again."""
+    old = list(clinician.availability.values_list("weekday", "start", "end"))
+
+    def fits(appointment: Appointment, hours: list[tuple]) -> bool:
+        start, end = appointment.local_start, appointment.local_end
+        return any(
+            weekday == start.weekday() and begin <= start.time() and end.time() <= finish
+            for weekday, begin, finish in hours
+        )
+
+    upcoming = (
+        Appointment.objects.filter(
+            clinician=clinician, status=AppointmentStatus.BOOKED, start__gte=timezone.now()
+        )
+        .select_related("appointment_type")
+        .order_by("start")
+    )
+    return [a for a in upcoming if fits(a, old) and not fits(a, ranges)]
 
 
 class WeeklyAvailabilityInline(admin.TabularInline):
@@ -51,9 +101,18 @@ class WeeklyAvailabilityInline(admin.TabularInline):
 
 
 class TimeOffInline(admin.TabularInline):
+    """Upcoming time off, read-only here: adding or changing it goes through the time
+    off page, which checks for booked appointments in the way."""
+
     model = TimeOff
     extra = 0
     fields = ("start", "end", "reason")
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Past time off only clutters the page.
@@ -66,14 +125,49 @@ class ClinicianAdmin(admin.ModelAdmin):
     list_editable = ("bookable", "position")
     search_fields = ("name",)
     inlines = [WeeklyAvailabilityInline, TimeOffInline]
+    change_form_template = "admin/intake/clinician/change_form.html"
+
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        # The admin saves the whole page in one transaction, so shorter hours and the
+        # cancellations staff chose are kept together or not at all.
+        super().save_formset(request, form, formset, change)
+        stranded = getattr(formset, "stranded", None)
+        if stranded:
+            cancelled = cancel_for_schedule_change(
+                cancel=stranded.to_cancel(), reason="Clinician hours changed"
+            )
+            kept = len(stranded.appointments) - len(cancelled)
+            self.message_user(
+                request,
+                f"{len(cancelled)} appointment(s) cancelled and the patients emailed; "
+                f"{kept} kept as exceptions.",
+                messages.SUCCESS,
+            )
 
 
 @admin.register(TimeOff)
 class TimeOffAdmin(admin.ModelAdmin):
+    """Time off over booked appointments first shows them, and saves once staff chose
+    to cancel (emailing the patient) or keep each."""
+
+    form = TimeOffForm
+    change_form_template = "admin/intake/timeoff/change_form.html"
     list_display = ("clinician", "start", "end", "reason")
     list_filter = ("clinician",)
     list_select_related = ("clinician",)
     date_hierarchy = "start"
+
+    def save_model(self, request, obj: TimeOff, form: TimeOffForm, change: bool) -> None:
+        stranded = form.stranded
+        cancelled = save_time_off(time_off=obj, cancel=stranded.to_cancel() if stranded else [])
+        if stranded:
+            kept = len(stranded.appointments) - len(cancelled)
+            self.message_user(
+                request,
+                f"{len(cancelled)} appointment(s) cancelled and the patients emailed; "
+                f"{kept} kept as exceptions.",
+                messages.SUCCESS,
+            )
 
 
 @admin.register(AppointmentType)
@@ -102,6 +196,10 @@ class AppointmentTypeAdmin(admin.ModelAdmin):
 
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
+    """The appointment book. Adding, moving and cancelling have their own pages that call
+    intake.booking's functions, so a staff change checks, writes and emails exactly as
+    the patient's own does; the change page edits only the patient's details."""
+
     list_display = ("start_local", "clinician", "appointment_type", "patient_name", "status")
     list_filter = ("status", "clinician", "appointment_type")
     list_select_related = ("clinician", "appointment_type")
@@ -110,12 +208,23 @@ class AppointmentAdmin(admin.ModelAdmin):
     search_fields = ("patient_name", "patient_email", "patient_phone")
     raw_id_fields = ("lead",)
     actions = ["mark_completed", "mark_no_show", "cancel_and_notify"]
-    readonly_fields = ("end", "cancelled_at", "reminder_sent_at", "created_at", "updated_at")
+    change_form_template = "admin/intake/appointment/change_form.html"
+    readonly_fields = (
+        "clinician",
+        "appointment_type",
+        "start_local",
+        "status",
+        "cancellation_reason",
+        "cancelled_by",
+        "cancelled_at",
+        "reminder_sent_at",
+        "created_at",
+        "updated_at",
+    )
     fields = (
         "clinician",
         "appointment_type",
-        "start",
-        "end",
+        "start_local",
         "status",
         "patient_name",
         "patient_email",
@@ -133,14 +242,94 @@ class AppointmentAdmin(admin.ModelAdmin):
     def start_local(self, appointment: Appointment) -> str:
         return f"{appointment.local_start:%a %b %d, %Y %I:%M %p %Z}"
 
-    def save_model(self, request, obj: Appointment, form, change: bool) -> None:
-        if not obj.manage_token_hash:
-            # Booked by staff: the patient gets no link (they phone to change it),
-            # but the column must still hold a unique secret.
-            obj.issue_manage_token()
-        if change and "start" in form.changed_data:
-            obj.mark_moved()
-        super().save_model(request, obj, form, change)
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
+        """Book for a patient who phoned or walked in, through book_appointment."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = StaffBookingForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                appointment = book_appointment(
+                    slot=form.slot(),
+                    appointment_type=form.cleaned_data["appointment_type"],
+                    patient=form.patient(),
+                    staff=form.staff_change(),
+                )
+            except (SlotTaken, NeedsConfirmation) as error:
+                form.refuse(error)
+            else:
+                self._done(request, appointment, "Booked", form.cleaned_data["email_patient"])
+                return redirect("admin:intake_appointment_change", appointment.pk)
+        return self._render(request, form, title="Book an appointment", submit="Book it")
+
+    def move_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """A new time or clinician, through reschedule_appointment."""
+        appointment = self._booked_or_404(request, object_id)
+        form = StaffMoveForm(request.POST or None, appointment=appointment)
+        if request.method == "POST" and form.is_valid():
+            try:
+                moved = reschedule_appointment(
+                    appointment=appointment, slot=form.slot(), staff=form.staff_change()
+                )
+            except (SlotTaken, NeedsConfirmation) as error:
+                form.refuse(error)
+            else:
+                self._done(request, moved, "Moved", form.cleaned_data["email_patient"])
+                return redirect("admin:intake_appointment_change", moved.pk)
+        title = f"Move {appointment.patient_name}'s {appointment.appointment_type}"
+        return self._render(request, form, title=title, submit="Move it", original=appointment)
+
+    def cancel_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Cancel through cancel_appointment; the late-cancel window does not bind staff."""
+        appointment = self._booked_or_404(request, object_id)
+        form = StaffCancelForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            cancelled = cancel_appointment(
+                appointment=appointment,
+                reason=form.cleaned_data["reason"] or f"Cancelled by {request.user}",
+                cancelled_by=CancelledBy.STAFF,
+                email_patient=form.cleaned_data["email_patient"],
+            )
+            self._done(request, cancelled, "Cancelled", form.cleaned_data["email_patient"])
+            return redirect("admin:intake_appointment_change", cancelled.pk)
+        title = f"Cancel {appointment.patient_name}'s {appointment.appointment_type}"
+        return self._render(request, form, title=title, submit="Cancel it", original=appointment)
+
+    def _booked_or_404(self, request: HttpRequest, object_id: str) -> Appointment:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(
+            Appointment.objects.select_related("clinician", "appointment_type"),
+            pk=object_id if str(object_id).isdigit() else None,
+            status=AppointmentStatus.BOOKED,
+        )
+
+    def _render(self, request: HttpRequest, form, *, title: str, submit: str, original=None):
+        # The confirmation boxes appear only once the booking function named a problem.
+        shown = [name for name in form.fields if name != "confirmed" or form.problems]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "adminform": helpers.AdminForm(form, [(None, {"fields": shown})], {}),
+            "submit": submit,
+            "original": original,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/intake/appointment/staff_form.html", context)
+
+    def _done(self, request: HttpRequest, appointment: Appointment, verb: str, emailed: bool):
+        when = f"{appointment.local_start:%A, %B} {appointment.local_start.day} at "
+        when += appointment.local_start.strftime("%I:%M %p").lstrip("0")
+        told = "The patient is being emailed." if emailed else "The patient was not emailed."
+        summary = f"{verb}: {appointment.patient_name}, {when} with {appointment.clinician}."
+        # The appointment's History shows who booked, moved or cancelled it, and when.
+        if verb == "Booked":
+            self.log_addition(request, appointment, summary)
+        else:
+            self.log_change(request, appointment, summary)
+        self.message_user(request, f"{summary} {told}", messages.SUCCESS)
 
     @admin.action(description="Mark selected as completed", permissions=["change"])
     def mark_completed(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -174,8 +363,17 @@ class AppointmentAdmin(admin.ModelAdmin):
         self.message_user(request, f"{changed} appointment(s) marked {label}.", messages.SUCCESS)
 
     def get_urls(self) -> list:
-        day_view = self.admin_site.admin_view(self.day_view)
-        return [path("day/", day_view, name="intake_appointment_day"), *super().get_urls()]
+        wrap = self.admin_site.admin_view
+        return [
+            path("day/", wrap(self.day_view), name="intake_appointment_day"),
+            path("<path:object_id>/move/", wrap(self.move_view), name="intake_appointment_move"),
+            path(
+                "<path:object_id>/cancel/",
+                wrap(self.cancel_view),
+                name="intake_appointment_cancel",
+            ),
+            *super().get_urls(),
+        ]
 
     def day_view(self, request: HttpRequest) -> HttpResponse:
         """One day's schedule, a column per clinician: ?date=YYYY-MM-DD, today by default."""
@@ -191,11 +389,25 @@ class AppointmentAdmin(admin.ModelAdmin):
             .select_related("clinician", "appointment_type")
             .order_by("clinician__position", "clinician__name", "start")
         )
-        columns: dict[Clinician, list[Appointment]] = {
+        time_off = TimeOff.objects.filter(start__lt=end, end__gt=start).select_related("clinician")
+        columns: dict[Clinician, list[dict]] = {
             clinician: [] for clinician in Clinician.objects.bookable()
         }
         for appointment in appointments:
-            columns.setdefault(appointment.clinician, []).append(appointment)
+            columns.setdefault(appointment.clinician, []).append(
+                {"start": appointment.start, "appointment": appointment}
+            )
+        for block in time_off:
+            # Shown as a block in the clinician's day, cut to the day's edges.
+            columns.setdefault(block.clinician, []).append(
+                {
+                    "start": max(block.start, start),
+                    "end": min(block.end, end),
+                    "time_off": block,
+                }
+            )
+        for rows in columns.values():
+            rows.sort(key=lambda row: row["start"])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

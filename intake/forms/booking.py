@@ -3,12 +3,21 @@
 from datetime import date, datetime
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 
 from intake import selfcheck
-from intake.booking import Patient, Slot, parse_slot_value, resolve_slot
+from intake.booking import (
+    NeedsConfirmation,
+    Patient,
+    Slot,
+    SlotTaken,
+    StaffChange,
+    parse_slot_value,
+    resolve_slot,
+)
 from intake.forms.fields import PhoneNumberField
-from intake.models import AppointmentType, Clinician
+from intake.models import Appointment, AppointmentType, Clinician, TimeOff
 
 ANY_CLINICIAN = "any"
 
@@ -145,3 +154,206 @@ class CancelForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# Staff forms (the admin's add, move and cancel pages). They collect and check the
+# input; the writes are intake.booking's, the same functions the patient's pages call.
+
+
+class StaffChangeFields(forms.Form):
+    """What every staff change asks besides the time: email the patient, and the
+    confirmations of rules the time breaks (offered only once the booking function
+    has named them)."""
+
+    email_patient = forms.BooleanField(
+        label="Email the patient about this change",
+        help_text="Untick for someone standing at the desk.",
+        required=False,
+        initial=True,
+    )
+    confirmed = forms.MultipleChoiceField(
+        label="Book it anyway",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The problems are the booking function's sentences; any posted one is a choice,
+        # and the function itself decides whether they cover what the time breaks.
+        posted = self.data.getlist("confirmed") if hasattr(self.data, "getlist") else []
+        self.fields["confirmed"].choices = [(problem, problem) for problem in posted]
+        self.problems: list[str] = []
+
+    def staff_change(self) -> StaffChange:
+        return StaffChange(
+            email_patient=self.cleaned_data["email_patient"],
+            confirmed=frozenset(self.cleaned_data["confirmed"]),
+        )
+
+    def refuse(self, error: SlotTaken | NeedsConfirmation) -> None:
+        """Show why the booking function refused: a clash on the time field, or the
+        rules broken, each with a box to confirm it."""
+        if isinstance(error, SlotTaken):
+            self.add_error(
+                "start", ValidationError(f"{error} Please choose another time.", "slot_taken")
+            )
+            return
+        self.problems = error.problems
+        self.fields["confirmed"].choices = [(problem, problem) for problem in error.problems]
+        self.add_error(
+            "confirmed",
+            ValidationError(
+                "Please confirm: " + "; ".join(error.problems) + ".", code="needs_confirmation"
+            ),
+        )
+
+
+class StaffBookingForm(StaffChangeFields, forms.ModelForm):
+    """A booking the front desk makes: a patient who phoned or walked in."""
+
+    start = forms.SplitDateTimeField(
+        label="Starts (Central Time)",
+        widget=AdminSplitDateTime,
+        help_text="Date as YYYY-MM-DD and time as HH:MM, e.g. 2026-12-08 and 09:00.",
+    )
+    patient_phone = PhoneNumberField(label="Patient's phone", help_text="As they say it.")
+
+    class Meta:
+        model = Appointment
+        fields = (
+            "clinician",
+            "appointment_type",
+            "start",
+            "patient_name",
+            "patient_email",
+            "patient_phone",
+        )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields([*self.Meta.fields, "email_patient", "confirmed"])
+
+    def slot(self) -> Slot:
+        data = self.cleaned_data
+        end = data["start"] + data["appointment_type"].duration
+        clinician = data["clinician"]
+        return Slot(
+            start=data["start"], end=end, clinician_id=clinician.pk, clinician_name=str(clinician)
+        )
+
+    def patient(self) -> Patient:
+        data = self.cleaned_data
+        return Patient(
+            name=data["patient_name"], email=data["patient_email"], phone=data["patient_phone"]
+        )
+
+
+class StaffMoveForm(StaffChangeFields):
+    """A new time (and maybe another clinician) for an appointment."""
+
+    clinician = forms.ModelChoiceField(queryset=Clinician.objects.all(), label="Clinician")
+    start = forms.SplitDateTimeField(
+        label="New start (Central Time)",
+        widget=AdminSplitDateTime,
+        help_text="Date as YYYY-MM-DD and time as HH:MM, e.g. 2026-12-08 and 09:00.",
+    )
+
+    def __init__(self, *args, appointment: Appointment, **kwargs) -> None:
+        kwargs.setdefault("initial", {"clinician": appointment.clinician_id})
+        super().__init__(*args, **kwargs)
+        self.appointment = appointment
+        self.order_fields(["clinician", "start", "email_patient", "confirmed"])
+
+    def slot(self) -> Slot:
+        clinician = self.cleaned_data["clinician"]
+        start = self.cleaned_data["start"]
+        end = start + self.appointment.appointment_type.duration
+        return Slot(start=start, end=end, clinician_id=clinician.pk, clinician_name=str(clinician))
+
+
+class StaffCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (staff only)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Never shown to the patient.",
+    )
+    email_patient = StaffChangeFields.base_fields["email_patient"]
+
+
+class StrandedChoices:
+    """Staff's choice for each booked appointment a schedule change (time off, shorter
+    hours) would strand: cancel it and email the patient, or keep it as an exception.
+
+    Read from the posted `for_all` ("cancel" or "keep" for every one) or
+    `appointment_<id>` values; an appointment with no choice means the change is not
+    saved yet, so a booking made while staff decided is never stranded silently.
+    """
+
+    CHOICES = (("cancel", "Cancel and email the patient"), ("keep", "Keep it (exception)"))
+
+    def __init__(
+        self,
+        data,
+        appointments: list[Appointment],
+        *,
+        change: str = "This time off leaves",
+        where: str = "inside it",
+    ) -> None:
+        self.appointments = appointments
+        self.change, self.where = change, where
+        valid = {value for value, _ in self.CHOICES}
+        for_all = data.get("for_all", "")
+        self.choices = {}
+        for appointment in appointments:
+            choice = for_all if for_all in valid else data.get(f"appointment_{appointment.pk}")
+            if choice in valid:
+                self.choices[appointment.pk] = choice
+        self.rows = [(a, self.choices.get(a.pk)) for a in appointments]
+
+    def complete(self) -> bool:
+        return len(self.choices) == len(self.appointments)
+
+    def to_cancel(self) -> list[Appointment]:
+        return [a for a in self.appointments if self.choices.get(a.pk) == "cancel"]
+
+    def error(self) -> ValidationError:
+        count = len(self.appointments)
+        return ValidationError(
+            f"{self.change} {count} booked appointment{'s' if count != 1 else ''} {self.where}. "
+            "Choose above, for each or for all, whether to cancel it and email the patient "
+            "or keep it, then save again.",
+            code="strands_appointments",
+        )
+
+
+class TimeOffForm(forms.ModelForm):
+    """Time off that overlaps booked appointments saves only once staff chose, for each,
+    to cancel it (emailing the patient) or keep it."""
+
+    class Meta:
+        model = TimeOff
+        fields = ("clinician", "start", "end", "reason")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.stranded: StrandedChoices | None = None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        clinician, start, end = data.get("clinician"), data.get("start"), data.get("end")
+        if clinician is None or start is None or end is None or end <= start:
+            return data
+        affected = list(
+            Appointment.objects.booked_during(start, end)
+            .filter(clinician=clinician)
+            .select_related("appointment_type")
+            .order_by("start")
+        )
+        if affected:
+            self.stranded = StrandedChoices(self.data, affected)
+            if not self.stranded.complete():
+                raise self.stranded.error()
+        return data

@@ -5,6 +5,7 @@ America/Chicago). Weekly availability is in local wall-clock time, so "9:00 to
 17:00" stays 9:00 to 17:00 across daylight-saving changes.
 """
 
+import base64
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -18,6 +19,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from intake.constraints import PostgresExclusionConstraint, TsTzRange
 from intake.models.leads import Lead
@@ -31,6 +33,19 @@ def clinic_tz() -> ZoneInfo:
 
 def hash_manage_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def derive_manage_token(secret: str) -> str:
+    """The patient's manage-link token for an appointment's secret.
+
+    An HMAC under SECRET_KEY, so the token can be derived again for every email
+    about the appointment (a move, a cancellation by staff) and the link in the
+    first email keeps working for the life of the appointment; yet neither a copy
+    of the database alone (it holds the secret and the token's hash) nor the hash
+    gives the link away.
+    """
+    digest = salted_hmac("intake.appointment.manage", secret, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 class ClinicianQuerySet(models.QuerySet):
@@ -294,6 +309,11 @@ class AppointmentQuerySet(models.QuerySet):
         """Active appointments whose blocked time (buffers included) overlaps [start, end)."""
         return self.active().filter(blocked_start__lt=end, blocked_end__gt=start)
 
+    def booked_during(self, start: datetime, end: datetime) -> "AppointmentQuerySet":
+        """Booked appointments whose visit (buffers aside) overlaps [start, end): what
+        time off over those hours would leave stranded."""
+        return self.filter(status=AppointmentStatus.BOOKED, start__lt=end, end__gt=start)
+
     def by_manage_token(self, token: str) -> "AppointmentQuerySet":
         return self.filter(manage_token_hash=hash_manage_token(token))
 
@@ -357,6 +377,13 @@ class Appointment(models.Model):
         unique=True,
         editable=False,
         help_text="SHA-256 of the patient's private manage link; the link itself is not stored.",
+    )
+    manage_secret = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Random per appointment; with the site's secret key it gives the manage link. "
+        "Empty for appointments booked before links were stable.",
     )
     sequence = models.PositiveIntegerField(
         default=0, editable=False, help_text="Bumped on each reschedule (calendar updates)."
@@ -439,11 +466,17 @@ class Appointment(models.Model):
         self.reminder_sent_at = None
 
     def issue_manage_token(self) -> str:
-        """A new private manage link secret; only its hash is kept, so this is the one chance
-        to put it in an email."""
-        token = secrets.token_urlsafe(32)
+        """Give the appointment its private manage link for life and return the token."""
+        self.manage_secret = secrets.token_urlsafe(32)
+        token = derive_manage_token(self.manage_secret)
         self.manage_token_hash = hash_manage_token(token)
         return token
+
+    @property
+    def manage_token(self) -> str | None:
+        """The token in the patient's manage link, the same in every email; None for an
+        appointment booked before links were stable (its link was only in its first email)."""
+        return derive_manage_token(self.manage_secret) if self.manage_secret else None
 
     @property
     def local_start(self) -> datetime:

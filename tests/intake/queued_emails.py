@@ -1,0 +1,20 @@
+"""Send the emails a test queued, in-process, and return them as Django mail messages.
+
+The worker (`db_worker`) needs committed rows and so transactional tests; sending
+the queued tasks here renders the same templates and attachments through the same
+task function while the test's transaction stays open.
+"""
+
+from django.core import mail
+from django_tasks_db.models import DBTaskResult
+
+from intake.tasks import send_email
+
+
+def deliver_queued_emails() -> list[mail.EmailMessage]:
+    """Send every queued email once (then forget it) and return what was sent."""
+    sent_before = len(mail.outbox)
+    for result in DBTaskResult.objects.order_by("enqueued_at", "id"):
+        send_email.call(**result.args_kwargs["kwargs"])
+    DBTaskResult.objects.all().delete()
+    return mail.outbox[sent_before:]
