@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from intake.models import Appointment, AppointmentStatus, Clinician, TimeOff
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, pass_second_factor
 from tests.intake.booking_factories import local, make_appointment, make_clinician, make_type
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -62,6 +62,7 @@ def test_front_desk_books_moves_and_clears_a_visit_by_keyboard(live_server, page
     page.keyboard.type("pw-group-123")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    pass_second_factor(page)  # first sign-in: set up the authenticator
     assert page.locator("h1").inner_text() == "Book an appointment"
     assert page.get_by_label("Email the patient about this change").is_checked()
     assert_accessible(page)
@@ -168,3 +169,4 @@ def client_login(page, live_server, user) -> None:
     page.keyboard.type("pw-group-123")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    pass_second_factor(page)  # first sign-in: set up the authenticator

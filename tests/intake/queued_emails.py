@@ -6,6 +6,7 @@ task function while the test's transaction stays open.
 """
 
 from django.core import mail
+from django.tasks import TaskContext
 from django_tasks_db.models import DBTaskResult
 
 from intake.tasks import send_email
@@ -15,6 +16,7 @@ def deliver_queued_emails() -> list[mail.EmailMessage]:
     """Send every queued email once (then forget it) and return what was sent."""
     sent_before = len(mail.outbox)
     for result in DBTaskResult.objects.order_by("enqueued_at", "id"):
-        send_email.call(**result.args_kwargs["kwargs"])
+        context = TaskContext(task_result=result.task_result)
+        send_email.call(context, **result.args_kwargs["kwargs"])
     DBTaskResult.objects.all().delete()
     return mail.outbox[sent_before:]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0012_selfcheck_links_to_guides_and_protocols"),
+        ("intake", "0014_read_log"),
     ]
 
     operations = [
