@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from intake import emails, selfcheck
-from intake.leads import record_booking_lead
+from intake.leads import AppointmentEvent, lead_after_appointment, record_booking_lead
 from intake.models import (
     Appointment,
     AppointmentStatus,
@@ -419,6 +419,13 @@ def cancel_appointment(
         if changed:
             emails.queue_booking_patient_email(appointment, "booking_cancelled")
             emails.queue_booking_staff_email(appointment, "booking_staff_cancelled")
+            if appointment.lead is not None:
+                lead_after_appointment(
+                    lead=appointment.lead,
+                    event=AppointmentEvent.CANCELLED,
+                    appointment=appointment,
+                    now=now,
+                )
     return appointment
 
 

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from intake.attendance import record_attendance
 from intake.booking import cancel_appointment
 from intake.models import (
     Appointment,
@@ -166,9 +167,11 @@ class AppointmentAdmin(admin.ModelAdmin):
         )
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
-        # Cancelled appointments freed their time; marking them would take it back.
-        changed = queryset.exclude(status=AppointmentStatus.CANCELLED).update(
-            status=status, updated_at=timezone.now()
+        # Through record_attendance, so each lead follows its appointment.
+        appointments = queryset.select_related("appointment_type", "lead")
+        changed = sum(
+            record_attendance(appointment=appointment, status=AppointmentStatus(status))
+            for appointment in appointments
         )
         label = AppointmentStatus(status).label.lower()
         self.message_user(request, f"{changed} appointment(s) marked {label}.", messages.SUCCESS)

@@ -237,6 +237,11 @@ class WeeklyAvailability(models.Model):
             )
 
 
+class TimeOffQuerySet(models.QuerySet):
+    def overlapping(self, start: datetime, end: datetime) -> "TimeOffQuerySet":
+        return self.filter(start__lt=end, end__gt=start)
+
+
 class TimeOff(models.Model):
     """A stretch when a clinician takes no bookings: holiday, course, sick day."""
 
@@ -246,6 +251,8 @@ class TimeOff(models.Model):
     reason = models.CharField(max_length=200, blank=True, help_text="Staff only, never shown.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TimeOffQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]
@@ -268,6 +275,7 @@ class TimeOff(models.Model):
 
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", "Booked"
+    ARRIVED = "arrived", "Arrived"
     CANCELLED = "cancelled", "Cancelled"
     COMPLETED = "completed", "Completed"
     NO_SHOW = "no_show", "No-show"
@@ -293,6 +301,14 @@ class AppointmentQuerySet(models.QuerySet):
     def blocking(self, start: datetime, end: datetime) -> "AppointmentQuerySet":
         """Active appointments whose blocked time (buffers included) overlaps [start, end)."""
         return self.active().filter(blocked_start__lt=end, blocked_end__gt=start)
+
+    def starting_between(self, start: datetime, end: datetime) -> "AppointmentQuerySet":
+        """Active appointments starting in [start, end), with what a schedule shows."""
+        return (
+            self.active()
+            .filter(start__gte=start, start__lt=end)
+            .select_related("clinician", "appointment_type", "lead")
+        )
 
     def by_manage_token(self, token: str) -> "AppointmentQuerySet":
         return self.filter(manage_token_hash=hash_manage_token(token))
