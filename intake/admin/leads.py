@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from intake.forms.fields import PhoneNumberField
-from intake.models import Lead, LeadNote, LeadStatus
+from intake.models import Appointment, Lead, LeadNote, LeadStatus
 from intake.models.leads import LeadExport
 
 
@@ -35,6 +35,34 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "open":
             return queryset.open()
         return queryset
+
+
+class AppointmentInline(admin.TabularInline):
+    """The lead's appointments, to read on the lead page; they are changed on their own page."""
+
+    model = Appointment
+    extra = 0
+    fields = ("when", "clinician", "appointment_type", "status")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name = "appointment"
+    verbose_name_plural = "appointments"
+
+    @admin.display(description="when (Central Time)")
+    def when(self, appointment: Appointment) -> str:
+        return f"{appointment.local_start:%a %b %d, %Y %I:%M %p}"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("clinician", "appointment_type")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class LeadNoteInline(admin.TabularInline):
@@ -104,11 +132,21 @@ class LeadAdmin(SimpleHistoryAdmin):
         ("Self-check", {"fields": ("triage_outcome", "triage_rule", "answers_list")}),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
-    inlines = [LeadNoteInline]
+    inlines = [AppointmentInline, LeadNoteInline]
+    # Urgent leads (self-check said Emergency or See a doctor, not yet called) on top.
+    ordering = ("-urgent", "-created_at")
 
     @admin.display(description="name", ordering="name")
     def display_name(self, lead: Lead) -> str:
+        if lead.is_urgent:
+            return format_html(
+                '<strong class="lead-urgent">Urgent: call today</strong> {}', lead.name
+            )
         return lead.name or "(anonymised)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Annotated before ModelAdmin applies `ordering`, which sorts on the annotation.
+        return Lead.objects.urgent_first().order_by(*self.get_ordering(request))
 
     @admin.display(description="age", ordering="created_at")
     def age(self, lead: Lead) -> str:

@@ -148,3 +148,17 @@ def test_appointment_list_action_marking_no_show_moves_the_lead(visit, client, g
 )
 def test_follow_ups_never_fall_on_a_weekend(day, expected):
     assert business_day(day) == expected
+
+
+def test_lead_page_lists_its_appointments_with_their_status(visit, client, group_member):
+    first = book(visit, date(2030, 1, 16))
+    book(visit, date(2030, 1, 23))
+    cancel_appointment(appointment=first, reason="", cancelled_by=CancelledBy.STAFF, now=MONDAY)
+    client.force_login(group_member("Front desk"))
+
+    page = client.get(f"/admin/intake/lead/{Lead.objects.get().pk}/change/").content.decode()
+
+    assert "Wed Jan 16, 2030 09:00 AM" in page
+    assert "Wed Jan 23, 2030 09:00 AM" in page
+    assert "Cancelled" in page
+    assert page.count("Initial evaluation") >= 2
