@@ -16,8 +16,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from intake.forms.fields import PhoneNumberField
-from intake.models import Appointment, Lead, LeadNote, LeadStatus
-from intake.models.leads import LeadExport
+from intake.models import Lead, LeadNote, LeadStatus
+from intake.models.leads import URGENT_FIRST, LeadExport
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -35,34 +35,6 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "open":
             return queryset.open()
         return queryset
-
-
-class AppointmentInline(admin.TabularInline):
-    """The lead's appointments, to read on the lead page; they are changed on their own page."""
-
-    model = Appointment
-    extra = 0
-    fields = ("when", "clinician", "appointment_type", "status")
-    readonly_fields = fields
-    show_change_link = True
-    verbose_name = "appointment"
-    verbose_name_plural = "appointments"
-
-    @admin.display(description="when (Central Time)")
-    def when(self, appointment: Appointment) -> str:
-        return f"{appointment.local_start:%a %b %d, %Y %I:%M %p}"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("clinician", "appointment_type")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class LeadNoteInline(admin.TabularInline):
@@ -116,11 +88,13 @@ class LeadAdmin(SimpleHistoryAdmin):
         "triage_outcome",
         "triage_rule",
         "answers_list",
+        "appointments_list",
         "created_at",
         "updated_at",
     )
     fieldsets = (
         ("Follow-up", {"fields": ("status", "assigned_to", "follow_up_due", "duplicate_of")}),
+        ("Appointments", {"fields": ("appointments_list",)}),
         (
             "Contact details",
             {"fields": ("name", "email", "phone", "preferred_contact_method", "preferred_time")},
@@ -132,9 +106,9 @@ class LeadAdmin(SimpleHistoryAdmin):
         ("Self-check", {"fields": ("triage_outcome", "triage_rule", "answers_list")}),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
-    inlines = [AppointmentInline, LeadNoteInline]
+    inlines = [LeadNoteInline]
     # Urgent leads (self-check said Emergency or See a doctor, not yet called) on top.
-    ordering = ("-urgent", "-created_at")
+    ordering = (URGENT_FIRST, "-created_at")
 
     @admin.display(description="name", ordering="name")
     def display_name(self, lead: Lead) -> str:
@@ -143,10 +117,6 @@ class LeadAdmin(SimpleHistoryAdmin):
                 '<strong class="lead-urgent">Urgent: call today</strong> {}', lead.name
             )
         return lead.name or "(anonymised)"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # Annotated before ModelAdmin applies `ordering`, which sorts on the annotation.
-        return Lead.objects.urgent_first().order_by(*self.get_ordering(request))
 
     @admin.display(description="age", ordering="created_at")
     def age(self, lead: Lead) -> str:
@@ -168,6 +138,18 @@ class LeadAdmin(SimpleHistoryAdmin):
     def answers_list(self, lead: Lead) -> str:
         answers = [item for item in lead.answers or [] if isinstance(item, dict)]
         return render_to_string("intake/selfcheck/_answer_list.html", {"answers": answers})
+
+    @admin.display(description="appointments")
+    def appointments_list(self, lead: Lead) -> str:
+        """Every appointment of the lead, newest first, cancelled ones too: the lead's story."""
+        appointments = (
+            lead.appointments.select_related("clinician", "appointment_type").order_by("-start")
+            if lead.pk
+            else []
+        )
+        return render_to_string(
+            "admin/intake/lead/_appointments.html", {"appointments": appointments}
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -34,6 +34,8 @@ def is_overdue(today: date) -> models.Q:
 URGENT_OUTCOMES = (TriageOutcome.EMERGENCY, TriageOutcome.SEE_DOCTOR)
 # Urgent until the first call: once contacted, the lead is worked like any other.
 IS_URGENT = models.Q(triage_outcome__in=URGENT_OUTCOMES, status="new")
+# An ordering term that puts urgent leads first.
+URGENT_FIRST = models.Case(models.When(IS_URGENT, then=0), default=1).asc()
 
 
 class LeadSource(models.TextChoices):
@@ -110,14 +112,6 @@ class LeadQuerySet(models.QuerySet):
     def follow_up_by(self, today: date) -> "LeadQuerySet":
         """Open leads whose follow-up is due today or already overdue."""
         return self.filter(IS_OPEN, follow_up_due__lte=today)
-
-    def urgent_first(self) -> "LeadQuerySet":
-        """Annotated with `urgent` (1 or 0) so lists can put urgent leads at the top."""
-        return self.annotate(
-            urgent=models.Case(
-                models.When(IS_URGENT, then=1), default=0, output_field=models.IntegerField()
-            )
-        )
 
     def same_person(self, *, email: str, phone: str) -> "LeadQuerySet":
         """Leads with this email (any case) or, when given, this E.164 phone number."""
