@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from intake.attendance import record_attendance
 from intake.booking import cancel_appointment
+from intake.forms.fields import PhoneNumberField
 from intake.models import (
     Appointment,
     AppointmentStatus,
@@ -129,6 +130,14 @@ class AppointmentAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "patient_phone":
+            # Staff type numbers the way people say them; stored as E.164, as online.
+            return PhoneNumberField(
+                label="Phone", help_text="Any US format, e.g. 608-555-0142 or (608) 555-0142."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description="Starts (Central Time)", ordering="start")
     def start_local(self, appointment: Appointment) -> str:

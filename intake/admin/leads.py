@@ -161,7 +161,9 @@ class LeadAdmin(SimpleHistoryAdmin):
         if db_field.name == "phone":
             # Staff type numbers the way people say them; store E.164 like the form does.
             return PhoneNumberField(
-                label="Phone", required=False, help_text="Any US format, e.g. (608) 555-0123."
+                label="Phone",
+                required=False,
+                help_text="Any US format, e.g. 608-555-0142 or (608) 555-0142.",
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

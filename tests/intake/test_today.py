@@ -282,3 +282,23 @@ def test_superusers_still_see_the_technical_models(client, superuser):
 
     assert "Task Results" in page
     assert "Groups" in page
+
+
+def test_admin_phone_fields_take_numbers_as_people_type_them(client, group_member, clinic):
+    from intake.models import Appointment
+    from tests.intake.test_booking_admin import admin_form
+
+    dana, _, visit = clinic
+    client.force_login(group_member("Front desk"))
+    form = admin_form(dana, visit, day_at(9, days_later=2))
+
+    bad = client.post("/admin/intake/appointment/add/", {**form, "patient_phone": "call me"})
+    ok = client.post("/admin/intake/appointment/add/", {**form, "patient_phone": "608-555-0142"})
+
+    page = bad.content.decode()
+    assert bad.status_code == 200
+    assert "Enter a phone number we can call" in page
+    assert 'value="call me"' in page
+    assert "E.164" not in page
+    assert ok.status_code == 302
+    assert Appointment.objects.get().patient_phone == "+16085550142"
