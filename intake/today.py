@@ -26,6 +26,7 @@ class TimeOffBlock:
     start: datetime
     end: datetime
     reason: str
+    is_time_off = True
 
     @property
     def all_day(self) -> bool:
@@ -37,6 +38,10 @@ class ClinicianDay:
     clinician: Clinician
     appointments: list[Appointment] = field(default_factory=list)
     time_off: list[TimeOffBlock] = field(default_factory=list)
+
+    def entries(self) -> list[Appointment | TimeOffBlock]:
+        """Appointments and time off in the order of the day, so a block sits where it falls."""
+        return sorted([*self.appointments, *self.time_off], key=lambda entry: entry.start)
 
 
 @dataclass

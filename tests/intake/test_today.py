@@ -137,6 +137,8 @@ def test_today_shows_each_clinicians_day_with_time_off_and_tomorrow(client, grou
     today_part, tomorrow_part = page.split("Tomorrow:", 1)
     assert "Ann" in today_part and "9:00 AM–9:30 AM" in today_part
     assert "Time off: Conference" in today_part and "1:00 PM–3:00 PM" in today_part
+    # In the order of the day: the 9:00 visit, then the afternoon's time off.
+    assert today_part.index("Ann") < today_part.index("Time off: Conference")
     assert "Bob" in tomorrow_part
     assert "Cancelled Carl" not in page
     assert f"/admin/today/clinician/{dana.pk}/week/" in page
