@@ -65,3 +65,36 @@ def test_front_desk_runs_the_day_from_today_by_keyboard(live_server, page, djang
     assert "Dana Lee, DPT: week of" in page.locator("h1").inner_text()
     assert "Maria Gonzalez" in page.content()
     assert_accessible(page)
+
+
+def test_leads_list_fits_beside_its_filters_at_1280_px(live_server, page, group_member):
+    make_lead(name="Alex Calf", triage_outcome=TriageOutcome.EMERGENCY)
+    make_lead(
+        name="Robin Later",
+        email="robin@example.com",
+        status="follow_up",
+        follow_up_due=timezone.localdate() - timedelta(days=1),
+        triage_outcome=TriageOutcome.PATELLOFEMORAL,
+    )
+    group_member("Front desk")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/admin/login/?next=/admin/intake/lead/")
+    page.fill("#id_username", "front_desk")
+    page.fill("#id_password", "pw-group-123")
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + "/admin/intake/lead/")
+
+    table_right, filter_left, clipped = page.evaluate(
+        """() => {
+            const results = document.querySelector('.results');
+            return [
+                document.querySelector('#result_list').getBoundingClientRect().right,
+                document.querySelector('#changelist-filter').getBoundingClientRect().left,
+                results.scrollWidth > results.clientWidth,
+            ];
+        }"""
+    )
+    assert table_right <= filter_left
+    assert not clipped
+    assert page.locator(".lead-urgent").count() == 1
+    assert_accessible(page)
