@@ -1,6 +1,9 @@
 """The staff's admin site: named for the clinic, opening on the Today page, and showing
 each person only the sections they work in.
 
+`StaffHome` holds all of that as a mixin, so it can sit on whichever AdminSite the
+project uses (the auth work brings one with a second factor: add StaffHome to its bases).
+
 Technical models (task results, outcome tallies, export logs, rate-limit counters,
 users and groups) are listed for superusers only, whatever permissions a group holds:
 the front desk reads failed emails on the Today page, not in the task table.
@@ -23,7 +26,9 @@ TECHNICAL_MODELS = {
 }
 
 
-class ClinicAdminSite(admin.AdminSite):
+class StaffHome:
+    """Mixed into an AdminSite: the clinic's name, Today as the home, sections by role."""
+
     site_header = f"{settings.CLINIC['short_name']}: staff"
     site_title = f"{settings.CLINIC['short_name']} staff"
     index_title = "Today"
@@ -60,3 +65,7 @@ class ClinicAdminSite(admin.AdminSite):
             ),
             *super().get_urls(),
         ]
+
+
+class ClinicAdminSite(StaffHome, admin.AdminSite):
+    pass
