@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from intake import emails, selfcheck
-from intake.leads import record_booking_lead
+from intake.leads import AppointmentEvent, lead_after_appointment, record_booking_lead
 from intake.models import (
     Appointment,
     AppointmentStatus,
@@ -575,8 +575,13 @@ def cancel_appointment(
                 )
             if cancelled_by == CancelledBy.PATIENT:
                 emails.queue_booking_staff_email(appointment, "booking_staff_cancelled")
-            # Lead seam: the `today` branch's lead_after_appointment(event=CANCELLED) goes
-            # here (no other future appointment: the lead needs a follow-up call).
+            if appointment.lead is not None:
+                lead_after_appointment(
+                    lead=appointment.lead,
+                    event=AppointmentEvent.CANCELLED,
+                    appointment=appointment,
+                    now=now,
+                )
     return appointment
 
 

@@ -168,5 +168,7 @@ def queue_lead_emails(lead: Lead, *, acknowledge: bool) -> None:
             "lead_id": lead.pk,
             "admin_url": settings.SITE_URL + reverse("admin:intake_lead_change", args=[lead.pk]),
             "possible_duplicate": lead.duplicate_of_id is not None,
+            # Only that it is urgent, never why: the outcome is health data.
+            "urgent": lead.is_urgent,
         },
     )

@@ -1,22 +1,29 @@
-"""Recording a request to be contacted: the one way a Lead comes in from outside.
+"""Leads: how one comes in from outside, and how it follows its appointments.
 
 The contact form calls `record_lead`, and so does booking. Everything happens
 in one transaction: the lead, its self-check answers, the duplicate flag and the
 two emails queued for the worker. Either all of it is kept or none of it is, so
 a request can never be saved without the front desk hearing of it.
+
+`lead_after_appointment` is the one place that moves a lead when one of its
+appointments is booked, cancelled, completed or missed, whoever made the change
+(the patient online, the front desk in the admin, a clinician on the Today page),
+so the lead list always says who needs a call.
 """
 
+import enum
 import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from intake import emails
-from intake.models import Lead, LeadNote, LeadSource, LeadStatus, TriageOutcome
-from intake.models.leads import IS_OPEN, is_overdue
+from intake.models import Appointment, Lead, LeadNote, LeadSource, LeadStatus, TriageOutcome
+from intake.models.booking import clinic_tz
+from intake.models.leads import IS_OPEN, URGENT_OUTCOMES, is_overdue
 from intake.selfcheck import SelfCheckHandoff
 
 logger = logging.getLogger(__name__)
@@ -73,6 +80,9 @@ def record_lead(
             duplicate_of=Lead.objects.earliest_open_match(email=email, phone=phone),
         )
         _attach_selfcheck(lead, handoff)
+        if lead.triage_outcome in URGENT_OUTCOMES:
+            # The self-check said see a doctor (or 911): someone calls them today.
+            lead.follow_up_due = business_day(timezone.localdate(timezone=clinic_tz()))
         try:
             with transaction.atomic():
                 lead.save()
@@ -104,10 +114,81 @@ def record_booking_lead(
         lead.phone = lead.phone or phone
         if message:
             LeadNote.objects.create(lead=lead, text=f"Message sent with a booking:\n{message}")
-    lead.status = LeadStatus.SCHEDULED
     _attach_selfcheck(lead, handoff)
+    return lead_after_appointment(lead=lead, event=AppointmentEvent.BOOKED)
+
+
+class AppointmentEvent(enum.StrEnum):
+    """What happened to one of a lead's appointments."""
+
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+
+
+def lead_after_appointment(
+    *,
+    lead: Lead,
+    event: AppointmentEvent,
+    appointment: Appointment | None = None,
+    now: datetime | None = None,
+) -> Lead:
+    """Move the lead on after `event` happened to `appointment` (one of its own); save it.
+
+    Booked: Scheduled, nothing to chase. Cancelled, with no other appointment ahead:
+    needs a follow-up call by the next business day. Completed: became a patient.
+    No-show: needs a follow-up call today. Each change leaves a note saying why, so
+    whoever makes the call knows what happened. A closed lead only moves to "became
+    a patient"; a cancellation while another visit is still booked changes nothing.
+    Call it inside the transaction that changed the appointment.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now, timezone=clinic_tz())
+    visit = _describe(appointment)
+    if event == AppointmentEvent.BOOKED:
+        if lead.status != LeadStatus.BECAME_PATIENT:
+            lead.status = LeadStatus.SCHEDULED
+            lead.follow_up_due = None
+    elif event == AppointmentEvent.COMPLETED:
+        lead.status = LeadStatus.BECAME_PATIENT
+        lead.follow_up_due = None
+        _note(lead, f"Came to {visit}.")
+    elif not lead.is_open:
+        pass
+    elif event == AppointmentEvent.CANCELLED:
+        if lead.pk and lead.appointments.active().filter(start__gt=now).exists():
+            _note(lead, f"Cancelled {visit}; another visit is still booked.")
+            return lead
+        lead.status = LeadStatus.FOLLOW_UP
+        lead.follow_up_due = business_day(today + timedelta(days=1))
+        _note(lead, f"Cancelled {visit} and has nothing else booked: call to rebook.")
+    elif event == AppointmentEvent.NO_SHOW:
+        lead.status = LeadStatus.FOLLOW_UP
+        lead.follow_up_due = business_day(today)
+        _note(lead, f"Did not come to {visit}: call them today.")
     lead.save()
     return lead
+
+
+def business_day(day: date) -> date:
+    """`day`, or the Monday after when it falls on a weekend (the clinic's phones are off)."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _describe(appointment: Appointment | None) -> str:
+    if appointment is None:
+        return "a visit"
+    local = timezone.localtime(appointment.start, clinic_tz())
+    hour = local.strftime("%I:%M %p").lstrip("0")
+    return f"the {appointment.appointment_type.name} on {local:%a %b} {local.day} at {hour}"
+
+
+def _note(lead: Lead, text: str) -> None:
+    if lead.pk:
+        LeadNote.objects.create(lead=lead, text=text)
 
 
 def _attach_selfcheck(lead: Lead, handoff: SelfCheckHandoff | None) -> None:

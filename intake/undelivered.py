@@ -65,7 +65,7 @@ def _undelivered(chain: list[DBTaskResult]) -> UndeliveredEmail | None:
     return UndeliveredEmail(
         template=kwargs.get("template", ""),
         to=to,
-        name="" if to_front_desk else kwargs.get("email_context", {}).get("name", ""),
+        name="" if to_front_desk else _name(kwargs.get("email_context", {})),
         attempts_failed=len(failures),
         max_attempts=max_attempts(),
         error=_error_line(last_failure.traceback),
@@ -84,3 +84,8 @@ def _error_line(traceback: str) -> str:
     """The exception's own line, the last of its traceback."""
     lines = [line for line in traceback.strip().splitlines() if line.strip()]
     return lines[-1][:300] if lines else ""
+
+
+def _name(email_context: dict) -> str:
+    """Lead emails call the person `name`, booking emails `patient_name`."""
+    return email_context.get("name") or email_context.get("patient_name") or ""

@@ -13,13 +13,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from clinic.admin_site import StaffHome
 from clinic.staff import sessions, views
 from clinic.staff.forms import PasswordAgainForm
 
 
-class ClinicAdminSite(admin.AdminSite):
-    site_header = "Peak Endurance PT staff"
-    site_title = "Peak Endurance PT staff"
+class ClinicAdminSite(StaffHome, admin.AdminSite):
+    """Named for the clinic and opening on Today (StaffHome), behind the second factor."""
 
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and request.user.is_verified()

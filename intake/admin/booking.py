@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from intake.attendance import record_attendance
 from intake.booking import (
     NeedsConfirmation,
     SlotTaken,
@@ -29,6 +30,7 @@ from intake.forms.booking import (
     StrandedChoices,
     TimeOffForm,
 )
+from intake.forms.fields import PhoneNumberField
 from intake.models import (
     Appointment,
     AppointmentStatus,
@@ -238,6 +240,14 @@ class AppointmentAdmin(admin.ModelAdmin):
         "updated_at",
     )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "patient_phone":
+            # Staff type numbers the way people say them; stored as E.164, as online.
+            return PhoneNumberField(
+                label="Phone", help_text="Any US format, e.g. 608-555-0142 or (608) 555-0142."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description="Starts (Central Time)", ordering="start")
     def start_local(self, appointment: Appointment) -> str:
         return f"{appointment.local_start:%a %b %d, %Y %I:%M %p %Z}"
@@ -355,9 +365,11 @@ class AppointmentAdmin(admin.ModelAdmin):
         )
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
-        # Cancelled appointments freed their time; marking them would take it back.
-        changed = queryset.exclude(status=AppointmentStatus.CANCELLED).update(
-            status=status, updated_at=timezone.now()
+        # Through record_attendance, so each lead follows its appointment.
+        appointments = queryset.select_related("appointment_type", "lead")
+        changed = sum(
+            record_attendance(appointment=appointment, status=AppointmentStatus(status))
+            for appointment in appointments
         )
         label = AppointmentStatus(status).label.lower()
         self.message_user(request, f"{changed} appointment(s) marked {label}.", messages.SUCCESS)

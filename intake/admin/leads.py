@@ -16,8 +16,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
 from intake.forms.fields import PhoneNumberField
-from intake.models import Lead, LeadNote, LeadStatus, ReadAction, ReadLogEntry
-from intake.models.leads import LeadExport
+from intake.models import Lead, LeadNote, LeadStatus, ReadAction, ReadLogEntry, TriageOutcome
+from intake.models.leads import URGENT_FIRST, LeadExport
+
+# The self-check outcomes as a list column can hold them.
+SHORT_OUTCOMES = {
+    TriageOutcome.EMERGENCY: "Emergency",
+    TriageOutcome.SEE_DOCTOR: "See a doctor",
+    TriageOutcome.PATELLOFEMORAL: "Patellofemoral pain",
+    TriageOutcome.BOOK_EVALUATION: "Book an evaluation",
+}
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -57,16 +65,8 @@ class LeadNoteInline(admin.TabularInline):
 
 @admin.register(Lead)
 class LeadAdmin(SimpleHistoryAdmin):
-    list_display = (
-        "display_name",
-        "status",
-        "age",
-        "assigned_to",
-        "follow_up",
-        "triage_outcome",
-        "source",
-        "possible_duplicate",
-    )
+    # Six short columns, so the list and its filters fit side by side at 1280 px.
+    list_display = ("display_name", "status", "follow_up", "assigned_to", "age", "came_from")
     list_filter = (
         "status",
         "activity",
@@ -88,11 +88,13 @@ class LeadAdmin(SimpleHistoryAdmin):
         "triage_outcome",
         "triage_rule",
         "answers_list",
+        "appointments_list",
         "created_at",
         "updated_at",
     )
     fieldsets = (
         ("Follow-up", {"fields": ("status", "assigned_to", "follow_up_due", "duplicate_of")}),
+        ("Appointments", {"fields": ("appointments_list",)}),
         (
             "Contact details",
             {"fields": ("name", "email", "phone", "preferred_contact_method", "preferred_time")},
@@ -105,10 +107,24 @@ class LeadAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
     inlines = [LeadNoteInline]
+    # Urgent leads (self-check said Emergency or See a doctor, not yet called) on top.
+    ordering = (URGENT_FIRST, "-created_at")
 
     @admin.display(description="name", ordering="name")
     def display_name(self, lead: Lead) -> str:
-        return lead.name or "(anonymised)"
+        name = lead.name or "(anonymised)"
+        if lead.is_urgent:
+            name = format_html('<strong class="lead-urgent">Urgent: call today</strong> {}', name)
+        if lead.duplicate_of_id is not None:
+            name = format_html('{} <span class="lead-duplicate">(possible duplicate)</span>', name)
+        return name
+
+    @admin.display(description="came from", ordering="source")
+    def came_from(self, lead: Lead) -> str:
+        """Where the request came from and, after a self-check, its outcome in short."""
+        outcome = SHORT_OUTCOMES.get(lead.triage_outcome, "")
+        source = lead.get_source_display()
+        return f"{source}: {outcome}" if outcome else source
 
     @admin.display(description="age", ordering="created_at")
     def age(self, lead: Lead) -> str:
@@ -118,18 +134,27 @@ class LeadAdmin(SimpleHistoryAdmin):
     def follow_up(self, lead: Lead) -> str:
         if lead.follow_up_due is None:
             return "-"
+        due = f"{lead.follow_up_due:%a %b} {lead.follow_up_due.day}"
         if lead.is_open and lead.follow_up_due < timezone.localdate():
-            return format_html("<strong>{} (overdue)</strong>", lead.follow_up_due)
-        return str(lead.follow_up_due)
-
-    @admin.display(description="possible duplicate", boolean=True)
-    def possible_duplicate(self, lead: Lead) -> bool:
-        return lead.duplicate_of_id is not None
+            return format_html("<strong>{} (overdue)</strong>", due)
+        return due
 
     @admin.display(description="self-check answers")
     def answers_list(self, lead: Lead) -> str:
         answers = [item for item in lead.answers or [] if isinstance(item, dict)]
         return render_to_string("intake/selfcheck/_answer_list.html", {"answers": answers})
+
+    @admin.display(description="appointments")
+    def appointments_list(self, lead: Lead) -> str:
+        """Every appointment of the lead, newest first, cancelled ones too: the lead's story."""
+        appointments = (
+            lead.appointments.select_related("clinician", "appointment_type").order_by("-start")
+            if lead.pk
+            else []
+        )
+        return render_to_string(
+            "admin/intake/lead/_appointments.html", {"appointments": appointments}
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -141,7 +166,9 @@ class LeadAdmin(SimpleHistoryAdmin):
         if db_field.name == "phone":
             # Staff type numbers the way people say them; store E.164 like the form does.
             return PhoneNumberField(
-                label="Phone", required=False, help_text="Any US format, e.g. (608) 555-0123."
+                label="Phone",
+                required=False,
+                help_text="Any US format, e.g. 608-555-0142 or (608) 555-0142.",
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -252,6 +252,11 @@ class WeeklyAvailability(models.Model):
             )
 
 
+class TimeOffQuerySet(models.QuerySet):
+    def overlapping(self, start: datetime, end: datetime) -> "TimeOffQuerySet":
+        return self.filter(start__lt=end, end__gt=start)
+
+
 class TimeOff(models.Model):
     """A stretch when a clinician takes no bookings: holiday, course, sick day."""
 
@@ -261,6 +266,8 @@ class TimeOff(models.Model):
     reason = models.CharField(max_length=200, blank=True, help_text="Staff only, never shown.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TimeOffQuerySet.as_manager()
 
     class Meta:
         ordering = ["start"]
@@ -283,6 +290,7 @@ class TimeOff(models.Model):
 
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", "Booked"
+    ARRIVED = "arrived", "Arrived"
     CANCELLED = "cancelled", "Cancelled"
     COMPLETED = "completed", "Completed"
     NO_SHOW = "no_show", "No-show"
@@ -313,6 +321,14 @@ class AppointmentQuerySet(models.QuerySet):
         """Booked appointments whose visit (buffers aside) overlaps [start, end): what
         time off over those hours would leave stranded."""
         return self.filter(status=AppointmentStatus.BOOKED, start__lt=end, end__gt=start)
+
+    def starting_between(self, start: datetime, end: datetime) -> "AppointmentQuerySet":
+        """Active appointments starting in [start, end), with what a schedule shows."""
+        return (
+            self.active()
+            .filter(start__gte=start, start__lt=end)
+            .select_related("clinician", "appointment_type", "lead")
+        )
 
     def by_manage_token(self, token: str) -> "AppointmentQuerySet":
         return self.filter(manage_token_hash=hash_manage_token(token))

@@ -11,6 +11,7 @@ from intake.phone import display_phone
 class LeadStatus(models.TextChoices):
     NEW = "new", "New"
     CONTACTED = "contacted", "Contacted"
+    FOLLOW_UP = "follow_up", "Needs a follow-up call"
     SCHEDULED = "scheduled", "Scheduled"
     BECAME_PATIENT = "became_patient", "Became a patient"
     NOT_A_FIT = "not_a_fit", "Not a fit"
@@ -26,6 +27,15 @@ IS_OPEN = ~models.Q(status__in=CLOSED_STATUSES)
 def is_overdue(today: date) -> models.Q:
     """Open, with a follow-up date already passed."""
     return IS_OPEN & models.Q(follow_up_due__lt=today)
+
+
+# Self-check outcomes that mean "this person may need a doctor": the front desk calls
+# them the same business day.
+URGENT_OUTCOMES = (TriageOutcome.EMERGENCY, TriageOutcome.SEE_DOCTOR)
+# Urgent until the first call: once contacted, the lead is worked like any other.
+IS_URGENT = models.Q(triage_outcome__in=URGENT_OUTCOMES, status="new")
+# An ordering term that puts urgent leads first.
+URGENT_FIRST = models.Case(models.When(IS_URGENT, then=0), default=1).asc()
 
 
 class LeadSource(models.TextChoices):
@@ -94,6 +104,14 @@ class LeadQuerySet(models.QuerySet):
 
     def overdue(self, today: date) -> "LeadQuerySet":
         return self.filter(is_overdue(today))
+
+    def urgent(self) -> "LeadQuerySet":
+        """New leads whose self-check said Emergency or See a doctor: call them today."""
+        return self.filter(IS_URGENT)
+
+    def follow_up_by(self, today: date) -> "LeadQuerySet":
+        """Open leads whose follow-up is due today or already overdue."""
+        return self.filter(IS_OPEN, follow_up_due__lte=today)
 
     def same_person(self, *, email: str, phone: str) -> "LeadQuerySet":
         """Leads with this email (any case) or, when given, this E.164 phone number."""
@@ -242,6 +260,11 @@ class Lead(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in CLOSED_STATUSES
+
+    @property
+    def is_urgent(self) -> bool:
+        """A new lead whose self-check said Emergency or See a doctor."""
+        return self.status == LeadStatus.NEW and self.triage_outcome in URGENT_OUTCOMES
 
     def contact_details(self) -> dict[str, str]:
         """Name, email and phone as a person would type them: what a later form may prefill."""

@@ -90,10 +90,11 @@ def test_guide_admin_links_to_the_page_on_the_site(clinician_client, knee_guide)
     assert "View on site" in body
 
 
-def test_front_desk_can_read_but_not_edit_guides(client, group_member, knee_guide):
+def test_front_desk_neither_reads_nor_edits_guides(client, group_member, knee_guide):
+    """Issue 8: content is the clinicians'; the front desk works leads and appointments."""
     client.force_login(group_member("Front desk"))
     url = f"/admin/education/guide/{knee_guide.pk}/change/"
-    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 403
     assert client.post(url, {"title": "Changed"}).status_code == 403
     knee_guide.refresh_from_db()
     assert knee_guide.title == "3 ways to Improve Knee Pain with Running"

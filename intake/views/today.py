@@ -1,0 +1,99 @@
+"""The staff home ("Today") and a clinician's week: views the admin site routes to.
+
+clinic/admin_site.py routes to these. They read through intake.today and write only
+through intake.attendance, like every other change staff make.
+"""
+
+from datetime import date, timedelta
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from intake import today as board
+from intake.attendance import ATTENDANCE_STATUSES, record_attendance
+from intake.models import Appointment, AppointmentStatus, Clinician
+from intake.models.booking import clinic_tz
+
+
+def can_see_today(user) -> bool:
+    return user.has_perm("intake.view_appointment") or user.has_perm("intake.view_lead")
+
+
+@require_GET
+def today_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate(timezone=clinic_tz())
+    user = request.user
+    context = {
+        **admin.site.each_context(request),
+        "title": f"Today, {today:%A %B} {today.day}",
+        "today": today,
+        "days": board.schedule(first_day=today, days=2)
+        if user.has_perm("intake.view_appointment")
+        else [],
+        "leads": board.leads_to_work(today) if user.has_perm("intake.view_lead") else None,
+        "can_mark": user.has_perm("intake.change_appointment"),
+    }
+    return TemplateResponse(request, "admin/today/today.html", context)
+
+
+@require_GET
+def week_view(request: HttpRequest, clinician_id: int) -> HttpResponse:
+    """Seven days from Monday of the week holding ?date=YYYY-MM-DD (this week by default)."""
+    if not request.user.has_perm("intake.view_appointment"):
+        raise PermissionDenied
+    clinician = get_object_or_404(Clinician, pk=clinician_id)
+    day = _parse_day(request.GET.get("date")) or timezone.localdate(timezone=clinic_tz())
+    monday = day - timedelta(days=day.weekday())
+    context = {
+        **admin.site.each_context(request),
+        "title": f"{clinician}: week of {monday:%B} {monday.day}, {monday.year}",
+        "clinician": clinician,
+        "days": board.schedule(first_day=monday, days=7, clinician=clinician),
+        "previous_week": monday - timedelta(days=7),
+        "next_week": monday + timedelta(days=7),
+        "monday": monday,
+        "can_mark": request.user.has_perm("intake.change_appointment"),
+    }
+    return TemplateResponse(request, "admin/today/week.html", context)
+
+
+@require_POST
+def attendance_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """One click: arrived, completed or no-show; then back to the page the click came from."""
+    if not request.user.has_perm("intake.change_appointment"):
+        raise PermissionDenied
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("appointment_type", "lead"), pk=appointment_id
+    )
+    status = request.POST.get("status", "")
+    if status not in ATTENDANCE_STATUSES:
+        messages.error(request, "Choose arrived, completed or no-show.")
+    elif record_attendance(appointment=appointment, status=AppointmentStatus(status)):
+        label = AppointmentStatus(status).label.lower()
+        messages.success(request, f"{appointment.patient_name}: marked {label}.")
+    else:
+        messages.warning(
+            request, f"{appointment.patient_name}: not changed (cancelled, or already marked)."
+        )
+    return HttpResponseRedirect(_back(request))
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("admin:index")
+
+
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,100 @@
+"""The front desk's morning, in Chromium: sign in by keyboard, land on Today, mark a
+patient arrived without JavaScript mattering, open a clinician's week; axe on each page."""
+
+from datetime import time, timedelta
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from intake.models import AppointmentStatus, Clinician, TimeOff, TriageOutcome
+from tests.browser.conftest import assert_accessible
+from tests.intake.booking_factories import local, make_appointment, make_clinician, make_type
+from tests.intake.leads_support import make_lead
+
+
+def at(hour: int):
+    day = timezone.localdate()
+    return local(day.year, day.month, day.day, hour)
+
+
+def test_front_desk_runs_the_day_from_today_by_keyboard(live_server, page, django_user_model):
+    Clinician.objects.all().delete()
+    dana = make_clinician("Dana Lee", hours=[(time(7), time(19))])
+    visit = make_type(name="Initial evaluation", duration_minutes=45)
+    appointment = make_appointment(
+        clinician=dana, appointment_type=visit, start=at(9), patient_name="Maria Gonzalez"
+    )
+    TimeOff.objects.create(clinician=dana, start=at(15), end=at(17), reason="Conference")
+    make_lead(name="Alex Calf", triage_outcome=TriageOutcome.SEE_DOCTOR)
+    make_lead(
+        name="Robin Later",
+        email="robin@example.com",
+        status="follow_up",
+        follow_up_due=timezone.localdate() - timedelta(days=1),
+    )
+    desk = django_user_model.objects.create_user("desk", password="pw-desk-123", is_staff=True)
+    desk.groups.add(Group.objects.get(name="Front desk"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto(live_server.url + "/admin/")
+    page.keyboard.press("Tab")
+    page.locator("#id_username").focus()
+    page.keyboard.type("desk")
+    page.keyboard.press("Tab")
+    page.keyboard.type("pw-desk-123")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(live_server.url + "/admin/")
+    assert page.locator("h1").inner_text().startswith("Today, ")
+    urgent = page.locator("section", has=page.locator("#urgent-title"))
+    assert "Alex Calf" in urgent.inner_text()
+    assert "Time off: Conference" in page.content()
+    assert_accessible(page)
+
+    arrived = page.get_by_role("button", name="Arrived")
+    arrived.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "Maria Gonzalez: marked arrived." in page.locator(".messagelist").inner_text()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.ARRIVED
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Week view for Dana Lee, DPT").first.click()
+    page.wait_for_load_state()
+    assert "Dana Lee, DPT: week of" in page.locator("h1").inner_text()
+    assert "Maria Gonzalez" in page.content()
+    assert_accessible(page)
+
+
+def test_leads_list_fits_beside_its_filters_at_1280_px(live_server, page, group_member):
+    make_lead(name="Alex Calf", triage_outcome=TriageOutcome.EMERGENCY)
+    make_lead(
+        name="Robin Later",
+        email="robin@example.com",
+        status="follow_up",
+        follow_up_due=timezone.localdate() - timedelta(days=1),
+        triage_outcome=TriageOutcome.PATELLOFEMORAL,
+    )
+    group_member("Front desk")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/admin/login/?next=/admin/intake/lead/")
+    page.fill("#id_username", "front_desk")
+    page.fill("#id_password", "pw-group-123")
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server.url + "/admin/intake/lead/")
+
+    table_right, filter_left, clipped = page.evaluate(
+        """() => {
+            const results = document.querySelector('.results');
+            return [
+                document.querySelector('#result_list').getBoundingClientRect().right,
+                document.querySelector('#changelist-filter').getBoundingClientRect().left,
+                results.scrollWidth > results.clientWidth,
+            ];
+        }"""
+    )
+    assert table_right <= filter_left
+    assert not clipped
+    assert page.locator(".lead-urgent").count() == 1
+    assert_accessible(page)
