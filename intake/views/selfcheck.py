@@ -24,6 +24,7 @@ from intake.models import OutcomeTally, Questionnaire, TriageOutcome
 from intake.triage import QuestionnaireSpec, triage
 
 COOKIE_NAME = "selfcheck"
+HANDOFF_COOKIE_NAME = "selfcheck_handoff"
 
 
 @require_GET
@@ -86,7 +87,7 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def forget_answers(response: HttpResponse, slug: str) -> HttpResponse:
-    """Clear a self-check's answers from the browser: once sent, or when started over."""
+    """Clear a self-check's answers from the browser once they are sent."""
     response.delete_cookie(COOKIE_NAME, path=_cookie_path(slug), samesite="Lax")
     return response
 
@@ -167,17 +168,44 @@ def _result_page(request, spec, answers) -> HttpResponse:
 
 
 def with_selfcheck_handoff(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Decode the self-check hand-off in the POST body once, for the view and its forms.
+    """Decode the self-check hand-off cookie once, for the view and its forms.
 
-    Sets `request.selfcheck_handoff` (None when missing, altered or too old) and
-    `request.selfcheck_token` (the token to carry on, or "" when it is not genuine).
+    Sets `request.selfcheck_handoff` (None when missing, altered or too old).
     """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        token = request.POST.get(selfcheck.HANDOFF_FIELD_NAME, "")
+        token = request.COOKIES.get(HANDOFF_COOKIE_NAME, "")
         request.selfcheck_handoff = selfcheck.load_handoff(token)
-        request.selfcheck_token = token if request.selfcheck_handoff else ""
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def receive_handoff(request: HttpRequest, to: str) -> HttpResponse:
+    """The result page's "Book a visit / Send my answers" POST: keep the signed hand-off
+    in a cookie for that flow's pages only, then show its first page by GET, so every
+    later page of the flow is an ordinary link that Back and Reload can fetch again."""
+    response = redirect(to)
+    token = request.POST.get(selfcheck.HANDOFF_FIELD_NAME, "")
+    if selfcheck.load_handoff(token) is not None:
+        response.set_cookie(
+            HANDOFF_COOKIE_NAME,
+            token,
+            max_age=selfcheck.HANDOFF_MAX_AGE_SECONDS,
+            path=to,
+            secure=True,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def forget_handoff(
+    response: HttpResponse, handoff: selfcheck.SelfCheckHandoff | None, *, path: str
+) -> HttpResponse:
+    """Once a flow has sent what the patient chose, clear the hand-off and the answers."""
+    response.delete_cookie(HANDOFF_COOKIE_NAME, path=path, samesite="Lax")
+    if handoff is not None:
+        forget_answers(response, handoff.questionnaire)
+    return response
