@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from intake.booking import (
     SlotTaken,
@@ -189,13 +189,17 @@ def booking_manage(request: HttpRequest, appointment: Appointment, token: str) -
     return _render_manage(request, appointment, token, CancelForm())
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @never_cache
 @manage_token_required
 def booking_cancel(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
-    form = CancelForm(request.POST)
+    """Ask first (GET shows the visit's time and "Yes, cancel"), then cancel (POST)."""
+    if not appointment.can_change(timezone.now()):
+        return _render_manage(request, appointment, token, CancelForm())
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
-        return _render_manage(request, appointment, token, form)
+        context = {"appointment": appointment, "token": token, "form": form}
+        return render(request, TEMPLATES + "cancel_confirm.html", context)
     try:
         cancel_appointment(
             appointment=appointment,

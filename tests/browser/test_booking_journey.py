@@ -131,3 +131,18 @@ def test_back_forward_and_reload_at_every_booking_step_never_book_twice(live_ser
     page.go_back()  # Back from the confirmation shows the confirmation, not a form
     assert page.url == manage_url
     assert Appointment.objects.count() == 1
+
+    # Cancelling asks first, on a page with the visit's time, then redirects.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Cancel this visit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your appointment?")
+    assert page.evaluate("() => document.activeElement.id") == "page-heading"
+    assert_accessible(page)
+    assert Appointment.objects.get().status == "booked"
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, cancel this visit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your appointment is cancelled")
+    methods.clear()
+    page.reload()
+    assert methods == ["GET"]
+    assert Appointment.objects.get().status == "cancelled"
