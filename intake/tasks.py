@@ -11,6 +11,8 @@ from django.tasks import default_task_backend, task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from intake.clinic_details import clinic_details
+
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
@@ -35,7 +37,7 @@ def send_email(
     On failure the task enqueues its next attempt and, after the last one,
     raises so the failed result stays visible in the admin (Django tasks: DB task results).
     """
-    full_context = {**context, "clinic": settings.CLINIC, "site_url": settings.SITE_URL}
+    full_context = {**context, "clinic": clinic_details(), "site_url": settings.SITE_URL}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", full_context).split())
     message = EmailMultiAlternatives(
         subject=subject,
