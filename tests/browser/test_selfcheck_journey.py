@@ -151,3 +151,22 @@ def test_browser_back_forward_and_reload_never_send_a_step_again(page, live_serv
     assert page.url.endswith("/result/")
     assert page.locator("#result-heading").count() == 1
     assert len(seen) == 6
+
+
+def test_pain_scale_is_a_compact_grid_of_large_tap_targets_on_a_phone(page, live_server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/check/runners-knee/")
+    while not page.locator("input[name=pain]").count():
+        for name in questions_on_page(page):
+            if isinstance(CALM[name], str):
+                page.locator(f"input[name='{name}'][value='{CALM[name]}']").check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Next").click()
+    boxes = [page.locator(f"label[for=id_pain_{level}]").bounding_box() for level in range(11)]
+    assert all(box["width"] >= 44 and box["height"] >= 44 for box in boxes)
+    assert len({round(box["y"]) for box in boxes}) <= 2  # two rows, not eleven
+    page.locator("label[for=id_pain_7]").click()
+    assert page.locator("#id_pain_7").is_checked()
+    assert page.get_by_role("radio", name="10 (worst pain you can imagine)").count() == 1
+    assert_accessible(page)
+    page.screenshot(path="/tmp/shots-journeys/pain-scale-390.png", full_page=True)
