@@ -157,7 +157,12 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         cache.delete(_key_cache_name(key))  # free the key, so pressing Confirm again can book
         raise
     cache.set(_key_cache_name(key), appointment.manage_token, KEY_SECONDS)
-    request.session[DRAFT_SESSION_KEY] = {**draft, "booked": appointment.manage_token}
+    # Keep only what finds the booking again; the typed details are now on the booking.
+    request.session[DRAFT_SESSION_KEY] = {
+        "type": slug,
+        "key": key,
+        "booked": appointment.manage_token,
+    }
     messages.success(request, "You’re booked. We’ve emailed you a confirmation.")
     response = redirect("intake:booking_manage", token=appointment.manage_token)
     return forget_handoff(response, form.handoff_to_send(), path=reverse("intake:booking_start"))
