@@ -7,6 +7,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from intake.clinic_details import clinic_details
+
 # Characters that could close the <script> element or open markup inside it, written as
 # JSON unicode escapes (what Django's json_script does) so clinician text cannot break out.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -18,22 +20,42 @@ def absolute_url(path: str) -> str:
 
 
 def clinic_business() -> dict:
-    """The clinic as a MedicalBusiness specialising in physiotherapy."""
-    clinic = settings.CLINIC
-    return {
+    """The clinic as a MedicalBusiness specialising in physiotherapy, with the address
+    and opening hours staff keep in the admin (only what they entered: nothing invented)."""
+    clinic = clinic_details()
+    address = {
+        "@type": "PostalAddress",
+        "addressLocality": clinic.city,
+        "addressRegion": clinic.region,
+        "addressCountry": clinic.country,
+    }
+    if clinic.street_address:
+        address["streetAddress"] = clinic.street_address
+    if clinic.postal_code:
+        address["postalCode"] = clinic.postal_code
+    business = {
         "@type": "MedicalBusiness",
         "@id": absolute_url("/#clinic"),
-        "name": clinic["name"],
+        "name": clinic.name,
         "url": absolute_url("/"),
-        "telephone": clinic["phone_e164"],
+        "telephone": clinic.phone_e164,
+        "email": clinic.email,
         "medicalSpecialty": "Physiotherapy",
-        "address": {
-            "@type": "PostalAddress",
-            "addressLocality": clinic["city"],
-            "addressRegion": clinic["region"],
-            "addressCountry": clinic["country"],
-        },
+        "address": address,
     }
+    if clinic.map_url:
+        business["hasMap"] = clinic.map_url
+    if clinic.hours:
+        business["openingHoursSpecification"] = [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": f"https://schema.org/{label}",
+                "opens": opens,
+                "closes": closes,
+            }
+            for _, label, opens, closes in clinic.hours
+        ]
+    return business
 
 
 def script_tag(data: dict) -> SafeString:

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from intake.clinic_details import clinic_details
 from intake.models import Appointment, AppointmentStatus, CancelledBy, Lead
 from intake.models.booking import clinic_tz
 from intake.phone import display_phone
@@ -115,22 +116,22 @@ def appointment_ics(
     Times carry TZID=America/Chicago with its VTIMEZONE, so the event shows at the
     right local time whatever zone the patient's calendar is in.
     """
-    clinic = settings.CLINIC
+    clinic = clinic_details()
     appointment_type = appointment.appointment_type
     if appointment_type.is_phone:
         location = f"Phone call: we call you at {display_phone(appointment.patient_phone)}"
     else:
-        location = f"{clinic['name']}, {clinic['city']}, {clinic['region']}"
+        location = clinic.location_line
     lines = [
         f"{appointment_type.name} with {appointment.clinician}.",
-        f"To change it, call {clinic['phone_display']}.",
+        f"To change it, call {clinic.phone_display}.",
     ]
     if manage_url:
         lines.append(f"Cancel or reschedule online: {manage_url}")
     tz = clinic_tz()
     event = icalendar.Event.new(
         uid=f"appointment-{appointment.pk}@{settings.SITE_URL.split('://', 1)[-1]}",
-        summary=f"{appointment_type.name}: {clinic['short_name']}",
+        summary=f"{appointment_type.name}: {clinic.short_name}",
         start=appointment.start.astimezone(tz),
         end=appointment.end.astimezone(tz),
         stamp=timezone.now().astimezone(UTC),
@@ -141,7 +142,7 @@ def appointment_ics(
         url=manage_url,
     )
     calendar = icalendar.Calendar.new(
-        prodid=f"-//{clinic['short_name']}//Online booking//EN",
+        prodid=f"-//{clinic.short_name}//Online booking//EN",
         method="CANCEL" if cancelled else "PUBLISH",
         subcomponents=[event],
     )

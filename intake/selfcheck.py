@@ -1,11 +1,14 @@
 """The self-check flow without HTTP: which steps a patient sees, and how answers travel.
 
 Answers are never stored on the server while a patient answers (not in the
-database, not in the session). Each step's form carries them in one signed
-hidden field that also names the questionnaire, the step it was issued for and
-the version of the questions; a form for another step, an altered or an old one
-is refused. The token holds health details, so it only ever travels in POST
-bodies, never in a URL.
+database, not in the session). Between steps they live in the patient's own
+browser, in one signed cookie (see `intake/views/selfcheck.py`) that also names
+the questionnaire, the furthest step reached and the version of the questions;
+an altered, foreign or old one is refused. Keeping them in a cookie rather than
+in each page's form lets every step answer with a redirect, so the browser's
+Back, Forward and Reload show a page instead of "Confirm Form Resubmission".
+The cookie holds health details, so it is HttpOnly, Secure, scoped to the
+self-check's own path and never put in a URL.
 
 When the patient finishes, the result page hands the answers on to the contact
 or booking form the same way: one signed form field (`SelfCheckHandoff`).
@@ -33,7 +36,6 @@ from intake.triage import (
 
 SALT = "intake.selfcheck.steps"
 MAX_AGE_SECONDS = 2 * 60 * 60
-FIELD_NAME = "state"
 
 HANDOFF_SALT = "intake.selfcheck.handoff"
 HANDOFF_MAX_AGE_SECONDS = 60 * 60 * 4
@@ -116,36 +118,58 @@ def questions_version(questions: Sequence[QuestionSpec]) -> str:
     return hashlib.sha256(repr(shape).encode()).hexdigest()[:16]
 
 
-def issue_token(spec: QuestionnaireSpec, *, step: int, answers: Answers) -> str:
+@dataclass(frozen=True)
+class Progress:
+    """Where a patient is: their answers, the furthest step they may open, and whether
+    they have finished (then every step they were asked can be opened again)."""
+
+    answers: dict[str, list[str]]
+    reached: int
+    finished: bool = False
+
+    def may_open(self, spec: QuestionnaireSpec, step: int) -> bool:
+        return (self.finished or step <= self.reached) and bool(
+            step_questions(spec, step, self.answers)
+        )
+
+
+def fresh_progress(spec: QuestionnaireSpec) -> Progress:
+    return Progress(answers={}, reached=first_step(spec) or 0)
+
+
+def dump_progress(spec: QuestionnaireSpec, progress: Progress) -> str:
     payload = {
         "q": spec.slug,
         "v": spec.version,
-        "s": step,
-        "a": {key: list(values) for key, values in answers.items()},
+        "r": progress.reached,
+        "f": progress.finished,
+        "a": {key: list(values) for key, values in progress.answers.items()},
     }
     return signing.dumps(payload, salt=SALT, compress=True)
 
 
-def read_token(spec: QuestionnaireSpec, token: str, *, step: int) -> dict[str, list[str]]:
-    """The answers carried by a form for `step`, or RefusedForm saying why we cannot use it."""
+def load_progress(spec: QuestionnaireSpec, value: str) -> Progress:
+    """The progress in a cookie value, or RefusedForm saying why we cannot use it."""
     try:
-        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+        payload = signing.loads(value, salt=SALT, max_age=MAX_AGE_SECONDS)
     except signing.SignatureExpired as expired:
-        raise RefusedForm(
-            "This page was open for too long, so your answers have expired."
-        ) from expired
+        raise RefusedForm("This check was open for too long, so your answers have expired.") from (
+            expired
+        )
     except signing.BadSignature as bad:
-        raise RefusedForm("We could not read your answers from this page.") from bad
+        raise RefusedForm("We could not read your answers.") from bad
     if not isinstance(payload, dict) or payload.get("q") != spec.slug:
-        raise RefusedForm("This page belongs to another self-check.")
+        raise RefusedForm("These answers belong to another self-check.")
     if payload.get("v") != spec.version:
         raise RefusedForm("The questions changed while you were answering.")
-    if payload.get("s") != step:
-        raise RefusedForm(
-            "This page is out of order: it was sent for a different step than the one you "
-            "asked for. Steps must be answered in order, using the buttons on the page."
-        )
-    return {key: list(values) for key, values in payload.get("a", {}).items()}
+    answers = payload.get("a")
+    if not isinstance(answers, dict) or not isinstance(payload.get("r"), int):
+        raise RefusedForm("We could not read your answers.")
+    return Progress(
+        answers={str(key): [str(v) for v in values] for key, values in answers.items()},
+        reached=payload["r"],
+        finished=payload.get("f") is True,
+    )
 
 
 def step_questions(spec: QuestionnaireSpec, step: int, answers: Answers) -> list[QuestionSpec]:
@@ -173,30 +197,14 @@ def previous_step(spec: QuestionnaireSpec, answers: Answers, *, before: int) -> 
     return steps[-1] if steps else None
 
 
-def progress(spec: QuestionnaireSpec, answers: Answers, step: int) -> tuple[int, int]:
-    """(this step's number, how many steps there may be) for "Step 2 of 6".
+def section_number(spec: QuestionnaireSpec, step: int) -> tuple[int, int]:
+    """(this step's number, how many sections the check has) for "Section 2 of 6".
 
-    A step whose questions depend on answers not given yet counts as possible,
-    so the total only ever shrinks as the patient answers.
+    Sections are numbered once for everyone, so the number only ever grows as a
+    patient goes forward and the total never changes; steps that do not apply to
+    this patient are skipped over rather than renumbered.
     """
-    earlier = visible_answers(questions=spec.questions, answers=answers)
-    possible = [s for s in spec.steps if s <= step or _may_be_asked(spec, s, earlier)]
-    counted = [s for s in possible if s >= step or step_questions(spec, s, answers)]
-    return counted.index(step) + 1, len(counted)
-
-
-def _may_be_asked(spec: QuestionnaireSpec, step: int, answers: Answers) -> bool:
-    by_key = {q.key: q for q in spec.questions}
-
-    def possible(question: QuestionSpec) -> bool:
-        if not question.show_if_key:
-            return True
-        if question.show_if_key in answers:
-            return is_visible(question, answers)
-        controller = by_key.get(question.show_if_key)
-        return controller is not None and possible(controller)
-
-    return any(possible(q) for q in spec.questions if q.step == step)
+    return spec.steps.index(step) + 1, len(spec.steps)
 
 
 def with_step_answers(

@@ -19,6 +19,8 @@ from django.tasks import TaskContext, default_task_backend, task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from intake.clinic_details import clinic_details
+
 logger = logging.getLogger(__name__)
 
 
@@ -45,7 +47,7 @@ def send_email(
     On failure the task enqueues its next attempt (settings.EMAIL_RETRY_DELAYS) and
     raises, so this attempt shows as Failed, with its error, in the admin.
     """
-    full_context = {**email_context, "clinic": settings.CLINIC, "site_url": settings.SITE_URL}
+    full_context = {**email_context, "clinic": clinic_details(), "site_url": settings.SITE_URL}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", full_context).split())
     message = EmailMultiAlternatives(
         subject=subject,

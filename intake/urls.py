@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("check/", selfcheck.questionnaire_list, name="selfcheck_list"),
     path("check/<slug:slug>/", selfcheck.start, name="selfcheck_start"),
     path("check/<slug:slug>/<int:step>/", selfcheck.answer_step, name="selfcheck_step"),
+    path("check/<slug:slug>/result/", selfcheck.result, name="selfcheck_result"),
     #
     # Contact requests, recorded as leads (intake/views/leads.py)
     path("contact/", leads.contact, name="contact"),

@@ -45,6 +45,17 @@ def collected_static(django_db_blocker) -> None:
 
 
 @pytest.fixture(autouse=True)
+def clinic_details_as_migrated():
+    """Each test starts with the clinic details a fresh database holds (no street address),
+    already read, so a page's query count does not depend on which test ran first."""
+    from intake.clinic_details import forget_clinic_details, from_settings
+
+    forget_clinic_details(from_settings())
+    yield
+    forget_clinic_details()
+
+
+@pytest.fixture(autouse=True)
 def empty_page_cache(settings):
     """Each test renders education pages afresh instead of getting an earlier test's copy.
 

@@ -2,6 +2,7 @@
 
 from intake.admin import (  # noqa: F401
     booking,
+    clinic_details,
     leads,
     readlog,
     selfcheck,

@@ -73,11 +73,9 @@ class BookingForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    selfcheck_token = forms.CharField(required=False, widget=forms.HiddenInput)
     attach_answers = forms.BooleanField(
         label="Send my self-check answers to the clinic with this booking",
-        help_text="Only our clinicians and front desk see them. Leave this unticked to keep "
-        "them private.",
+        help_text="Only our clinicians and front desk see them. Untick this to keep them private.",
         required=False,
     )
 
@@ -110,10 +108,6 @@ class BookingForm(forms.Form):
             raise ValidationError(self.error_messages["slot_taken"], code="slot_taken")
         return slot
 
-    def clean_selfcheck_token(self) -> str:
-        # An expired or altered token is dropped quietly: the booking still goes ahead.
-        return self.cleaned_data["selfcheck_token"] if self.handoff else ""
-
     def requested_start(self) -> datetime | None:
         """The start time the form asked for, even when it is no longer free."""
         parsed = parse_slot_value(self.data.get("slot", "") if self.is_bound else "")
@@ -128,22 +122,6 @@ class BookingForm(forms.Form):
     def handoff_to_send(self) -> selfcheck.SelfCheckHandoff | None:
         """The self-check, only when the patient ticked the box to send it."""
         return self.handoff if self.cleaned_data.get("attach_answers") else None
-
-    def carried_fields(self) -> list[tuple[str, str]]:
-        """The cleaned values as hidden (name, value) pairs for the confirm step."""
-        data = self.cleaned_data
-        fields = [
-            ("slot", data["slot"].value),
-            ("name", data["name"]),
-            ("email", data["email"]),
-            ("phone", data["phone"]),
-            ("message", data["message"]),
-        ]
-        if self.handoff:
-            fields.append(("selfcheck_token", data["selfcheck_token"]))
-            if data.get("attach_answers"):
-                fields.append(("attach_answers", "on"))
-        return fields
 
 
 class CancelForm(forms.Form):

@@ -70,7 +70,6 @@ class ContactForm(forms.ModelForm):
     attach_selfcheck = forms.BooleanField(
         label="Attach my self-check answers", required=False, initial=True
     )
-    selfcheck_token = forms.CharField(required=False, widget=forms.HiddenInput)
     form_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:

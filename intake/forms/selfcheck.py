@@ -24,6 +24,19 @@ def field_for(question: QuestionSpec, *, required: bool = True) -> forms.Field:
             '{} <span class="question-hint">{}</span>', question.text, question.help_text
         )
     common = {"label": label, "choices": question.options()}
+    if question.kind == QuestionKind.PAIN_SCALE:
+        return forms.ChoiceField(
+            label=label,
+            choices=[(value, _scale_label(text)) for value, text in question.options()],
+            required=required,
+            # data-scale lets the stylesheet lay the 11 answers out as one row of large
+            # buttons; without CSS they are ordinary labelled radios.
+            widget=forms.RadioSelect(attrs={"data-scale": "0-10"}),
+            error_messages={
+                "required": REQUIRED_MESSAGES[question.kind],
+                "invalid_choice": INVALID_CHOICE,
+            },
+        )
     if question.kind == QuestionKind.MULTIPLE:
         return forms.MultipleChoiceField(
             **common,
@@ -40,6 +53,15 @@ def field_for(question: QuestionSpec, *, required: bool = True) -> forms.Field:
             "invalid_choice": INVALID_CHOICE,
         },
     )
+
+
+def _scale_label(text: str) -> str:
+    """ "0 (no pain)" shows as "0" in the row; the words stay for screen readers (the
+    question's hint says them to everyone)."""
+    number, _, words = text.partition(" ")
+    if not words:
+        return text
+    return format_html('{}<span class="visually-hidden"> {}</span>', number, words)
 
 
 class StepForm(forms.Form):

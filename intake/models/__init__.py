@@ -11,6 +11,7 @@ from intake.models.booking import (
     Weekday,
     WeeklyAvailability,
 )
+from intake.models.clinic_details import ClinicDetails, OpeningHours
 from intake.models.leads import Lead, LeadNote, LeadSource, LeadStatus
 from intake.models.ratelimit import RateLimitCounter
 from intake.models.readlog import ReadAction, ReadLogEntry
@@ -32,11 +33,13 @@ __all__ = [
     "AppointmentType",
     "CancelledBy",
     "Choice",
+    "ClinicDetails",
     "Clinician",
     "Lead",
     "LeadNote",
     "LeadSource",
     "LeadStatus",
+    "OpeningHours",
     "OutcomeRule",
     "OutcomeTally",
     "Question",

@@ -1,24 +1,31 @@
-"""Online booking pages: type -> time -> details -> confirm, and the private manage link.
+"""Online booking pages: type -> time -> details -> check -> confirm, and the manage link.
 
-The choosing steps are GET forms (nothing personal goes in a URL: only the type,
-a clinician id, a date and a time). A patient arriving from the self-check
-brings a signed token in a POST body; it must never reach a URL, so for them
-the same pages use POST forms that carry it along.
+Every step is a page fetched by GET, and every form that succeeds answers with a
+redirect (post/redirect/get), so the browser's Back, Forward and Reload never
+ask to send a form again. Choosing is GET forms (only the type, a clinician id,
+a date and a time go in a URL). The typed details wait in the session between
+"Continue" and "Confirm booking" as a draft with a one-time key: confirming the
+same draft twice (Reload, Forward, a double click) shows the booking made the
+first time, never a second booking or an error. A patient arriving from the
+self-check brings its signed hand-off in a cookie scoped to /book/ (see
+`intake.views.selfcheck.receive_handoff`), never in a URL.
 """
 
+import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from intake.booking import (
     SlotTaken,
@@ -48,10 +55,15 @@ from intake.models import (
     TriageOutcome,
 )
 from intake.models.booking import clinic_tz
-from intake.views.selfcheck import with_selfcheck_handoff
+from intake.views.selfcheck import forget_handoff, receive_handoff, with_selfcheck_handoff
 
 DAYS_PER_PAGE = 7
 TEMPLATES = "intake/booking/"
+DRAFT_SESSION_KEY = "booking_draft"
+# How long a confirmed draft's one-time key remembers its booking, and how long a
+# second "Confirm" waits for the first one still being booked.
+KEY_SECONDS = 60 * 60
+KEY_WAIT_SECONDS = 10
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,17 +71,19 @@ TEMPLATES = "intake/booking/"
 @with_selfcheck_handoff
 def booking_start(request: HttpRequest) -> HttpResponse:
     """Step 1, choose what to book. A POST is the self-check hand-off (only its token)."""
+    if request.method == "POST":
+        return receive_handoff(request, reverse("intake:booking_start"))
     context = {"types": AppointmentType.objects.active(), **_handoff_context(request)}
     return render(request, TEMPLATES + "type_list.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 @never_cache
 @with_selfcheck_handoff
 def booking_times(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 2, choose a day and time, with any clinician or a chosen one."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
-    picker = time_picker(params=_params(request), appointment_type=appointment_type)
+    picker = time_picker(params=request.GET, appointment_type=appointment_type)
     context = {
         "appointment_type": appointment_type,
         "choose_action": reverse("intake:booking_details", args=[slug]),
@@ -83,35 +97,52 @@ def booking_times(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @with_selfcheck_handoff
 def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
-    """Step 3, the patient's details: fresh from the time picker, or back from the
-    check-and-confirm page ("Change details") with what they typed."""
+    """Step 3, the patient's details: fresh from the time picker, or again from the
+    check page ("Change") or the browser's Back, filled in with what they typed."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
-    if "name" not in request.POST:
+    if request.method == "GET":
         return _details_arrival(request, appointment_type)
-    return _render_details(request, _booking_form(request, appointment_type))
+    form = _booking_form(request, appointment_type, request.POST)
+    if not form.is_valid():
+        return _render_details(request, form)
+    request.session[DRAFT_SESSION_KEY] = _draft(form)
+    return redirect("intake:booking_review", slug=slug)
 
 
-@require_POST
+@require_GET
 @never_cache
 @with_selfcheck_handoff
 def booking_review(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 4, check and confirm: nothing is booked until the patient confirms."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
-    form = _booking_form(request, appointment_type)
+    draft = _current_draft(request, slug)
+    if draft is None:
+        return redirect("intake:booking_times", slug=slug)
+    if draft.get("booked"):
+        return redirect("intake:booking_manage", token=draft["booked"])
+    form = _booking_form(request, appointment_type, draft["data"])
     if not form.is_valid():
         return _render_details(request, form)
-    return render(request, TEMPLATES + "confirm.html", _confirm_context(form))
+    return render(request, TEMPLATES + "confirm.html", _confirm_context(form, draft["key"]))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @never_cache
 @with_selfcheck_handoff
 def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
-    """Book the checked details, or show the details again if the time was just taken."""
+    """Book the checked draft once. Sending it again shows the booking already made."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
-    form = _booking_form(request, appointment_type)
-    if not form.is_valid():
-        return _render_details(request, form)
+    draft = _current_draft(request, slug)
+    key = request.POST.get("key", "")
+    booked = draft.get("booked") if draft else None
+    if booked or request.method == "GET" or draft is None or draft["key"] != key:
+        booked = booked or _booked_with_key(key)
+        if booked:
+            return redirect("intake:booking_manage", token=booked)
+        return redirect("intake:booking_review", slug=slug)
+    form = _booking_form(request, appointment_type, draft["data"])
+    if not form.is_valid() or not cache.add(_key_cache_name(key), "", KEY_SECONDS):
+        return redirect("intake:booking_review", slug=slug)
     try:
         appointment = book_appointment(
             slot=form.cleaned_data["slot"],
@@ -120,10 +151,21 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
             handoff=form.handoff_to_send(),
         )
     except SlotTaken:
-        form.add_error("slot", ValidationError(form.error_messages["slot_taken"], "slot_taken"))
-        return _render_details(request, form)
+        cache.delete(_key_cache_name(key))
+        return redirect("intake:booking_review", slug=slug)
+    except Exception:
+        cache.delete(_key_cache_name(key))  # free the key, so pressing Confirm again can book
+        raise
+    cache.set(_key_cache_name(key), appointment.manage_token, KEY_SECONDS)
+    # Keep only what finds the booking again; the typed details are now on the booking.
+    request.session[DRAFT_SESSION_KEY] = {
+        "type": slug,
+        "key": key,
+        "booked": appointment.manage_token,
+    }
     messages.success(request, "You’re booked. We’ve emailed you a confirmation.")
-    return redirect("intake:booking_manage", token=appointment.manage_token)
+    response = redirect("intake:booking_manage", token=appointment.manage_token)
+    return forget_handoff(response, form.handoff_to_send(), path=reverse("intake:booking_start"))
 
 
 def manage_token_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -152,13 +194,17 @@ def booking_manage(request: HttpRequest, appointment: Appointment, token: str) -
     return _render_manage(request, appointment, token, CancelForm())
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @never_cache
 @manage_token_required
 def booking_cancel(request: HttpRequest, appointment: Appointment, token: str) -> HttpResponse:
-    form = CancelForm(request.POST)
+    """Ask first (GET shows the visit's time and "Yes, cancel"), then cancel (POST)."""
+    if not appointment.can_change(timezone.now()):
+        return _render_manage(request, appointment, token, CancelForm())
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
-        return _render_manage(request, appointment, token, form)
+        context = {"appointment": appointment, "token": token, "form": form}
+        return render(request, TEMPLATES + "cancel_confirm.html", context)
     try:
         cancel_appointment(
             appointment=appointment,
@@ -259,43 +305,70 @@ def _group_by_day(slots: list, *, any_clinician: bool) -> list[dict]:
     return days
 
 
-def _params(request: HttpRequest) -> QueryDict:
-    return request.POST if request.method == "POST" else request.GET
-
-
 def _handoff_context(request: HttpRequest) -> dict:
-    """The self-check token to carry (POST bodies only) and any medical advice to show."""
+    """Whether a self-check came along, and any medical advice to show for it."""
     handoff = request.selfcheck_handoff
     if handoff is None:
-        return {"handoff_token": "", "medical_advice": ""}
+        return {"handoff": None, "medical_advice": ""}
     advice = handoff.outcome if handoff.outcome in _ADVICE_OUTCOMES else ""
-    return {"handoff_token": request.selfcheck_token, "medical_advice": advice}
+    return {"handoff": handoff, "medical_advice": advice}
 
 
-def _booking_form(request: HttpRequest, appointment_type: AppointmentType) -> BookingForm:
+def _booking_form(request: HttpRequest, appointment_type: AppointmentType, data) -> BookingForm:
     """The details as posted; a time picked from the "just taken" alternatives wins."""
-    data = request.POST.copy()
+    data = data.copy()
     if data.get("new_slot"):
         data["slot"] = data["new_slot"]
     return BookingForm(data, appointment_type=appointment_type, handoff=request.selfcheck_handoff)
 
 
 _ADVICE_OUTCOMES = {TriageOutcome.EMERGENCY, TriageOutcome.SEE_DOCTOR}
+_DRAFT_FIELDS = ("slot", "name", "email", "phone", "message", "attach_answers")
+
+
+def _draft(form: BookingForm) -> dict:
+    """What the patient typed, to check and confirm, with a fresh one-time key."""
+    data = {name: form.data.get(name, "") for name in _DRAFT_FIELDS}
+    data["slot"] = form.cleaned_data["slot"].value
+    return {"type": form.appointment_type.slug, "data": data, "key": uuid.uuid4().hex}
+
+
+def _current_draft(request: HttpRequest, slug: str) -> dict | None:
+    draft = request.session.get(DRAFT_SESSION_KEY)
+    return draft if isinstance(draft, dict) and draft.get("type") == slug else None
+
+
+def _key_cache_name(key: str) -> str:
+    return f"booking-key:{key}"
+
+
+def _booked_with_key(key: str) -> str:
+    """The manage token booked with this one-time key, waiting briefly if a first
+    "Confirm" is still booking it (a double click); "" when nothing was booked."""
+    if not key:
+        return ""
+    deadline = time.monotonic() + KEY_WAIT_SECONDS
+    while (token := cache.get(_key_cache_name(key))) == "" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return token or ""
 
 
 def _details_arrival(request: HttpRequest, appointment_type: AppointmentType) -> HttpResponse:
-    """First visit to the details step: the chosen time from the picker, no details yet."""
-    value = _params(request).get("slot", "")
+    """The details step by GET: the chosen time from the picker, or the draft again."""
+    draft = _current_draft(request, appointment_type.slug)
+    typed = draft["data"] if draft and not draft.get("booked") else {}
+    value = request.GET.get("slot") or typed.get("slot", "")
     slot = resolve_slot(appointment_type=appointment_type, value=value)
-    token = _handoff_context(request)["handoff_token"]
+    handoff = request.selfcheck_handoff
     initial = {
         **request.session.get(CONTACT_DETAILS_SESSION_KEY, {}),
+        "attach_answers": handoff is not None,
+        **typed,
         "slot": slot.value if slot else value,
-        "selfcheck_token": token,
     }
-    form = BookingForm(
-        initial=initial, appointment_type=appointment_type, handoff=request.selfcheck_handoff
-    )
+    if typed:
+        initial["attach_answers"] = bool(typed.get("attach_answers"))
+    form = BookingForm(initial=initial, appointment_type=appointment_type, handoff=handoff)
     requested = parse_slot_value(value)
     return _render_details(
         request, form, slot=slot, taken_around=None if slot else _around(requested)
@@ -332,13 +405,14 @@ def _render_details(
     return render(request, TEMPLATES + "details.html", context)
 
 
-def _confirm_context(form: BookingForm) -> dict:
+def _confirm_context(form: BookingForm, key: str) -> dict:
     return {
         "appointment_type": form.appointment_type,
         "slot": form.cleaned_data["slot"],
         "patient": form.patient(),
+        "has_answers": form.handoff is not None,
         "sends_answers": form.handoff_to_send() is not None,
-        "carried_fields": form.carried_fields(),
+        "key": key,
     }
 
 
@@ -384,6 +458,6 @@ def _render_reschedule_times(
         "taken": taken,
         "choose_action": reverse("intake:booking_reschedule", args=[token]),
         **picker,
-        "handoff_token": "",
+        "handoff": None,
     }
     return render(request, TEMPLATES + "reschedule_times.html", context)

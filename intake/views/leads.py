@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -8,8 +9,9 @@ from intake import ratelimit
 from intake.forms.leads import ContactForm, is_handoff
 from intake.leads import CONTACT_DETAILS_SESSION_KEY, record_lead
 from intake.models import Lead
-from intake.selfcheck import HANDOFF_FIELD_NAME
-from intake.views.selfcheck import with_selfcheck_handoff
+from intake.models.leads import BodyArea
+from intake.selfcheck import SelfCheckHandoff
+from intake.views.selfcheck import forget_handoff, receive_handoff, with_selfcheck_handoff
 
 
 @require_http_methods(["GET", "POST"])
@@ -17,11 +19,10 @@ from intake.views.selfcheck import with_selfcheck_handoff
 @with_selfcheck_handoff
 def contact(request: HttpRequest) -> HttpResponse:
     handoff = request.selfcheck_handoff
+    if request.method == "POST" and is_handoff(request.POST):
+        return receive_handoff(request, reverse("intake:contact"))
     if request.method == "GET":
-        form = ContactForm()
-    elif is_handoff(request.POST):
-        token = request.POST[HANDOFF_FIELD_NAME]
-        form = ContactForm(initial={HANDOFF_FIELD_NAME: token}, handoff=handoff)
+        form = ContactForm(initial=_initial(handoff), handoff=handoff)
     else:
         form = ContactForm(request.POST, handoff=handoff)
         if form.is_bot():
@@ -31,10 +32,17 @@ def contact(request: HttpRequest) -> HttpResponse:
             verdict = _count_request(request, form)
             if not verdict.allowed:
                 return _too_many_requests(request, verdict)
-            lead = record_lead(**form.lead_details())
+            details = form.lead_details()
+            lead = record_lead(**details)
             request.session[CONTACT_DETAILS_SESSION_KEY] = lead.contact_details()
-            return redirect("intake:contact_done")
+            response = redirect("intake:contact_done")
+            return forget_handoff(response, details["handoff"], path=reverse("intake:contact"))
     return render(request, "intake/leads/lead_form.html", {"form": form})
+
+
+def _initial(handoff: SelfCheckHandoff | None) -> dict:
+    """Arriving from the knee self-check, the body area is already known."""
+    return {"body_area": BodyArea.KNEE} if handoff else {}
 
 
 @require_GET

@@ -1,15 +1,20 @@
 """The patient self-check: a list, then one step per page, then the result.
 
-Steps are answered by POST and the next page is rendered in the response
-(no redirect), because a redirect could only carry the answers in the URL or
-in server-side storage, and the answers must be in neither.
+Every step is answered by POST and answered with a redirect to the next page
+(post/redirect/get), so Back, Forward and Reload never ask to send a form
+again. The answers so far travel between steps in one signed cookie in the
+patient's browser (`intake.selfcheck.Progress`): never in a URL, the database
+or the session. The cookie is HttpOnly, Secure, SameSite=Lax, scoped to this
+questionnaire's path, expires within hours, and is cleared when the patient
+starts over or sends the answers to the clinic.
 """
 
 from collections.abc import Callable
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,6 +22,9 @@ from intake import selfcheck
 from intake.forms.selfcheck import StepForm
 from intake.models import OutcomeTally, Questionnaire, TriageOutcome
 from intake.triage import QuestionnaireSpec, triage
+
+COOKIE_NAME = "selfcheck"
+HANDOFF_COOKIE_NAME = "selfcheck_handoff"
 
 
 @require_GET
@@ -30,33 +38,58 @@ def questionnaire_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start (or start over): forget any earlier answers and open the first step."""
     questionnaire, spec = _load(slug)
-    return _step_page(request, spec, step=selfcheck.first_step(spec), answers={}, first=True)
+    progress = selfcheck.fresh_progress(spec)
+    response = redirect("intake:selfcheck_step", slug=slug, step=progress.reached)
+    return _keep(response, spec, progress)
 
 
 @require_http_methods(["GET", "POST"])
 @never_cache
 def answer_step(request: HttpRequest, slug: str, step: int) -> HttpResponse:
     questionnaire, spec = _load(slug)
-    if request.method == "GET":  # a step's address typed or bookmarked: no answers come with it
-        return _refused(request, spec, "Steps must be answered in order, from the first one.")
     try:
-        answers = selfcheck.read_token(spec, request.POST.get(selfcheck.FIELD_NAME, ""), step=step)
+        progress = _progress(request, spec)
     except selfcheck.RefusedForm as refusal:
         return _refused(request, spec, str(refusal))
-    form = StepForm(request.POST, questions=selfcheck.step_questions(spec, step, answers))
+    if not progress.may_open(spec, step):
+        return _refused(request, spec, "Steps must be answered in order, from the first one.")
+    if request.method == "GET":
+        return _step_page(request, spec, step=step, answers=progress.answers)
+    form = StepForm(request.POST, questions=selfcheck.step_questions(spec, step, progress.answers))
     if request.POST.get("action") == "back":
-        answers = selfcheck.with_step_answers(spec, answers, step=step, new=form.answers_so_far())
-        back_to = selfcheck.previous_step(spec, answers, before=step) or step
-        return _step_page(request, spec, step=back_to, answers=answers)
+        return _go_back(spec, progress, step=step, new=form.answers_so_far())
     if not form.is_valid():
-        return _step_page(request, spec, step=step, answers=answers, form=form)
-    answers = selfcheck.with_step_answers(spec, answers, step=step, new=form.answers())
+        return _step_page(request, spec, step=step, answers=progress.answers, form=form)
+    answers = selfcheck.with_step_answers(spec, progress.answers, step=step, new=form.answers())
     following = selfcheck.next_step(spec, answers, after=step)
     result = triage(questions=spec.questions, rules=spec.rules, answers=answers)
     if following is None or result.outcome == TriageOutcome.EMERGENCY:
-        return _result_page(request, questionnaire, spec, answers, result)
-    return _step_page(request, spec, step=following, answers=answers)
+        OutcomeTally.objects.bump(questionnaire=questionnaire, outcome=result.outcome)
+        done = selfcheck.Progress(answers=answers, reached=step, finished=True)
+        return _keep(redirect("intake:selfcheck_result", slug=slug), spec, done)
+    progress = selfcheck.Progress(answers=answers, reached=following)
+    return _keep(redirect("intake:selfcheck_step", slug=slug, step=following), spec, progress)
+
+
+@require_GET
+@never_cache
+def result(request: HttpRequest, slug: str) -> HttpResponse:
+    questionnaire, spec = _load(slug)
+    try:
+        progress = _progress(request, spec)
+    except selfcheck.RefusedForm as refusal:
+        return _refused(request, spec, str(refusal))
+    if not progress.finished:
+        return _refused(request, spec, "Steps must be answered in order, from the first one.")
+    return _result_page(request, spec, progress.answers)
+
+
+def forget_answers(response: HttpResponse, slug: str) -> HttpResponse:
+    """Clear a self-check's answers from the browser once they are sent."""
+    response.delete_cookie(COOKIE_NAME, path=_cookie_path(slug), samesite="Lax")
+    return response
 
 
 def _load(slug: str) -> tuple[Questionnaire, QuestionnaireSpec]:
@@ -64,14 +97,49 @@ def _load(slug: str) -> tuple[Questionnaire, QuestionnaireSpec]:
     return questionnaire, selfcheck.load_spec(questionnaire)
 
 
+def _cookie_path(slug: str) -> str:
+    return reverse("intake:selfcheck_start", args=[slug])
+
+
+def _progress(request: HttpRequest, spec: QuestionnaireSpec) -> selfcheck.Progress:
+    """The answers so far; with no cookie, only the first step can be opened."""
+    value = request.COOKIES.get(COOKIE_NAME)
+    if value is None:
+        return selfcheck.fresh_progress(spec)
+    return selfcheck.load_progress(spec, value)
+
+
+def _keep(
+    response: HttpResponse, spec: QuestionnaireSpec, progress: selfcheck.Progress
+) -> HttpResponse:
+    response.set_cookie(
+        COOKIE_NAME,
+        selfcheck.dump_progress(spec, progress),
+        max_age=selfcheck.MAX_AGE_SECONDS,
+        path=_cookie_path(spec.slug),
+        secure=True,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _go_back(spec, progress, *, step: int, new) -> HttpResponse:
+    """The page's own Back button: keep what was ticked on this step, show the one before."""
+    answers = selfcheck.with_step_answers(spec, progress.answers, step=step, new=new)
+    back_to = selfcheck.previous_step(spec, answers, before=step) or step
+    kept = selfcheck.Progress(answers=answers, reached=progress.reached, finished=progress.finished)
+    return _keep(redirect("intake:selfcheck_step", slug=spec.slug, step=back_to), spec, kept)
+
+
 def _refused(request: HttpRequest, spec: QuestionnaireSpec, reason: str) -> HttpResponse:
     context = {"spec": spec, "reason": reason}
     return render(request, "intake/selfcheck/refused.html", context, status=400)
 
 
-def _step_page(request, spec, *, step, answers, form=None, first=False) -> HttpResponse:
+def _step_page(request, spec, *, step, answers, form=None) -> HttpResponse:
     questions = selfcheck.step_questions(spec, step, answers)
-    number, total = selfcheck.progress(spec, answers, step)
+    number, total = selfcheck.section_number(spec, step)
     context = {
         "spec": spec,
         "step": step,
@@ -79,15 +147,13 @@ def _step_page(request, spec, *, step, answers, form=None, first=False) -> HttpR
         "step_total": total,
         "step_title": selfcheck.step_title(spec, step),
         "form": form or StepForm(questions=questions, answers=answers),
-        "token": selfcheck.issue_token(spec, step=step, answers=answers),
         "has_previous": selfcheck.previous_step(spec, answers, before=step) is not None,
-        "first_visit": first,
     }
     return render(request, "intake/selfcheck/step_form.html", context)
 
 
-def _result_page(request, questionnaire, spec, answers, result) -> HttpResponse:
-    OutcomeTally.objects.bump(questionnaire=questionnaire, outcome=result.outcome)
+def _result_page(request, spec, answers) -> HttpResponse:
+    result = triage(questions=spec.questions, rules=spec.rules, answers=answers)
     summary = selfcheck.answer_summary(spec, answers)
     token = selfcheck.dump_handoff(
         selfcheck.SelfCheckHandoff(
@@ -102,17 +168,44 @@ def _result_page(request, questionnaire, spec, answers, result) -> HttpResponse:
 
 
 def with_selfcheck_handoff(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Decode the self-check hand-off in the POST body once, for the view and its forms.
+    """Decode the self-check hand-off cookie once, for the view and its forms.
 
-    Sets `request.selfcheck_handoff` (None when missing, altered or too old) and
-    `request.selfcheck_token` (the token to carry on, or "" when it is not genuine).
+    Sets `request.selfcheck_handoff` (None when missing, altered or too old).
     """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        token = request.POST.get(selfcheck.HANDOFF_FIELD_NAME, "")
+        token = request.COOKIES.get(HANDOFF_COOKIE_NAME, "")
         request.selfcheck_handoff = selfcheck.load_handoff(token)
-        request.selfcheck_token = token if request.selfcheck_handoff else ""
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def receive_handoff(request: HttpRequest, to: str) -> HttpResponse:
+    """The result page's "Book a visit / Send my answers" POST: keep the signed hand-off
+    in a cookie for that flow's pages only, then show its first page by GET, so every
+    later page of the flow is an ordinary link that Back and Reload can fetch again."""
+    response = redirect(to)
+    token = request.POST.get(selfcheck.HANDOFF_FIELD_NAME, "")
+    if selfcheck.load_handoff(token) is not None:
+        response.set_cookie(
+            HANDOFF_COOKIE_NAME,
+            token,
+            max_age=selfcheck.HANDOFF_MAX_AGE_SECONDS,
+            path=to,
+            secure=True,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def forget_handoff(
+    response: HttpResponse, handoff: selfcheck.SelfCheckHandoff | None, *, path: str
+) -> HttpResponse:
+    """Once a flow has sent what the patient chose, clear the hand-off and the answers."""
+    response.delete_cookie(HANDOFF_COOKIE_NAME, path=path, samesite="Lax")
+    if handoff is not None:
+        forget_answers(response, handoff.questionnaire)
+    return response

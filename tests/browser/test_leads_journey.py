@@ -59,6 +59,7 @@ def test_contact_request_by_keyboard_with_one_mistake_fixed(live_server, page, s
         page.keyboard.press("Enter")
 
     assert page.title().startswith("Error: Contact us")
+    assert focused_id(page) == "error-summary"  # focus moves to the list of problems
     summary = page.get_by_role("alert")
     assert "Enter an email address like name@example.com." in summary.inner_text()
     assert (

@@ -67,6 +67,11 @@ def test_self_check_answers_reach_the_front_desk_but_no_email(
     assert page.url == f"{live_server.url}/contact/"  # the answers are not in the address
     section = page.get_by_role("region", name="Your self-check answers")
     assert "Consistent with patellofemoral pain" in section.inner_text()
+    assert page.get_by_label("Where is the problem?").input_value() == "knee"  # pre-selected
+    # The answers come after the name fields, folded away until the patient opens them.
+    assert page.locator("#id_name").bounding_box()["y"] < section.bounding_box()["y"]
+    assert not page.locator("details.selfcheck-answers").get_attribute("open")
+    page.locator("details.selfcheck-answers summary").click()
     assert shown_answers(page) == on_result
     assert page.get_by_label("Attach my self-check answers").is_checked()
     assert page.get_by_role("alert").count() == 0  # nothing filled in yet, so no errors
@@ -76,12 +81,14 @@ def test_self_check_answers_reach_the_front_desk_but_no_email(
     page.get_by_label("Email address").fill("jane@example.com")
     page.get_by_label("Email", exact=True).check()
     page.get_by_label("What do you want to get back to?").select_option("running")
-    page.get_by_label("Where is the problem?").select_option("knee")
     page.get_by_label("I agree that the clinic may contact me").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Send my request").click()
     assert page.url == f"{live_server.url}/contact/thanks/"
     assert_accessible(page)
+    # Sent: the answers are gone from the browser, so the result cannot be shown again.
+    page.goto(f"{live_server.url}/check/runners-knee/result/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Please start the self-check again"
 
     lead = Lead.objects.get()
     assert lead.source == LeadSource.SELF_CHECK

@@ -40,6 +40,7 @@ def test_the_front_desk_cannot_restore(client, group_member, knee_guide):
     client.force_login(group_member("Front desk"))
     before = knee_guide.history.earliest("history_date")
     version_url = f"/admin/education/guide/{knee_guide.pk}/history/{before.history_id}/"
-    data = _form_values(client.get(version_url).context["adminform"].form)
-    assert client.post(version_url, data).status_code == 403
+    # The front desk does not work on content, so it may not even read a guide's history.
+    assert client.get(version_url).status_code == 403
+    assert client.post(version_url, {"title": "Changed"}).status_code == 403
     assert Guide.objects.get(pk=knee_guide.pk).changed_since_review is False

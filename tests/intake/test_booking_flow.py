@@ -4,6 +4,7 @@ import re
 from datetime import time
 
 import pytest
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from intake import selfcheck
@@ -49,17 +50,39 @@ def first_slot(client, appointment_type) -> str:
     return SLOT_VALUES.findall(page.content.decode())[0]
 
 
-def post_details(client, step: str, appointment_type, slot: str, **overrides):
+KEY = re.compile(r'name="key" value="([^"]+)"')
+
+
+def send_details(client, appointment_type, slot: str, **overrides):
+    """Press "Continue" on the details page; a redirect to the check page when all is well."""
     data = {**PATIENT, "slot": slot, **overrides}
-    return client.post(f"/book/{appointment_type.slug}/{step}/", data)
+    return client.post(f"/book/{appointment_type.slug}/details/", data)
 
 
 def review(client, appointment_type, slot: str, **overrides):
-    return post_details(client, "review", appointment_type, slot, **overrides)
+    """Send the details and follow on to the check-and-confirm page (or the form again)."""
+    sent = send_details(client, appointment_type, slot, **overrides)
+    if sent.status_code != 302:
+        return sent
+    return client.get(sent["Location"])
+
+
+def press_confirm(client, appointment_type, page):
+    key = KEY.search(page.content.decode()).group(1)
+    return client.post(f"/book/{appointment_type.slug}/confirm/", {"key": key})
 
 
 def confirm(client, appointment_type, slot: str, **overrides):
-    return post_details(client, "confirm", appointment_type, slot, **overrides)
+    """Details, check, then "Confirm booking"; returns the last response."""
+    page = review(client, appointment_type, slot, **overrides)
+    if KEY.search(page.content.decode()) is None:
+        return page
+    return press_confirm(client, appointment_type, page)
+
+
+def arrive_with_answers(client, token: str):
+    """Press "Book a visit with my answers" on the self-check result."""
+    return client.post("/book/", {"selfcheck_token": token})
 
 
 def test_type_list_shows_each_active_visit_with_length_and_price(
@@ -132,7 +155,7 @@ def test_patient_books_a_consult_and_lands_on_their_private_page(client, consult
     assert "(608) 555-0123" in checked.content.decode()
     assert Appointment.objects.count() == 0  # nothing is booked before "Confirm"
 
-    done = confirm(client, consult, SLOT_VALUES.findall(checked.content.decode())[0])
+    done = press_confirm(client, consult, checked)
 
     assert done.status_code == 302
     assert re.fullmatch(r"/book/manage/[\w-]{40,}/", done["Location"])
@@ -152,9 +175,9 @@ def test_patient_books_a_consult_and_lands_on_their_private_page(client, consult
 
 def test_change_details_reopens_the_form_filled_in(client, consult):
     checked = review(client, consult, first_slot(client, consult))
-    resolved = SLOT_VALUES.findall(checked.content.decode())[0]
+    assert 'href="/book/consult/details/"' in checked.content.decode()  # "Change details"
 
-    page = post_details(client, "details", consult, resolved, phone="+16085550123")
+    page = client.get("/book/consult/details/")
 
     body = page.content.decode()
     assert "Your details" in body
@@ -188,7 +211,7 @@ def test_losing_the_slot_before_confirming_offers_the_nearest_free_times(client,
         clinician=Clinician.objects.get(pk=clinician_id), appointment_type=consult, start=start
     )
 
-    page = confirm(client, consult, f"{clinician_id}|{start:%Y%m%dT%H%MZ}")
+    page = review(client, consult, f"{clinician_id}|{start:%Y%m%dT%H%MZ}")
 
     body = page.content.decode()
     assert page.status_code == 200
@@ -196,9 +219,8 @@ def test_losing_the_slot_before_confirming_offers_the_nearest_free_times(client,
     assert 'value="Pat Runner"' in body  # details kept
     alternatives = re.findall(r'name="new_slot"[^>]*value="([^"]+)"', body)
     assert alternatives
-    retry = client.post(
-        "/book/consult/review/",
-        {**PATIENT, "slot": f"{clinician_id}|{start:%Y%m%dT%H%MZ}", "new_slot": alternatives[0]},
+    retry = review(
+        client, consult, f"{clinician_id}|{start:%Y%m%dT%H%MZ}", new_slot=alternatives[0]
     )
     assert "Check and confirm your booking" in retry.content.decode()
     assert Appointment.objects.count() == 1
@@ -211,10 +233,12 @@ def test_a_race_lost_inside_booking_shows_the_taken_page_not_an_error(client, co
     monkeypatch.setattr("intake.views.booking.book_appointment", taken)
     slot = first_slot(client, consult)
 
-    page = confirm(client, consult, slot)
+    sent = confirm(client, consult, slot)
+    page = client.get(sent["Location"])
 
+    assert (sent.status_code, sent["Location"]) == (302, "/book/consult/review/")
     assert page.status_code == 200
-    assert "That time was just taken" in page.content.decode()
+    assert "Check and confirm your booking" in page.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -259,43 +283,62 @@ def test_red_flag_self_check_shows_its_medical_advice_before_booking(
 ):
     token = selfcheck_token(outcome)
 
-    start = client.post("/book/", {"selfcheck_token": token})
-    times = client.post("/book/consult/", {"selfcheck_token": token})
+    arrived = arrive_with_answers(client, token)
+    start = client.get(arrived["Location"])
+    times = client.get("/book/consult/")
     slot = SLOT_VALUES.findall(times.content.decode())[0]
-    details = client.post("/book/consult/details/", {"selfcheck_token": token, "slot": slot})
+    details = client.get("/book/consult/details/", {"slot": slot})
 
+    assert (arrived.status_code, arrived["Location"]) == (302, "/book/")
     for page in (start, times, details):
         assert page.status_code == 200
         assert advice in page.content.decode()
-        # The token travels only in POST bodies, never in a link.
-        assert f"?{selfcheck.HANDOFF_FIELD_NAME}" not in page.content.decode()
-        assert 'name="selfcheck_token" value="' + token in page.content.decode()
-    assert 'method="post" action="/book/consult/"' in start.content.decode()
+        assert token not in page.content.decode()  # it stays in the cookie, never in a page
 
 
-def test_self_check_answers_are_saved_on_the_lead_only_when_the_patient_ticks_the_box(
-    client, consult
-):
-    token = selfcheck_token(TriageOutcome.BOOK_EVALUATION)
+def test_the_hand_off_waits_in_a_private_cookie_for_the_booking_pages_only(client, consult):
+    arrived = arrive_with_answers(client, selfcheck_token(TriageOutcome.BOOK_EVALUATION))
+    cookie = arrived.cookies["selfcheck_handoff"]
+    assert cookie["path"] == "/book/"
+    assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Lax"
+    assert 0 < int(cookie["max-age"]) <= 4 * 60 * 60
+
+
+def test_an_altered_hand_off_is_dropped_and_booking_goes_on(client, consult):
+    arrived = arrive_with_answers(client, "not-a-token")
+    assert "selfcheck_handoff" not in arrived.cookies
+    assert client.get("/book/").status_code == 200
+
+
+def test_arriving_with_answers_ticks_the_box_and_the_check_page_says_they_are_sent(client, consult):
+    arrive_with_answers(client, selfcheck_token(TriageOutcome.BOOK_EVALUATION))
     slot = first_slot(client, consult)
-    details = client.post("/book/consult/details/", {"selfcheck_token": token, "slot": slot})
-    assert "Send my self-check answers" in details.content.decode()
+    details = client.get("/book/consult/details/", {"slot": slot})
+    assert re.search(r'name="attach_answers"[^>]*checked', details.content.decode())
     resolved = details.context["form"].initial["slot"]
 
-    checked = review(client, consult, resolved, selfcheck_token=token, attach_answers="on")
-    assert "Sent to the clinic with this booking" in checked.content.decode()
-    confirm(client, consult, resolved, selfcheck_token=token, attach_answers="on")
+    checked = review(client, consult, resolved, attach_answers="on")
+    body = checked.content.decode()
+    assert "Your self-check answers will be sent to the clinic" in body
+    assert 'href="/book/consult/details/#id_attach_answers"' in body  # a way to change it
+    done = press_confirm(client, consult, checked)
 
     lead = Lead.objects.get()
     assert lead.triage_outcome == TriageOutcome.BOOK_EVALUATION
     assert lead.answers == [{"question": "Does it wake you at night?", "answer": "Yes"}]
+    # Sent: the hand-off and the self-check's answers are cleared from the browser.
+    assert done.cookies["selfcheck_handoff"]["max-age"] == 0
+    assert done.cookies["selfcheck"]["path"] == "/check/knee-pain/"
+    assert done.cookies["selfcheck"]["max-age"] == 0
 
 
-def test_self_check_answers_stay_private_when_the_box_is_left_unticked(client, consult):
-    token = selfcheck_token(TriageOutcome.BOOK_EVALUATION)
+def test_self_check_answers_stay_private_when_the_patient_unticks_the_box(client, consult):
+    arrive_with_answers(client, selfcheck_token(TriageOutcome.BOOK_EVALUATION))
     slot = first_slot(client, consult)
 
-    confirm(client, consult, slot, selfcheck_token=token, email="quiet@example.com")
+    checked = review(client, consult, slot, email="quiet@example.com")
+    assert "stay private" in checked.content.decode()
+    press_confirm(client, consult, checked)
 
     lead = Lead.objects.get()
     assert lead.triage_outcome == ""
@@ -354,36 +397,48 @@ def test_home_page_and_header_link_to_booking(client, db):
 def test_review_and_confirm_are_their_own_addresses_and_only_confirm_books(client, consult):
     slot = first_slot(client, consult)
 
-    checked = review(client, consult, slot).content.decode()
+    checked = review(client, consult, slot)
+    body = checked.content.decode()
 
     assert Appointment.objects.count() == 0
-    assert 'action="/book/consult/confirm/"' in checked
-    assert 'formaction="/book/consult/details/"' in checked  # "Change details" goes back
-    assert client.get("/book/consult/confirm/").status_code == 405
-    resolved = SLOT_VALUES.findall(checked)[0]
-    assert confirm(client, consult, resolved).status_code == 302
+    assert 'action="/book/consult/confirm/"' in body
+    # Typing either address, or arriving with no details yet, leads back into the flow.
+    assert client.get("/book/consult/confirm/")["Location"] == "/book/consult/review/"
+    assert client.get("/book/consult/review/").status_code == 200
+    assert Client().get("/book/consult/review/")["Location"] == "/book/consult/"
+    assert press_confirm(client, consult, checked).status_code == 302
     assert Appointment.objects.count() == 1
 
 
-def test_confirming_with_a_mistake_shows_the_details_form_and_books_nothing(client, consult):
-    page = confirm(client, consult, first_slot(client, consult), email="not-an-email")
+def test_confirming_again_shows_the_first_booking_never_a_second(client, consult):
+    """Reload or Forward after "Confirm booking", or a double click, books once."""
+    checked = review(client, consult, first_slot(client, consult))
 
+    first = press_confirm(client, consult, checked)
+    again = press_confirm(client, consult, checked)
+    back_to_review = client.get("/book/consult/review/")
+    typed_confirm = client.get("/book/consult/confirm/")
+
+    assert Appointment.objects.count() == 1
+    for response in (again, back_to_review, typed_confirm):
+        assert (response.status_code, response["Location"]) == (302, first["Location"])
+
+
+def test_a_second_confirm_from_another_tab_waits_for_the_first(client, consult, monkeypatch):
+    """The one-time key is shared state, so a confirm racing the first one finds its booking."""
+    checked = review(client, consult, first_slot(client, consult))
+    first = press_confirm(client, consult, checked)
+    other_tab = Client()
+    key = KEY.search(checked.content.decode()).group(1)
+    assert other_tab.post("/book/consult/confirm/", {"key": key})["Location"] == first["Location"]
+    assert Appointment.objects.count() == 1
+
+
+def test_wrong_details_are_summarised_at_the_top_for_focus(client, consult):
+    page = review(client, consult, first_slot(client, consult), email="not-an-email")
+
+    body = page.content.decode()
     assert page.status_code == 200
-    assert "Your details" in page.content.decode()
+    assert re.search(r'id="error-summary"[^>]*tabindex="-1"[^>]*data-focus-on-load', body)
+    assert 'href="#id_email"' in body
     assert Appointment.objects.count() == 0
-
-
-def test_the_self_check_token_is_decoded_once_per_request(client, consult, monkeypatch):
-    """The view decodes the hand-off and hands it to its form and page, not each in turn."""
-    token = selfcheck_token(TriageOutcome.BOOK_EVALUATION)
-    slot = first_slot(client, consult)
-    decoded = []
-    real_load = selfcheck.load_handoff
-    monkeypatch.setattr(
-        selfcheck, "load_handoff", lambda token: decoded.append(token) or real_load(token)
-    )
-
-    page = review(client, consult, slot, selfcheck_token=token, attach_answers="on")
-
-    assert "Sent to the clinic with this booking" in page.content.decode()
-    assert decoded == [token]

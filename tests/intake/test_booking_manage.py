@@ -51,10 +51,27 @@ def test_manage_page_shows_the_booking_with_ways_to_change_it(client, visit):
     assert page.status_code == 200
     assert "Initial evaluation" in body
     assert "Central Time" in body
-    assert "Cancel my appointment" in body
+    assert f'href="/book/manage/{appointment.manage_token}/cancel/">Cancel this visit' in body
     assert "Choose a new time" in body
     assert '<meta name="robots" content="noindex">' in body
     assert "no-store" in page["Cache-Control"] or "max-age=0" in page["Cache-Control"]
+
+
+def test_cancelling_asks_first_showing_the_visits_time(client, visit):
+    appointment = book(visit, hours_ahead=72)
+    url = f"/book/manage/{appointment.manage_token}/cancel/"
+
+    page = client.get(url)
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Cancel your appointment?" in body
+    assert f"{appointment.local_start:%A, %B} {appointment.local_start.day}" in body
+    assert "Yes, cancel this visit" in body
+    assert f'action="{url}"' in body
+    assert f'href="/book/manage/{appointment.manage_token}/">Keep my appointment' in body
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED  # nothing happens until confirmed
 
 
 def test_patient_cancels_with_a_reason_and_staff_are_told(client, visit):

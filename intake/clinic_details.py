@@ -1,0 +1,123 @@
+"""The clinic's details as every page, email and calendar file reads them.
+
+Every page shows them (the footer), so reading the record must not cost each
+request a query: each worker keeps the details it read for up to
+CLINIC_DETAILS_SECONDS (60 by default), the way education pages are kept
+(`education/page_cache.py`). Saving the record in the admin forgets this
+worker's copy at once; other workers pick the edit up within that time. The
+copy is a plain frozen value, so a template or task cannot change it.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from intake.models.booking import Weekday
+
+SECONDS = int(getattr(settings, "CLINIC_DETAILS_SECONDS", 60))
+
+
+@dataclass(frozen=True)
+class ClinicInfo:
+    """What patients are told about the clinic: fixed facts from settings plus the
+    record staff edit."""
+
+    name: str
+    short_name: str
+    country: str
+    city: str = "Madison"
+    region: str = "WI"
+    street_address: str = ""
+    postal_code: str = ""
+    phone_display: str = "(608) 218-4215"
+    phone_e164: str = "+16082184215"
+    email: str = ""
+    parking_notes: str = ""
+    transit_notes: str = ""
+    map_url: str = ""
+    # ((weekday number, "Monday", "07:00", "18:00"), ...) in week order.
+    hours: tuple[tuple[int, str, str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def address_line(self) -> str:
+        """ "1234 Example St, Madison, WI 53703", or just "Madison, WI" until staff enter it."""
+        town = f"{self.city}, {self.region}"
+        if self.postal_code:
+            town = f"{town} {self.postal_code}"
+        return f"{self.street_address}, {town}" if self.street_address else town
+
+    @property
+    def location_line(self) -> str:
+        """The clinic's name and address, for a calendar file's LOCATION."""
+        return f"{self.name}, {self.address_line}"
+
+    @property
+    def hours_by_day(self) -> list[tuple[str, str]]:
+        """[("Monday", "7:00 AM to 6:00 PM"), ("Sunday", "Closed"), ...] for people."""
+        days = []
+        for number, label in Weekday.choices:
+            periods = [
+                f"{_clock(opens)} to {_clock(closes)}"
+                for day, _, opens, closes in self.hours
+                if day == number
+            ]
+            days.append((label, ", ".join(periods) or "Closed"))
+        return days
+
+
+def clinic_details() -> ClinicInfo:
+    """The clinic's details, from this worker's copy when it is fresh enough."""
+    global _copy
+    now = time.monotonic()
+    if _copy is None or _copy[0] <= now:
+        _copy = (now + SECONDS, _read())
+    return _copy[1]
+
+
+def forget_clinic_details(info: ClinicInfo | None = None) -> None:
+    """Drop this worker's copy (after an edit), or set it to `info` (tests start clean)."""
+    global _copy
+    _copy = None if info is None else (time.monotonic() + SECONDS, info)
+
+
+def from_settings(**record) -> ClinicInfo:
+    """The details before staff edit anything: the facts settings know, and `record`."""
+    clinic = settings.CLINIC
+    record.setdefault("email", settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">"))
+    return ClinicInfo(
+        name=clinic["name"], short_name=clinic["short_name"], country=clinic["country"], **record
+    )
+
+
+_copy: tuple[float, ClinicInfo] | None = None
+
+
+def _read() -> ClinicInfo:
+    from intake.models import ClinicDetails
+
+    record = ClinicDetails.objects.filter(pk=1).prefetch_related("hours").first()
+    if record is None:
+        return from_settings()
+    return from_settings(
+        city=record.city,
+        region=record.region,
+        street_address=record.street_address,
+        postal_code=record.postal_code,
+        phone_display=record.phone_display,
+        phone_e164=record.phone_e164,
+        email=record.email,
+        parking_notes=record.parking_notes,
+        transit_notes=record.transit_notes,
+        map_url=record.map_url,
+        hours=tuple(
+            (h.weekday, h.get_weekday_display(), f"{h.opens:%H:%M}", f"{h.closes:%H:%M}")
+            for h in record.hours.all()
+        ),
+    )
+
+
+def _clock(hhmm: str) -> str:
+    hour, minute = (int(part) for part in hhmm.split(":"))
+    suffix = "AM" if hour < 12 else "PM"
+    return f"{(hour - 1) % 12 + 1}:{minute:02d} {suffix}"

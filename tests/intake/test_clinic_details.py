@@ -1,0 +1,163 @@
+"""The clinic's address, hours and directions: one record staff edit in the admin, shown
+on every page and artefact a patient sees, never invented."""
+
+import json
+import re
+from datetime import time, timedelta
+
+import icalendar
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from intake import emails
+from intake.booking import Patient, book_appointment, find_slots
+from intake.clinic_details import clinic_details
+from intake.models import ClinicDetails, Clinician
+from tests.intake.booking_factories import make_clinician, make_type
+
+ADDRESS = "1234 Example St, Suite 5"
+MAP = "https://www.openstreetmap.org/#map=18/43.07/-89.40"
+
+
+def json_ld(body: str) -> dict:
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)
+    return json.loads(block.group(1))
+
+
+def edit_in_admin(client, superuser, **changes):
+    """Save the record through its admin page, as staff do, with Monday 7-6 hours."""
+    client.force_login(superuser)
+    page = client.get("/admin/intake/clinicdetails/", follow=True)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data.update(
+        {
+            "hours-TOTAL_FORMS": "2",
+            "hours-INITIAL_FORMS": "0",
+            "hours-0-weekday": "0",
+            "hours-0-opens": "07:00",
+            "hours-0-closes": "18:00",
+            "hours-1-weekday": "5",
+            "hours-1-opens": "08:00",
+            "hours-1-closes": "12:00",
+            **changes,
+        }
+    )
+    response = client.post(page.request["PATH_INFO"], data)
+    client.logout()
+    return response
+
+
+@pytest.mark.django_db
+def test_until_staff_enter_an_address_pages_say_only_madison_wi(client, superuser):
+    for url in ("/", "/contact/", "/guides/"):
+        body = client.get(url).content.decode()
+        assert "Madison, WI" in body, url
+        assert "Example St" not in body
+    address = json_ld(client.get("/").content.decode())["address"]
+    assert "streetAddress" not in address
+    assert address["addressLocality"] == "Madison"
+    client.force_login(superuser)
+    admin_page = client.get("/admin/intake/clinicdetails/", follow=True).content.decode()
+    assert "The street address is missing" in admin_page
+
+
+@pytest.mark.django_db
+def test_staff_edit_the_one_record_and_every_page_shows_it(client, superuser):
+    response = edit_in_admin(
+        client,
+        superuser,
+        street_address=ADDRESS,
+        postal_code="53703",
+        parking_notes="Free parking behind the building.",
+        transit_notes="Bus route 2 stops at the door.",
+        map_url=MAP,
+        email="desk@peak.example",
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert ClinicDetails.objects.count() == 1
+
+    line = f"{ADDRESS}, Madison, WI 53703"
+    footer = client.get("/guides/").content.decode()
+    assert line in footer and "desk@peak.example" in footer
+    for url in ("/", "/contact/"):
+        body = client.get(url).content.decode()
+        assert line in body, url
+        assert "Free parking behind the building." in body
+        assert "Bus route 2 stops at the door." in body
+        assert f'href="{MAP}"' in body
+        assert re.search(r"<dt>Monday</dt><dd>7:00 AM to 6:00 PM</dd>", body)
+        assert re.search(r"<dt>Sunday</dt><dd>Closed</dd>", body)
+    data = json_ld(client.get("/").content.decode())
+    assert data["address"]["streetAddress"] == ADDRESS
+    assert data["address"]["postalCode"] == "53703"
+    assert {
+        "@type": "OpeningHoursSpecification",
+        "dayOfWeek": "https://schema.org/Monday",
+        "opens": "07:00",
+        "closes": "18:00",
+    } in data["openingHoursSpecification"]
+    assert client.get("/admin/intake/clinicdetails/add/").status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_a_map_link_must_point_at_openstreetmap(client, superuser):
+    response = edit_in_admin(client, superuser, map_url="https://maps.example.com/peak")
+    assert response.status_code == 200
+    assert "Use a link to openstreetmap.org." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_read_the_details_without_a_query_each(client, django_assert_num_queries):
+    client.get("/")  # sessions, content types and the like warm up
+    clinic_details()
+    with django_assert_num_queries(0):
+        client.get("/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_booking_pages_emails_and_calendar_file_carry_the_address(client, superuser):
+    edit_in_admin(client, superuser, street_address=ADDRESS, map_url=MAP)
+    Clinician.objects.all().delete()
+    make_clinician("Dana Lee", hours=[(time(0), time(23, 45))])
+    visit = make_type(name="Initial evaluation", slug="evaluation", booking_window_days=28)
+    start = timezone.now() + timedelta(days=3)
+    slot = find_slots(
+        appointment_type=visit, start_date=start.date(), end_date=start.date() + timedelta(1)
+    )[0]
+    sent = client.post(
+        "/book/evaluation/details/",
+        {"slot": slot.value, "name": "Pat", "email": "pat@example.com", "phone": "6085550123"},
+    )
+    review = client.get(sent["Location"]).content.decode()
+    assert f"In person at {ADDRESS}, Madison, WI" in review
+    assert f'href="{MAP}"' in review
+    key = re.search(r'name="key" value="([^"]+)"', review).group(1)
+    manage = client.get(client.post("/book/evaluation/confirm/", {"key": key})["Location"])
+    assert f"In person at {ADDRESS}, Madison, WI" in manage.content.decode()
+
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    (message,) = [m for m in mail.outbox if "pat@example.com" in m.to]
+    assert f"in person at {ADDRESS}, Madison, WI." in message.body
+    assert f"Map: {MAP}" in message.body
+    event = icalendar.Calendar.from_ical(message.attachments[0].content).walk("VEVENT")[0]
+    assert str(event["LOCATION"]).endswith(f"{ADDRESS}, Madison, WI")
+
+
+@pytest.mark.django_db
+def test_the_calendar_file_says_only_the_city_until_an_address_is_entered(db):
+    Clinician.objects.all().delete()
+    make_clinician("Dana Lee", hours=[(time(0), time(23, 45))])
+    visit = make_type(name="Initial evaluation", slug="evaluation")
+    start = timezone.now() + timedelta(days=3)
+    slot = find_slots(
+        appointment_type=visit, start_date=start.date(), end_date=start.date() + timedelta(1)
+    )[0]
+    appointment = book_appointment(
+        slot=slot, appointment_type=visit, patient=Patient(name="P", email="p@x.org", phone="")
+    )
+    event = icalendar.Calendar.from_ical(emails.appointment_ics(appointment)).walk("VEVENT")[0]
+    assert str(event["LOCATION"]) == ("Peak Endurance Performance & Physical Therapy, Madison, WI")
