@@ -1,6 +1,6 @@
 """Admin for scheduling: clinicians and their hours, visit types, and the appointment book."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from intake.booking import cancel_appointment
+from intake.booking import cancel_appointment, parse_day
 from intake.models import (
     Appointment,
     AppointmentStatus,
@@ -182,7 +182,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         tz = clinic_tz()
-        day = _parse_day(request.GET.get("date")) or timezone.localdate(timezone=tz)
+        day = parse_day(request.GET.get("date")) or timezone.localdate(timezone=tz)
         start = datetime.combine(day, datetime.min.time(), tz)
         end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
         appointments = (
@@ -206,10 +206,3 @@ class AppointmentAdmin(admin.ModelAdmin):
             "columns": columns,
         }
         return TemplateResponse(request, "admin/intake/appointment/day.html", context)
-
-
-def _parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from intake import selfcheck
 from intake.booking import Patient, Slot, parse_slot_value, resolve_slot
-from intake.forms.fields import PhoneNumberField
+from intake.forms.fields import BookableDateField, PhoneNumberField
 from intake.models import AppointmentType, Clinician
 
 ANY_CLINICIAN = "any"
@@ -19,7 +19,7 @@ class TimeFilterForm(forms.Form):
     clinician = forms.ChoiceField(
         label="Clinician", required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
-    start = forms.DateField(required=False, widget=forms.HiddenInput)
+    start = BookableDateField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, clinicians: list[Clinician], **kwargs) -> None:
         super().__init__(*args, **kwargs)
