@@ -57,13 +57,13 @@ def make_appointment(
 ) -> Appointment:
     """An appointment saved directly, bypassing the booking checks (as history or a rival)."""
     n = next(_counter)
+    patient = {
+        "patient_name": f"Patient {n}",
+        "patient_email": f"patient{n}@example.com",
+        "patient_phone": "+16085550100",
+    }
     appointment = Appointment(
-        clinician=clinician,
-        appointment_type=appointment_type,
-        patient_name=f"Patient {n}",
-        patient_email=f"patient{n}@example.com",
-        patient_phone="+16085550100",
-        **fields,
+        clinician=clinician, appointment_type=appointment_type, **{**patient, **fields}
     )
     appointment.set_times(start, appointment_type)
     appointment.issue_manage_token()
