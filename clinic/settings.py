@@ -259,6 +259,12 @@ CONTACT_RATE_WINDOW = int(os.environ.get("CONTACT_RATE_WINDOW", "3600"))
 CONTACT_MIN_FILL_SECONDS = int(os.environ.get("CONTACT_MIN_FILL_SECONDS", "3"))
 # A guide or protocol not clinically reviewed for this many months is flagged as due.
 CONTENT_REVIEW_MONTHS = int(os.environ.get("CONTENT_REVIEW_MONTHS", "12"))
+# Online booking limits, so a script cannot fill a clinician's week: bookings one client
+# may make per window, and upcoming visits one email address or one phone number may hold.
+BOOKING_RATE_LIMIT = int(os.environ.get("BOOKING_RATE_LIMIT", "5"))
+BOOKING_RATE_WINDOW = int(os.environ.get("BOOKING_RATE_WINDOW", "3600"))
+BOOKING_MAX_UPCOMING_PER_EMAIL = int(os.environ.get("BOOKING_MAX_UPCOMING_PER_EMAIL", "3"))
+BOOKING_MAX_UPCOMING_PER_PHONE = int(os.environ.get("BOOKING_MAX_UPCOMING_PER_PHONE", "3"))
 # `manage.py purge_leads` anonymises closed leads untouched for this many days.
 LEAD_RETENTION_DAYS = int(os.environ.get("LEAD_RETENTION_DAYS", "365"))
 

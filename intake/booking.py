@@ -8,6 +8,7 @@ so bookings queue one behind another and the overlap check inside the
 transaction sees every earlier booking.
 """
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -72,18 +73,40 @@ class Patient:
         return display_phone(self.phone)
 
 
+# What a form may carry: "any" or a clinician id, then a UTC start. [0-9], not \d or
+# str.isdigit(): those accept "²" or "١", which int() and strptime then refuse or misread.
+_SLOT_VALUE = re.compile(r"(any|[0-9]{1,18})\|([0-9]{8}T[0-9]{4})Z")
+_DAY_VALUE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# No one books centuries ahead or back; keeping dates far inside datetime's own range
+# (years 1-9999) means the days and weeks added around them can never overflow.
+BOOKABLE_YEARS = range(2000, 3000)
+
+
 def parse_slot_value(value: str) -> tuple[int | None, datetime] | None:
-    """(clinician id or None for "any clinician", UTC start) from a form value, or None."""
-    clinician_part, _, start_part = (value or "").partition("|")
+    """(clinician id or None for "any clinician", UTC start) from a form value, or None
+    for anything else, whatever text arrives."""
+    match = _SLOT_VALUE.fullmatch(value or "")
+    if match is None:
+        return None
+    clinician_part, start_part = match.groups()
     try:
-        start = datetime.strptime(start_part, "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
-    except ValueError:
+        start = datetime.strptime(start_part, "%Y%m%dT%H%M").replace(tzinfo=UTC)
+    except ValueError:  # a 13th month, a 25th hour
         return None
-    if clinician_part == "any":
-        return None, start
-    if not clinician_part.isdigit():
+    if start.year not in BOOKABLE_YEARS:
         return None
-    return int(clinician_part), start
+    return (None if clinician_part == "any" else int(clinician_part)), start
+
+
+def parse_day(value: str | None) -> date | None:
+    """A YYYY-MM-DD date in the bookable years from a URL or form value, or None."""
+    if not value or not _DAY_VALUE.fullmatch(value):
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:  # 2026-02-30
+        return None
+    return day if day.year in BOOKABLE_YEARS else None
 
 
 def any_clinician_value(start: datetime) -> str:

@@ -4,6 +4,27 @@ import os
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property tests: CI tries at least 1,000 examples of every public form (issue 10); a local
+# run tries a tenth, which finds most classes of bad input in seconds rather than minutes.
+# HYPOTHESIS_PROFILE=ci runs the full count locally. Full HTTP requests are the slow part,
+# so request-level tests take `request_examples()`: a tenth of the form-level count.
+_PROFILE = {
+    "deadline": None,  # a shared 2-core machine makes single-example timings meaningless
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+hypothesis_settings.register_profile("ci", max_examples=1000, **_PROFILE)
+hypothesis_settings.register_profile("dev", max_examples=100, **_PROFILE)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
+
+
+def request_examples() -> int:
+    """How many whole requests a request-level property test sends: 100 in CI, 10 locally."""
+    return max(10, hypothesis_settings.default.max_examples // 10)
 
 
 def pytest_collection_modifyitems(items) -> None:

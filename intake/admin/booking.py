@@ -1,6 +1,6 @@
 """Admin for scheduling: clinicians and their hours, visit types, and the appointment book."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -20,6 +20,7 @@ from intake.booking import (
     book_appointment,
     cancel_appointment,
     cancel_for_schedule_change,
+    parse_day,
     reschedule_appointment,
     save_time_off,
 )
@@ -392,7 +393,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         tz = clinic_tz()
-        day = _parse_day(request.GET.get("date")) or timezone.localdate(timezone=tz)
+        day = parse_day(request.GET.get("date")) or timezone.localdate(timezone=tz)
         start = datetime.combine(day, datetime.min.time(), tz)
         end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
         appointments = (
@@ -430,10 +431,3 @@ class AppointmentAdmin(admin.ModelAdmin):
             "columns": columns,
         }
         return TemplateResponse(request, "admin/intake/appointment/day.html", context)
-
-
-def _parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None

@@ -16,7 +16,7 @@ from intake.booking import (
     parse_slot_value,
     resolve_slot,
 )
-from intake.forms.fields import PhoneNumberField
+from intake.forms.fields import BookableDateField, PhoneNumberField
 from intake.models import Appointment, AppointmentType, Clinician, TimeOff
 
 ANY_CLINICIAN = "any"
@@ -28,7 +28,7 @@ class TimeFilterForm(forms.Form):
     clinician = forms.ChoiceField(
         label="Clinician", required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
-    start = forms.DateField(required=False, widget=forms.HiddenInput)
+    start = BookableDateField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, clinicians: list[Clinician], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -2,6 +2,8 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 
+from intake.booking import parse_day
+
 
 class PhoneNumberField(forms.CharField):
     """A phone number as people type it, cleaned to E.164 (US numbers by default)."""
@@ -26,3 +28,19 @@ class PhoneNumberField(forms.CharField):
                 "Enter a phone number we can call, like (608) 555-0123.", code="invalid_phone"
             )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class BookableDateField(forms.DateField):
+    """A YYYY-MM-DD date in ASCII digits and the bookable years (see `parse_day`).
+
+    Django's DateField takes any Unicode digit and any year 1-9999, and a week
+    added to 9999-12-31 raises OverflowError.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        day = parse_day(value) if isinstance(value, str) else None
+        if day is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return day

@@ -333,6 +333,10 @@ class AppointmentQuerySet(models.QuerySet):
     def by_manage_token(self, token: str) -> "AppointmentQuerySet":
         return self.filter(manage_token_hash=hash_manage_token(token))
 
+    def upcoming(self, now: datetime) -> "AppointmentQuerySet":
+        """Booked (not cancelled or done) and not yet started."""
+        return self.filter(status=AppointmentStatus.BOOKED, start__gt=now)
+
     def due_for_reminder(self, now: datetime) -> "AppointmentQuerySet":
         """Booked, not yet reminded, starting within REMINDER_LEAD_TIME. Those booked less
         than that ahead get none: their confirmation was the reminder."""

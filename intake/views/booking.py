@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from intake import ratelimit
 from intake.booking import (
     SlotTaken,
     TooLateToChange,
@@ -39,6 +40,7 @@ from intake.booking import (
     reschedule_appointment,
     resolve_slot,
 )
+from intake.booking_limits import LimitReached, count_booking, upcoming_limit_reached
 from intake.forms.booking import (
     ANY_CLINICIAN,
     BookingForm,
@@ -123,6 +125,8 @@ def booking_review(request: HttpRequest, slug: str) -> HttpResponse:
     form = _booking_form(request, appointment_type, draft["data"])
     if not form.is_valid():
         return _render_details(request, form)
+    if refused := _refuse_over_limit(request, form, count=False):
+        return refused
     return render(request, TEMPLATES + "confirm.html", _confirm_context(form, draft["key"]))
 
 
@@ -141,7 +145,11 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("intake:booking_manage", token=booked)
         return redirect("intake:booking_review", slug=slug)
     form = _booking_form(request, appointment_type, draft["data"])
-    if not form.is_valid() or not cache.add(_key_cache_name(key), "", KEY_SECONDS):
+    if not form.is_valid():
+        return redirect("intake:booking_review", slug=slug)
+    if refused := _refuse_over_limit(request, form, count=True):
+        return refused
+    if not cache.add(_key_cache_name(key), "", KEY_SECONDS):
         return redirect("intake:booking_review", slug=slug)
     try:
         appointment = book_appointment(
@@ -403,6 +411,35 @@ def _render_details(
         **_handoff_context(request),
     }
     return render(request, TEMPLATES + "details.html", context)
+
+
+def _refuse_over_limit(
+    request: HttpRequest, form: BookingForm, *, count: bool
+) -> HttpResponse | None:
+    """The limit page when this booking would pass a limit (intake/booking_limits.py).
+
+    The review step only checks the patient's upcoming visits; the confirm step also
+    counts the attempt against the client's address.
+    """
+    reached, retry_after = None, 0
+    if upcoming_limit_reached(patient=form.patient()):
+        reached = LimitReached.UPCOMING
+    elif count:
+        verdict = count_booking(client=ratelimit.client_key(ratelimit.client_ip(request)))
+        reached = None if verdict.allowed else LimitReached.ADDRESS
+        retry_after = verdict.retry_after
+    if reached is None:
+        return None
+    context = {
+        "appointment_type": form.appointment_type,
+        "reached": reached,
+        "max_per_email": settings.BOOKING_MAX_UPCOMING_PER_EMAIL,
+        "max_per_phone": settings.BOOKING_MAX_UPCOMING_PER_PHONE,
+    }
+    response = render(request, TEMPLATES + "limit_reached.html", context, status=429)
+    if reached == LimitReached.ADDRESS:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _confirm_context(form: BookingForm, key: str) -> dict:

@@ -4,7 +4,7 @@ clinic/admin_site.py routes to these. They read through intake.today and write o
 through intake.attendance, like every other change staff make.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from intake import today as board
 from intake.attendance import ATTENDANCE_STATUSES, record_attendance
+from intake.booking import parse_day
 from intake.models import Appointment, AppointmentStatus, Clinician
 from intake.models.booking import clinic_tz
 
@@ -49,7 +50,7 @@ def week_view(request: HttpRequest, clinician_id: int) -> HttpResponse:
     if not request.user.has_perm("intake.view_appointment"):
         raise PermissionDenied
     clinician = get_object_or_404(Clinician, pk=clinician_id)
-    day = _parse_day(request.GET.get("date")) or timezone.localdate(timezone=clinic_tz())
+    day = parse_day(request.GET.get("date")) or timezone.localdate(timezone=clinic_tz())
     monday = day - timedelta(days=day.weekday())
     context = {
         **admin.site.each_context(request),
@@ -90,10 +91,3 @@ def _back(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return reverse("admin:index")
-
-
-def _parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None

@@ -314,3 +314,15 @@ def test_admin_phone_fields_take_numbers_as_people_type_them(client, group_membe
     assert "E.164" not in page
     assert ok.status_code == 302
     assert Appointment.objects.get().patient_phone == "+16085550142"
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "２０２６-01-01", "2026-02-30"])
+def test_week_view_with_an_odd_date_shows_this_week(client, group_member, clinic, value):
+    client.force_login(group_member("Front desk"))
+
+    response = client.get(f"/admin/today/clinician/{clinic[0].pk}/week/?date={value}")
+
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    assert response.status_code == 200
+    assert f"week of {monday:%B} {monday.day}" in response.content.decode()

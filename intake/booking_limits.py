@@ -1,0 +1,47 @@
+"""Limits on online booking, so a script cannot fill a clinician's week.
+
+Two limits, both from settings: bookings per client address per window (counted
+by intake.ratelimit, so every worker shares the count), and upcoming visits per
+email address and per phone number. Only the patient's online path applies them;
+staff booking for a patient at the desk are never limited.
+
+The upcoming-visits count is read before booking, not inside its transaction: two
+bookings sent at the same moment may both pass, which a limit of "a few" can
+afford, and it keeps booking's own transaction as short as it is.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+from django.conf import settings
+from django.utils import timezone
+
+from intake import ratelimit
+from intake.booking import Patient
+from intake.models import Appointment
+
+
+class LimitReached(StrEnum):
+    ADDRESS = "address"  # too many bookings from one connection this hour
+    UPCOMING = "upcoming"  # this email or phone already holds the most upcoming visits
+
+
+def upcoming_limit_reached(*, patient: Patient, now: datetime | None = None) -> bool:
+    """Whether the patient's email or phone already holds the most upcoming visits."""
+    upcoming = Appointment.objects.upcoming(now or timezone.now())
+    by_email = upcoming.filter(patient_email__iexact=patient.email)
+    by_phone = upcoming.filter(patient_phone=patient.phone)
+    return (
+        by_email.count() >= settings.BOOKING_MAX_UPCOMING_PER_EMAIL
+        or by_phone.count() >= settings.BOOKING_MAX_UPCOMING_PER_PHONE
+    )
+
+
+def count_booking(*, client: str) -> ratelimit.Verdict:
+    """Count one booking attempt from `client` (see ratelimit.client_key)."""
+    return ratelimit.hit(
+        "booking",
+        client,
+        limit=settings.BOOKING_RATE_LIMIT,
+        window=settings.BOOKING_RATE_WINDOW,
+    )
