@@ -161,3 +161,23 @@ def test_the_calendar_file_says_only_the_city_until_an_address_is_entered(db):
     )
     event = icalendar.Calendar.from_ical(emails.appointment_ics(appointment)).walk("VEVENT")[0]
     assert str(event["LOCATION"]) == ("Peak Endurance Performance & Physical Therapy, Madison, WI")
+
+
+@pytest.mark.django_db
+def test_the_front_desk_keeps_the_address_up_to_date(client, group_member):
+    response = edit_in_admin(client, group_member("Front desk"), street_address=ADDRESS)
+
+    assert response.status_code == 302
+    assert ADDRESS in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_clinicians_may_read_the_clinic_details_but_not_change_them(client, group_member):
+    client.force_login(group_member("Clinician"))
+    page = client.get("/admin/intake/clinicdetails/", follow=True)
+
+    assert page.status_code == 200
+    assert "Madison" in page.content.decode()
+    refused = client.post(page.request["PATH_INFO"], {"street_address": ADDRESS})
+    assert refused.status_code == 403
+    assert ADDRESS not in client.get("/").content.decode()
