@@ -19,6 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 
+from intake.clinic_details import clinic_details_without_the_database
+
 logger = logging.getLogger(__name__)
 
 # How long /healthz waits for the database: load balancers give up after a few seconds.
@@ -31,7 +33,7 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     content = render_to_string(
         "503.html",
         {
-            "clinic": settings.CLINIC,
+            "clinic": clinic_details_without_the_database(),
             "site_url": settings.SITE_URL,
             "kept_message": typed_message(request),
         },

@@ -75,6 +75,12 @@ def clinic_details() -> ClinicInfo:
     return _copy[1]
 
 
+def clinic_details_without_the_database() -> ClinicInfo:
+    """This worker's last copy, however old, or what settings know: for the page shown
+    while the database is failing, which must not ask it again."""
+    return _copy[1] if _copy is not None else from_settings()
+
+
 def forget_clinic_details(info: ClinicInfo | None = None) -> None:
     """Drop this worker's copy (after an edit), or set it to `info` (tests start clean)."""
     global _copy

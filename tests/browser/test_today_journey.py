@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from intake.models import AppointmentStatus, Clinician, TimeOff, TriageOutcome
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, pass_second_factor
 from tests.intake.booking_factories import local, make_appointment, make_clinician, make_type
 from tests.intake.leads_support import make_lead
 
@@ -42,7 +42,9 @@ def test_front_desk_runs_the_day_from_today_by_keyboard(live_server, page, djang
     page.keyboard.type("desk")
     page.keyboard.press("Tab")
     page.keyboard.type("pw-desk-123")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    pass_second_factor(page)  # first sign-in: set up the authenticator
 
     page.wait_for_url(live_server.url + "/admin/")
     assert page.locator("h1").inner_text().startswith("Today, ")
@@ -81,7 +83,9 @@ def test_leads_list_fits_beside_its_filters_at_1280_px(live_server, page, group_
     page.goto(live_server.url + "/admin/login/?next=/admin/intake/lead/")
     page.fill("#id_username", "front_desk")
     page.fill("#id_password", "pw-group-123")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    pass_second_factor(page)
     page.wait_for_url(live_server.url + "/admin/intake/lead/")
 
     table_right, filter_left, clipped = page.evaluate(

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from intake.models import Appointment, AppointmentStatus, Clinician
+from tests.intake import test_booking_flow as flow
 from tests.intake.booking_factories import make_appointment, make_clinician, make_type
 
 SLOT_VALUES = re.compile(r'name="slot" value="([^"]+)"')
@@ -39,7 +40,8 @@ def book_upcoming(visit, count: int, **patient) -> None:
 
 
 def confirm(client, visit, slot: str, **overrides):
-    return client.post(f"/book/{visit.slug}/confirm/", {**PATIENT, "slot": slot, **overrides})
+    """Details, check, then "Confirm booking", as a patient does; the last response."""
+    return flow.confirm(client, visit, slot, **{**PATIENT, **overrides})
 
 
 def assert_refused_with_the_phone(page, heading: str) -> None:
@@ -64,7 +66,7 @@ def test_a_patient_holding_the_most_upcoming_visits_is_asked_to_call(
     book_upcoming(visit, 3, **already)
     slot = free_slots(client, visit)[0]
 
-    review = client.post(f"/book/{visit.slug}/review/", {**PATIENT, "slot": slot})
+    review = flow.review(client, visit, slot, **PATIENT)
     assert_refused_with_the_phone(review, "You already have visits booked")
     assert_refused_with_the_phone(confirm(client, visit, slot), "You already have visits booked")
     assert Appointment.objects.count() == 3
