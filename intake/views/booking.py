@@ -287,6 +287,7 @@ def time_picker(
     return {
         "filter_form": form,
         "clinician_value": form.cleaned_data["clinician"],
+        "chosen_clinician": clinician,
         "days": _group_by_day(slots, any_clinician=clinician is None),
         "range_start": start,
         "range_end": min(end, last_day),

@@ -163,6 +163,8 @@ def test_booking_steps_show_the_chosen_clinicians_photo_and_name(front_desk, tea
     consult = make_type(slug="consult", mode=AppointmentMode.PHONE, booking_window_days=28)
     times = client.get(f"/book/consult/?clinician={maya.pk}").content.decode()
     slot = re.findall(r'name="slot" value="([^"]+)"', times)[0]
+    assert maya.picture().webp_srcset() in times
+    assert "Times with Maya Okafor, PT, DPT, OCS" in times
 
     details = client.get(f"/book/{consult.slug}/details/?slot={slot}").content.decode()
     assert maya.picture().webp_srcset() in details
