@@ -16,6 +16,7 @@ class StaticPagesSitemap(Sitemap):
             "intake:selfcheck_list",
             "intake:contact",
             "intake:booking_start",
+            "intake:team",
         ]
 
     def location(self, item: str) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake.views import booking, leads, selfcheck
+from intake.views import booking, leads, selfcheck, team
 
 app_name = "intake"
 
@@ -14,6 +14,9 @@ urlpatterns: list = [
     # Contact requests, recorded as leads (intake/views/leads.py)
     path("contact/", leads.contact, name="contact"),
     path("contact/thanks/", leads.contact_done, name="contact_done"),
+    #
+    # Who patients may see (intake/views/team.py)
+    path("team/", team.team, name="team"),
     #
     # Booking (intake/views/booking.py)
     path("book/", booking.booking_start, name="booking_start"),

@@ -25,6 +25,7 @@ from intake.booking import (
     save_time_off,
 )
 from intake.forms.booking import (
+    ClinicianForm,
     StaffBookingForm,
     StaffCancelForm,
     StaffMoveForm,
@@ -38,10 +39,11 @@ from intake.models import (
     AppointmentType,
     CancelledBy,
     Clinician,
+    Specialty,
     TimeOff,
     WeeklyAvailability,
 )
-from intake.models.booking import clinic_tz
+from intake.models.booking import attach_photo, clinic_tz
 
 
 class AvailabilityFormSet(BaseInlineFormSet):
@@ -122,13 +124,30 @@ class TimeOffInline(admin.TabularInline):
         return super().get_queryset(request).filter(end__gte=timezone.now())
 
 
+@admin.register(Specialty)
+class SpecialtyAdmin(admin.ModelAdmin):
+    list_display = ("name", "position")
+    list_editable = ("position",)
+
+
 @admin.register(Clinician)
 class ClinicianAdmin(admin.ModelAdmin):
-    list_display = ("name", "credentials", "bookable", "position")
-    list_editable = ("bookable", "position")
+    form = ClinicianForm
+    list_display = ("name", "credentials", "on_team_page", "bookable", "position")
+    list_editable = ("on_team_page", "bookable", "position")
     search_fields = ("name",)
+    fieldsets = [
+        (None, {"fields": ("name", "credentials", "user")}),
+        ("On the team page", {"fields": ("photo", "bio", "specialties", "on_team_page")}),
+        ("Booking", {"fields": ("bookable", "position")}),
+    ]
     inlines = [WeeklyAvailabilityInline, TimeOffInline]
     change_form_template = "admin/intake/clinician/change_form.html"
+
+    def save_model(self, request, obj: Clinician, form: ClinicianForm, change: bool) -> None:
+        if "photo" in form.changed_data:
+            attach_photo(clinician=obj, upload=form.cleaned_data["photo"])
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change: bool) -> None:
         # The admin saves the whole page in one transaction, so shorter hours and the

@@ -5,7 +5,9 @@ from datetime import date, datetime
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 
+from education.pictures import check_picture
 from intake import selfcheck
 from intake.booking import (
     NeedsConfirmation,
@@ -335,3 +337,28 @@ class TimeOffForm(forms.ModelForm):
             if not self.stranded.complete():
                 raise self.stranded.error()
         return data
+
+
+class ClinicianForm(forms.ModelForm):
+    """The admin's clinician form: a new photo must be a real, sensibly sized picture."""
+
+    class Meta:
+        model = Clinician
+        fields = (
+            "name",
+            "credentials",
+            "bio",
+            "photo",
+            "specialties",
+            "on_team_page",
+            "bookable",
+            "position",
+            "user",
+        )
+        widgets = {"specialties": forms.CheckboxSelectMultiple}
+
+    def clean_photo(self):
+        photo = self.cleaned_data["photo"]
+        if isinstance(photo, UploadedFile):  # not the file already stored
+            check_picture(photo)
+        return photo

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -21,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from education.pictures import Picture, store_picture
 from intake.constraints import PostgresExclusionConstraint, TsTzRange
 from intake.models.leads import Lead
 from intake.phone import display_phone
@@ -48,9 +50,31 @@ def derive_manage_token(secret: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
+class Specialty(models.Model):
+    """Something a clinician is known for (running, postpartum, climbing, CrossFit)."""
+
+    name = models.CharField(
+        max_length=60, unique=True, help_text="As patients read it on /team/, e.g. Running."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers are listed first."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "specialties"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ClinicianQuerySet(models.QuerySet):
     def bookable(self) -> "ClinicianQuerySet":
         return self.filter(bookable=True)
+
+    def on_team_page(self) -> "ClinicianQuerySet":
+        """The clinicians /team/ lists, with their specialties in one more query."""
+        return self.filter(on_team_page=True).prefetch_related("specialties")
 
 
 class Clinician(models.Model):
@@ -65,7 +89,20 @@ class Clinician(models.Model):
         upload_to="clinicians/",
         blank=True,
         validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
-        help_text="Optional head-and-shoulders photo (JPEG, PNG or WebP).",
+        help_text="Optional head-and-shoulders photo: JPEG, PNG or WebP, at least 320 pixels "
+        "on each side, up to 15 MB and 40 megapixels. Phone- and desktop-sized copies are "
+        "made when you save; location and camera details are removed. Without a photo, "
+        "/team/ shows the clinician's initials.",
+    )
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    specialties = models.ManyToManyField(
+        Specialty,
+        blank=True,
+        related_name="clinicians",
+        help_text="What patients may look for, shown on /team/.",
+    )
+    on_team_page = models.BooleanField(
+        default=True, help_text="Untick to leave this clinician off the /team/ page."
     )
     bookable = models.BooleanField(
         default=True, help_text="Untick to stop new online bookings with this clinician."
@@ -91,6 +128,28 @@ class Clinician(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def picture(self) -> Picture | None:
+        """The resized copies of the photo, for templates/education/picture.html."""
+        return Picture.from_json(self.photo_renditions, self.photo.storage)
+
+    def initials(self) -> str:
+        """What stands in for a missing photo: "Maya Okafor" -> "MO"."""
+        words = [word for word in self.name.split() if word[:1].isalpha()]
+        return "".join(word[0] for word in words[:1] + words[1:][-1:]).upper()
+
+
+def attach_photo(*, clinician: Clinician, upload: File | None) -> None:
+    """Give the clinician the renditions of a checked upload (or none, when cleared).
+
+    Uses the same pipeline as exercise pictures; the original upload is not kept.
+    """
+    if not upload:
+        clinician.photo, clinician.photo_renditions = "", {}
+        return
+    field = Clinician._meta.get_field("photo")
+    picture = store_picture(upload=upload, folder=field.upload_to, storage=field.storage)
+    clinician.photo, clinician.photo_renditions = picture.fallback(), picture.to_json()
 
 
 class AppointmentMode(models.TextChoices):

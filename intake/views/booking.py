@@ -287,6 +287,7 @@ def time_picker(
     return {
         "filter_form": form,
         "clinician_value": form.cleaned_data["clinician"],
+        "chosen_clinician": clinician,
         "days": _group_by_day(slots, any_clinician=clinician is None),
         "range_start": start,
         "range_end": min(end, last_day),
@@ -406,6 +407,7 @@ def _render_details(
         "appointment_type": form.appointment_type,
         "form": form,
         "slot": slot,
+        "slot_clinician": _slot_clinician(slot),
         "taken": taken_around is not None,
         "alternatives": alternatives,
         **_handoff_context(request),
@@ -442,10 +444,16 @@ def _refuse_over_limit(
     return response
 
 
+def _slot_clinician(slot) -> Clinician | None:
+    """Who the patient would see at the chosen time, for their photo beside the time."""
+    return Clinician.objects.filter(pk=slot.clinician_id).first() if slot else None
+
+
 def _confirm_context(form: BookingForm, key: str) -> dict:
     return {
         "appointment_type": form.appointment_type,
         "slot": form.cleaned_data["slot"],
+        "slot_clinician": _slot_clinician(form.cleaned_data["slot"]),
         "patient": form.patient(),
         "has_answers": form.handoff is not None,
         "sends_answers": form.handoff_to_send() is not None,
