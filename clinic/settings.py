@@ -249,6 +249,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CLINIC_NOTIFY_EMAIL = os.environ.get("CLINIC_NOTIFY_EMAIL", "frontdesk@peakendurancept.com")
 # Inside this many hours before an appointment, patients must phone to cancel or move it.
 BOOKING_LATE_CANCEL_HOURS = int(os.environ.get("BOOKING_LATE_CANCEL_HOURS", "24"))
+# The before-visit form's private link works until the visit ends plus this many hours.
+PREVISIT_LINK_GRACE_HOURS = int(os.environ.get("PREVISIT_LINK_GRACE_HOURS", "72"))
+# A patient whose before-visit form is not done gets one reminder this long before the visit.
+PREVISIT_REMINDER_HOURS = int(os.environ.get("PREVISIT_REMINDER_HOURS", "48"))
+# The "How are you doing?" form goes with every Nth follow-up visit (1: every one).
+FOLLOW_UP_MEASURES_EVERY = max(1, int(os.environ.get("FOLLOW_UP_MEASURES_EVERY", "1")))
 # Absolute address used in emails and printed handouts.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

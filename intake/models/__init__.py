@@ -5,6 +5,7 @@ from intake.models.booking import (
     AppointmentMode,
     AppointmentStatus,
     AppointmentType,
+    BeforeVisitForm,
     CancelledBy,
     Clinician,
     Specialty,
@@ -14,6 +15,15 @@ from intake.models.booking import (
 )
 from intake.models.clinic_details import ClinicDetails, OpeningHours
 from intake.models.leads import Lead, LeadNote, LeadSource, LeadStatus
+from intake.models.measures import Measure, MeasureItem, MeasureResponse, Scoring
+from intake.models.previsit import (
+    ConsentKind,
+    ConsentSignature,
+    ConsentText,
+    PreVisit,
+    PreVisitKind,
+    PreVisitStatus,
+)
 from intake.models.ratelimit import RateLimitCounter
 from intake.models.readlog import ReadAction, ReadLogEntry
 from intake.models.selfcheck import (
@@ -28,6 +38,17 @@ from intake.models.selfcheck import (
 )
 
 __all__ = [
+    "BeforeVisitForm",
+    "ConsentKind",
+    "ConsentSignature",
+    "ConsentText",
+    "Measure",
+    "MeasureItem",
+    "MeasureResponse",
+    "PreVisit",
+    "PreVisitKind",
+    "PreVisitStatus",
+    "Scoring",
     "Appointment",
     "AppointmentMode",
     "AppointmentStatus",

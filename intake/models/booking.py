@@ -161,6 +161,13 @@ class AppointmentMode(models.TextChoices):
 RESERVED_BOOKING_SLUGS = {"manage", "cancelled"}
 
 
+class BeforeVisitForm(models.TextChoices):
+    """Which before-visit form an appointment type sends (`intake.models.previsit`)."""
+
+    FIRST_VISIT = "first_visit", "The whole before-visit form"
+    FOLLOW_UP = "follow_up", "How are you doing? (the outcome measures again)"
+
+
 class AppointmentTypeQuerySet(models.QuerySet):
     def active(self) -> "AppointmentTypeQuerySet":
         return self.filter(active=True)
@@ -204,6 +211,13 @@ class AppointmentType(models.Model):
         max_length=200, blank=True, help_text="What patients read about the cost, e.g. Free."
     )
     active = models.BooleanField(default=True, help_text="Untick to hide it from online booking.")
+    before_visit = models.CharField(
+        max_length=20,
+        choices=BeforeVisitForm,
+        blank=True,
+        help_text="What the patient is asked to fill in before it: the whole before-visit form "
+        "(first visits), the short How are you doing? form (follow-ups), or nothing.",
+    )
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Lower numbers are listed first."
     )
