@@ -12,6 +12,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from intake.forms.fields import PhoneNumberField
 from intake.forms.selfcheck import REQUIRED_MESSAGES, StepForm
@@ -222,10 +223,10 @@ class SafetyForm(StepForm):
                 ]
                 field = self.fields[question.key]
                 field.label = format_html(
-                    '{} <span class="question-hint">Answer only if you said “{}” to “{}”</span>',
+                    '{} <span class="question-hint">Only if you said “{}” to “{}”</span>',
                     question.text,
                     " or ".join(shown),
-                    parent.text,
+                    Truncator(parent.text).words(7),
                 )
 
     def clean(self) -> dict:
