@@ -4,7 +4,7 @@ written from shared/clinical/knee-red-flags.md, not from the seeded rules)."""
 
 import pytest
 
-from intake.models import PreVisit, TriageOutcome
+from intake.models import PreVisit, Questionnaire, TriageOutcome
 from intake.previsit import safety_questions, safety_spec
 from tests.intake.previsit_support import (
     CALM_SAFETY,
@@ -118,3 +118,17 @@ def test_the_rest_of_the_form_can_still_be_finished_after_a_red_flag(client):
     assert previsit.red_flag_outcome == TriageOutcome.EMERGENCY
     overview = client.get(f"/before-your-visit/{previsit.token}/").content.decode()
     assert "Get emergency care now" in overview
+
+
+def test_with_the_self_check_unpublished_the_section_has_nothing_to_ask(client):
+    Questionnaire.objects.update(published=False)
+    previsit = form_of(book())
+
+    page = client.get(section_url(previsit, "safety")).content.decode()
+    response = client.post(section_url(previsit, "safety"), {})
+
+    assert "There are no safety questions to answer right now." in page
+    assert response.status_code == 302
+    previsit.refresh_from_db()
+    assert "safety" in previsit.answers
+    assert not previsit.needs_review
