@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from intake.models import ConsentSignature, MeasureResponse, PreVisit
+from intake.models import ConsentSignature, Measure, MeasureResponse, PreVisit
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_selfcheck_journey import active, choose, tab_to
 from tests.intake.previsit_support import CALM_SAFETY, book, form_of
@@ -96,8 +96,8 @@ def test_a_new_patient_fills_in_the_whole_form_by_keyboard_on_a_phone(live_serve
     save(page, "How your problem affects you")
 
     assert_accessible(page)
-    psfs = MeasureResponse.measure.field.related_model.objects.get(slug="psfs").pk
-    pain = MeasureResponse.measure.field.related_model.objects.get(slug="pain").pk
+    psfs = Measure.objects.get(slug="psfs").pk
+    pain = Measure.objects.get(slug="pain").pk
     type_into(page, f"id_m{psfs}_1_name", "Running 10 km")
     choose(page, f"m{psfs}_1_rating", "4")
     assert active(page, "checked")
@@ -148,3 +148,34 @@ def test_a_red_flag_answer_shows_the_self_checks_advice(live_server, page: Page)
     expect(page.get_by_role("heading", name="See a doctor first")).to_be_focused()
     assert_accessible(page)
     shoot(page, "8-red-flag")
+
+
+def test_a_follow_up_rates_the_same_activities_by_keyboard(live_server, page: Page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    first = form_of(book(days_ahead=3))
+    psfs = Measure.objects.get(slug="psfs")
+    MeasureResponse.objects.create(
+        previsit=first,
+        measure=psfs,
+        answers=[{"item": "activity", "label": "Running 10 km", "value": 3}],
+        score=3,
+    )
+    follow_up = form_of(book("follow-up", days_ahead=6))
+    page.goto(f"{live_server.url}/before-your-visit/{follow_up.token}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("How are you doing?")
+    assert_accessible(page)
+    shoot(page, "9-follow-up-overview")
+
+    tab_to(page, "el.textContent.trim() === 'Start: How are you doing?'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_text("“Running 10 km”: how well can you do it now?")).to_be_visible()
+    assert_accessible(page)
+    choose(page, f"m{psfs.pk}_1_rating", "6")
+    shoot(page, "10-follow-up-measures")
+    save(page, "How are you doing?")
+
+    expect(page.get_by_role("heading", name="All done: thank you")).to_be_visible()
+    saved = MeasureResponse.objects.get(previsit=follow_up, measure=psfs)
+    assert saved.answers == [{"item": "activity", "label": "Running 10 km", "value": 6}]
+    assert saved.score == 6

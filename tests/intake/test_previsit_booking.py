@@ -133,6 +133,7 @@ def test_a_follow_up_repeats_the_activities_the_patient_named_at_the_start(clien
     content = page.content.decode()
     assert "“Running 10 km”: how well can you do it now?" in content
     assert "“Climbing stairs”: how well can you do it now?" in content
+    assert "Rate the same activities you named at your first visit" in content
     # The names are fixed: no box to rename them.
     assert "_name" not in "".join(page.context["form"].fields)
     psfs_pk = next(m.pk for m in page.context["measures"] if m.slug == "psfs")
