@@ -33,6 +33,7 @@ from intake.models import (
     PreVisit,
     PreVisitKind,
     PreVisitStatus,
+    QuestionKind,
     Questionnaire,
     TriageOutcome,
 )
@@ -199,7 +200,7 @@ def safety_questions(spec: QuestionnaireSpec) -> list[QuestionSpec]:
     wanted: set[str] = set()
     for question in spec.questions:
         if any(choice.red_flag or choice.flags & urgent_flags for choice in question.choices) or (
-            asks_pain and question.kind == "pain_scale"
+            asks_pain and question.kind == QuestionKind.PAIN_SCALE
         ):
             key = question.key
             while key and key not in wanted:
