@@ -25,10 +25,12 @@ from intake.models import (
     AppointmentType,
     CancelledBy,
     Clinician,
+    PreVisitKind,
     TimeOff,
 )
 from intake.models.booking import NO_OVERLAP_CONSTRAINT, clinic_tz
 from intake.phone import display_phone
+from intake.previsit import follow_up_check_in, open_previsit
 
 
 class SlotTaken(Exception):
@@ -487,9 +489,17 @@ def book_appointment(
             appointment.set_times(slot.start, appointment_type)
             appointment.issue_manage_token()
             appointment.save()
+            previsit = open_previsit(appointment=appointment)
             if staff is None or staff.email_patient:
+                # A follow-up's "How are you doing?" link waits for the 24-hour reminder,
+                # when the visit is close enough for the answers to mean something.
+                if previsit and previsit.kind != PreVisitKind.FIRST_VISIT:
+                    previsit = None
                 emails.queue_booking_patient_email(
-                    appointment, "booking_confirmed", token=appointment.manage_token
+                    appointment,
+                    "booking_confirmed",
+                    token=appointment.manage_token,
+                    previsit=previsit,
                 )
             if staff is None:
                 # Staff made it themselves; the notification is for changes they did not.
@@ -668,5 +678,10 @@ def send_reminder(appointment: Appointment, *, now: datetime) -> bool:
             pk=appointment.pk, status=AppointmentStatus.BOOKED, reminder_sent_at__isnull=True
         ).update(reminder_sent_at=now)
         if claimed:
-            emails.queue_booking_patient_email(appointment, "booking_reminder", with_invite=False)
+            emails.queue_booking_patient_email(
+                appointment,
+                "booking_reminder",
+                with_invite=False,
+                previsit=follow_up_check_in(appointment, now=now),
+            )
     return bool(claimed)

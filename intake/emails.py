@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake.clinic_details import clinic_details
-from intake.models import Appointment, AppointmentStatus, CancelledBy, Lead
+from intake.models import Appointment, AppointmentStatus, CancelledBy, Lead, PreVisit
 from intake.models.booking import clinic_tz
 from intake.phone import display_phone
 from intake.tasks import attachment, send_email
@@ -36,6 +36,10 @@ def format_local(moment: datetime) -> str:
 
 def manage_url(token: str) -> str:
     return settings.SITE_URL + reverse("intake:booking_manage", args=[token])
+
+
+def previsit_url(token: str) -> str:
+    return settings.SITE_URL + reverse("intake:previsit", args=[token])
 
 
 def _booking_context(appointment: Appointment) -> dict:
@@ -63,9 +67,15 @@ def queue_booking_patient_email(
     previous_start: datetime | None = None,
     with_invite: bool = True,
     alternatives: Sequence["Slot"] = (),
+    previsit: PreVisit | None = None,
 ) -> None:
-    """`alternatives`: free times to offer when the clinic had to cancel."""
+    """`alternatives`: free times to offer when the clinic had to cancel. `previsit`: the
+    before-visit form whose private link the email carries (only the link: the answers
+    are health data)."""
     context = _booking_context(appointment)
+    if previsit is not None:
+        context["previsit_url"] = previsit_url(previsit.token)
+        context["previsit_kind"] = previsit.kind
     context["by_clinic"] = appointment.cancelled_by == CancelledBy.STAFF
     if alternatives:
         context["alternatives"] = [
@@ -87,6 +97,21 @@ def queue_booking_patient_email(
         to=[appointment.patient_email],
         email_context=context,
         attachments=attachments,
+    )
+
+
+def queue_previsit_reminder(previsit: PreVisit) -> None:
+    """The one reminder to fill in the before-visit form: the visit and the link, nothing
+    the patient has typed into it."""
+    context = {
+        **_booking_context(previsit.appointment),
+        "previsit_url": previsit_url(previsit.token),
+        "previsit_kind": previsit.kind,
+    }
+    send_email.enqueue(
+        template="previsit_reminder",
+        to=[previsit.appointment.patient_email],
+        email_context=context,
     )
 
 

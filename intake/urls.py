@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake.views import booking, leads, selfcheck, team
+from intake.views import booking, leads, previsit, selfcheck, team
 
 app_name = "intake"
 
@@ -32,4 +32,12 @@ urlpatterns: list = [
     path("book/<slug:slug>/details/", booking.booking_details, name="booking_details"),
     path("book/<slug:slug>/review/", booking.booking_review, name="booking_review"),
     path("book/<slug:slug>/confirm/", booking.booking_confirm, name="booking_confirm"),
+    #
+    # Before your visit, behind the private link (intake/views/previsit.py)
+    path("before-your-visit/<str:token>/", previsit.previsit_overview, name="previsit"),
+    path(
+        "before-your-visit/<str:token>/<slug:section>/",
+        previsit.previsit_section,
+        name="previsit_section",
+    ),
 ]

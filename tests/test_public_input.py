@@ -20,8 +20,27 @@ from intake import selfcheck
 from intake.booking import BOOKABLE_YEARS, parse_day, parse_slot_value
 from intake.forms.booking import BookingForm, CancelForm, TimeFilterForm
 from intake.forms.leads import ContactForm, issue_form_token
+from intake.forms.previsit import (
+    ConsentForm,
+    HistoryForm,
+    MeasuresForm,
+    ReasonsForm,
+    SafetyForm,
+)
+from intake.forms.previsit import (
+    ContactForm as PreVisitContactForm,
+)
 from intake.forms.selfcheck import StepForm
-from intake.models import Clinician, Questionnaire
+from intake.models import (
+    Appointment,
+    Clinician,
+    ConsentText,
+    Measure,
+    PreVisit,
+    PreVisitKind,
+    Questionnaire,
+)
+from intake.previsit import safety_questions, safety_spec
 from tests.conftest import request_examples
 from tests.intake.booking_factories import local, make_appointment, make_clinician, make_type
 
@@ -106,6 +125,15 @@ def booking_setup(db):
 
 
 @pytest.fixture
+def previsit_token(booking_setup) -> str:
+    """The before-visit form of the booked appointment, and its private link's token."""
+    previsit = PreVisit(appointment=Appointment.objects.get(), kind=PreVisitKind.FIRST_VISIT)
+    token = previsit.issue_token()
+    previsit.save()
+    return token
+
+
+@pytest.fixture
 def questionnaire(db) -> Questionnaire:
     return Questionnaire.objects.published().with_content().first()
 
@@ -186,6 +214,55 @@ def test_self_check_step_form_cleans_any_input_without_raising(questionnaire):
     check()
 
 
+PREVISIT_FIELDS = {
+    "contact": ("name", "email", "phone", "date_of_birth", "emergency_name", "emergency_phone"),
+    "reasons": ("problem", "body_area", "activities", "goals"),
+    "history": ("conditions", "other_conditions", "surgeries", "medications", "pregnancy"),
+    "consent": ("agree_treatment", "agree_privacy", "typed_name"),
+}
+
+
+def test_before_visit_forms_clean_any_input_without_raising_and_escape_it(db):
+    measures = list(Measure.objects.active().with_items())
+    texts = ConsentText.objects.current()
+    questions = safety_questions(safety_spec())
+    psfs = next(m for m in measures if m.patient_names_items)
+    measure_names = tuple(
+        f"m{m.pk}_{suffix}"
+        for m in measures
+        for suffix in ["1_name", "1_rating", "2_name", "2_rating", "now", "worst"]
+    )
+
+    @given(
+        fields(PREVISIT_FIELDS["contact"] + PREVISIT_FIELDS["reasons"]),
+        fields(PREVISIT_FIELDS["history"] + PREVISIT_FIELDS["consent"]),
+        fields(tuple(q.key for q in questions)),
+        fields(measure_names),
+        st.booleans(),
+    )
+    def check(personal: dict, history: dict, safety: dict, rated: dict, follow_up: bool) -> None:
+        named = {psfs.pk: ["Running", MARK]} if follow_up else {}
+        forms = [
+            PreVisitContactForm(personal),
+            ReasonsForm(personal),
+            HistoryForm(history),
+            ConsentForm(history, texts=texts),
+            SafetyForm(safety, questions=questions),
+            MeasuresForm(rated, measures=measures, named=named),
+        ]
+        for form in forms:
+            if form.is_valid():
+                form.answers()
+            else:
+                assert form.errors
+                form.problems()
+        if forms[-1].is_valid():
+            forms[-1].measure_answers()
+        assert MARK not in "".join(str(form) for form in forms)
+
+    check()
+
+
 # Request level: every public URL, a tenth of the examples, as a script would send them.
 
 CHARSETS = [None, None, None, "utf-8", "utf-7", "latin-1", "no-such-charset"]
@@ -216,10 +293,19 @@ def encode_body(data: dict, charset: str | None, multipart: bool) -> tuple[bytes
 BOOKING_FIELDS = ("slot", "new_slot", "name", "email", "phone", "message", "selfcheck_token")
 
 
-def public_pages(token: str, questionnaire: str) -> list[tuple[str, str, tuple[str, ...]]]:
+def public_pages(
+    token: str, questionnaire: str, previsit: str
+) -> list[tuple[str, str, tuple[str, ...]]]:
     """(method, path, the parameters or fields it reads) for every public page."""
     handoff = ("selfcheck_token",)
+    before = f"/before-your-visit/{previsit}"
     return [
+        ("get", f"{before}/", ()),
+        ("get", f"{before}x/", ()),
+        *[("post", f"{before}/{section}/", names) for section, names in PREVISIT_FIELDS.items()],
+        ("post", f"{before}/safety/", ("age", "injury", "lift_leg", "fever", "hot_red")),
+        ("post", f"{before}/measures/", ("m1_1_name", "m1_1_rating", "m2_now", "m2_worst")),
+        ("post", f"{before}/nope/", ("name",)),
         ("get", "/", ()),
         ("get", "/guides/", ()),
         ("get", "/check/", ()),
@@ -259,10 +345,12 @@ def request_check(client: Client, method: str, path: str, names: tuple[str, ...]
     return check
 
 
-def test_no_public_page_errors_or_echoes_markup_whatever_arrives(booking_setup, questionnaire):
+def test_no_public_page_errors_or_echoes_markup_whatever_arrives(
+    booking_setup, questionnaire, previsit_token
+):
     _, token = booking_setup
     client = Client(raise_request_exception=False)
-    for method, path, names in public_pages(token, questionnaire.slug):
+    for method, path, names in public_pages(token, questionnaire.slug, previsit_token):
         request_check(client, method, path, names)()
 
 
@@ -271,6 +359,8 @@ def test_a_public_address_with_foreign_digits_or_bytes_is_not_found_not_an_error
         "/check/x/99999999999999999999999/",
         "/book/manage/%00/",
         "/book/manage/%FF%FE/",
+        "/before-your-visit/%00/",
+        "/before-your-visit/%FF%FE/contact/",
         "/book/%C2%B2/",
         "/guides/%00/",
         "/?%FF=%FF",
@@ -279,14 +369,16 @@ def test_a_public_address_with_foreign_digits_or_bytes_is_not_found_not_an_error
         assert_safe(client.get(path))
 
 
-def test_a_form_sent_in_another_charset_is_refused_not_an_error(booking_setup, questionnaire):
+def test_a_form_sent_in_another_charset_is_refused_not_an_error(
+    booking_setup, questionnaire, previsit_token
+):
     """Django refuses a urlencoded body that is not UTF-8 when the CSRF check first reads it;
     that must stay a 4xx page, as in production where the check is on."""
     _, token = booking_setup
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     client.get("/contact/")  # the CSRF cookie a browser would hold
     csrf = client.cookies["csrftoken"].value
-    for method, path, _ in public_pages(token, questionnaire.slug):
+    for method, path, _ in public_pages(token, questionnaire.slug, previsit_token):
         if method == "post":
             response = client.generic(
                 "POST",

@@ -57,6 +57,7 @@ from intake.models import (
     TriageOutcome,
 )
 from intake.models.booking import clinic_tz
+from intake.previsit import first_visit_form
 from intake.views.selfcheck import forget_handoff, receive_handoff, with_selfcheck_handoff
 
 DAYS_PER_PAGE = 7
@@ -483,6 +484,7 @@ def _render_manage(
         "form": form,
         "can_change": appointment.can_change(timezone.now()),
         "late_cancel_hours": settings.BOOKING_LATE_CANCEL_HOURS,
+        "previsit": first_visit_form(appointment, now=timezone.now()),
     }
     return render(request, TEMPLATES + "manage.html", context)
 

@@ -1,0 +1,398 @@
+"""Before your visit: opening a patient's form, saving it section by section, reminding.
+
+No HTTP here. The booking calls `open_previsit` inside its transaction, so a visit and
+its form exist together or not at all. Each section is one write with a row lock, so
+two tabs saving at once cannot lose each other's answers. A section counts as saved
+once its key is in `PreVisit.answers` (the measures and consent keep their answers in
+their own rows and leave a marker there).
+
+The safety section asks the runner's-knee self-check's red-flag questions again and
+decides them with the same `intake.triage.triage`, so a warning sign gets the same
+advice here as in the self-check, and flags the visit for a clinician to read first.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils.crypto import salted_hmac
+
+from intake import emails
+from intake.measures import ItemScale, score
+from intake.models import (
+    Appointment,
+    AppointmentStatus,
+    BeforeVisitForm,
+    ConsentSignature,
+    ConsentText,
+    Measure,
+    MeasureResponse,
+    PreVisit,
+    PreVisitKind,
+    PreVisitStatus,
+    QuestionKind,
+    Questionnaire,
+    TriageOutcome,
+)
+from intake.selfcheck import load_spec
+from intake.triage import QuestionnaireSpec, QuestionSpec, TriageResult, triage
+
+# The self-check whose red-flag questions the form asks again.
+SAFETY_QUESTIONNAIRE = "runners-knee"
+RED_FLAG_OUTCOMES = (TriageOutcome.EMERGENCY, TriageOutcome.SEE_DOCTOR)
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+
+
+CONTACT = Section("contact", "Your contact details")
+REASONS = Section("reasons", "What brings you in")
+HISTORY = Section("history", "Your health history")
+SAFETY = Section("safety", "Safety questions")
+MEASURES = Section("measures", "How your problem affects you")
+CHECK_IN = Section("measures", "How are you doing?")
+CONSENT = Section("consent", "Consent and privacy")
+
+FIRST_VISIT_SECTIONS = (CONTACT, REASONS, HISTORY, SAFETY, MEASURES, CONSENT)
+FOLLOW_UP_SECTIONS = (CHECK_IN,)
+
+
+def sections_for(previsit: PreVisit) -> tuple[Section, ...]:
+    """The sections this form asks, in order."""
+    if previsit.kind == PreVisitKind.FOLLOW_UP:
+        return FOLLOW_UP_SECTIONS
+    return FIRST_VISIT_SECTIONS
+
+
+def section_named(previsit: PreVisit, slug: str) -> Section | None:
+    return next((s for s in sections_for(previsit) if s.slug == slug), None)
+
+
+def is_saved(previsit: PreVisit, section: Section) -> bool:
+    return section.slug in previsit.answers
+
+
+def next_section(previsit: PreVisit, *, after: Section | None = None) -> Section | None:
+    """The first unsaved section after `after` (or from the start), wrapping round once;
+    None when every section is saved."""
+    order = sections_for(previsit)
+    start = order.index(after) + 1 if after in order else 0
+    for section in order[start:] + order[:start]:
+        if not is_saved(previsit, section):
+            return section
+    return None
+
+
+# Opening the form when a visit is booked.
+
+
+def open_previsit(*, appointment: Appointment) -> PreVisit | None:
+    """The before-visit form for a just-booked appointment, when its type asks for one.
+
+    A follow-up asks every FOLLOW_UP_MEASURES_EVERY-th follow-up of the patient (since
+    their first visit) and repeats the activities of their latest first-visit form
+    (same email, any case). Call it inside the booking's transaction, after the
+    appointment is saved.
+    """
+    kind = appointment.appointment_type.before_visit
+    if kind == BeforeVisitForm.FIRST_VISIT:
+        previsit = PreVisit(appointment=appointment, kind=PreVisitKind.FIRST_VISIT)
+    elif kind == BeforeVisitForm.FOLLOW_UP:
+        episode = (
+            PreVisit.objects.filter(
+                kind=PreVisitKind.FIRST_VISIT,
+                appointment__patient_email__iexact=appointment.patient_email,
+                appointment__start__lt=appointment.start,
+            )
+            .order_by("-appointment__start")
+            .select_related("appointment")
+            .first()
+        )
+        if _follow_up_number(appointment, episode) % settings.FOLLOW_UP_MEASURES_EVERY:
+            return None
+        previsit = PreVisit(appointment=appointment, kind=PreVisitKind.FOLLOW_UP, episode=episode)
+    else:
+        return None
+    previsit.issue_token()
+    previsit.save()
+    return previsit
+
+
+def follow_up_check_in(appointment: Appointment, *, now: datetime) -> PreVisit | None:
+    """The appointment's "How are you doing?" form while the patient can still fill it
+    in: what the 24-hour reminder links to."""
+    previsit = (
+        PreVisit.objects.filter(appointment=appointment, kind=PreVisitKind.FOLLOW_UP)
+        .not_done()
+        .first()
+    )
+    if previsit is None or not previsit.link_open(now):
+        return None
+    return previsit
+
+
+def first_visit_form(appointment: Appointment, *, now: datetime) -> PreVisit | None:
+    """The appointment's first-visit form while its link is open: what the booking
+    confirmation page links to."""
+    previsit = PreVisit.objects.filter(
+        appointment=appointment, kind=PreVisitKind.FIRST_VISIT
+    ).first()
+    if previsit is None or not previsit.link_open(now):
+        return None
+    return previsit
+
+
+def _follow_up_number(appointment: Appointment, episode: PreVisit | None) -> int:
+    """Which follow-up of the patient this is (1, 2, 3...), counting active ones since the
+    first visit of the episode."""
+    follow_ups = (
+        Appointment.objects.active()
+        .filter(
+            appointment_type__before_visit=BeforeVisitForm.FOLLOW_UP,
+            patient_email__iexact=appointment.patient_email,
+            start__lte=appointment.start,
+        )
+        .exclude(pk=appointment.pk)
+    )
+    if episode is not None:
+        follow_ups = follow_ups.filter(start__gt=episode.appointment.start)
+    return follow_ups.count() + 1
+
+
+# Saving sections.
+
+
+def save_section(
+    *, previsit: PreVisit, section: Section, data: Mapping[str, object], now: datetime
+) -> PreVisit:
+    """Save a section whose answers are plain data (contact, reasons, history)."""
+    with transaction.atomic():
+        locked = _lock(previsit)
+        _record(locked, section.slug, dict(data), now)
+    return locked
+
+
+def safety_spec() -> QuestionnaireSpec | None:
+    """The self-check the safety questions come from, or None when it is not published."""
+    questionnaire = (
+        Questionnaire.objects.published().with_content().filter(slug=SAFETY_QUESTIONNAIRE).first()
+    )
+    return load_spec(questionnaire) if questionnaire else None
+
+
+def safety_questions(spec: QuestionnaireSpec) -> list[QuestionSpec]:
+    """The questions that can call for medical care, and those they depend on, in order.
+
+    A question counts when one of its answers is a red flag on its own, or raises a flag
+    (or the pain level) an emergency or see-a-doctor rule looks at; the questions that
+    decide whether it is asked come along, so triage sees it as the self-check does.
+    """
+    urgent_rules = [rule for rule in spec.rules if rule.outcome in RED_FLAG_OUTCOMES]
+    urgent_flags = set().union(*(rule.any_flags | rule.all_flags for rule in urgent_rules))
+    asks_pain = any(rule.pain_at_least is not None for rule in urgent_rules)
+    by_key = {question.key: question for question in spec.questions}
+    wanted: set[str] = set()
+    for question in spec.questions:
+        if any(choice.red_flag or choice.flags & urgent_flags for choice in question.choices) or (
+            asks_pain and question.kind == QuestionKind.PAIN_SCALE
+        ):
+            key = question.key
+            while key and key not in wanted:
+                wanted.add(key)
+                key = by_key[key].show_if_key if key in by_key else ""
+    return [question for question in spec.questions if question.key in wanted]
+
+
+def save_safety(
+    *,
+    previsit: PreVisit,
+    spec: QuestionnaireSpec,
+    answers: Mapping[str, Sequence[str]],
+    now: datetime,
+) -> TriageResult:
+    """Save the safety answers and decide them with the self-check's triage.
+
+    A red-flag outcome is recorded and the form marked for review; answering again
+    without one later never clears either: a clinician has to read it.
+    """
+    result = triage(questions=spec.questions, rules=spec.rules, answers=answers)
+    red_flag = result.outcome in RED_FLAG_OUTCOMES
+    with transaction.atomic():
+        locked = _lock(previsit)
+        data = {
+            "answers": {key: list(values) for key, values in answers.items()},
+            "outcome": result.outcome.value if red_flag else "",
+            "explanation": result.explanation if red_flag else "",
+        }
+        if red_flag and not _more_urgent_recorded(locked.red_flag_outcome, result.outcome):
+            locked.red_flag_outcome = result.outcome.value
+        locked.needs_review = locked.needs_review or red_flag
+        _record(locked, SAFETY.slug, data, now)
+    previsit.refresh_from_db()
+    return result
+
+
+def _more_urgent_recorded(recorded: str, outcome: TriageOutcome) -> bool:
+    return recorded == TriageOutcome.EMERGENCY and outcome != TriageOutcome.EMERGENCY
+
+
+@dataclass(frozen=True)
+class MeasureAnswer:
+    """One rated item: the item's key, what was rated (the question, or the activity the
+    patient named) and the rating, None when left blank."""
+
+    item: str
+    label: str
+    value: int | None
+
+
+def save_measures(
+    *,
+    previsit: PreVisit,
+    answers: Mapping[Measure, Sequence[MeasureAnswer]],
+    now: datetime,
+) -> PreVisit:
+    """Store each measure's answers with its score; blanks are kept as None and do not
+    count (see `intake.measures.score`). `answers` measures come `with_items()`."""
+    with transaction.atomic():
+        locked = _lock(previsit)
+        for measure, rated in answers.items():
+            items = {item.key: item for item in measure.items.all()}
+            scales = [
+                ItemScale(items[answer.item].scale_min, items[answer.item].scale_max)
+                for answer in rated
+            ]
+            MeasureResponse.objects.update_or_create(
+                previsit=locked,
+                measure=measure,
+                defaults={
+                    "answers": [
+                        {"item": a.item, "label": a.label, "value": a.value} for a in rated
+                    ],
+                    "score": score(
+                        scoring=measure.scoring, values=[a.value for a in rated], scales=scales
+                    ),
+                },
+            )
+        _record(locked, MEASURES.slug, {"saved": True}, now)
+    return locked
+
+
+def episode_activities(previsit: PreVisit, measure: Measure) -> list[str]:
+    """The activities the patient named at the start of the episode, for a measure whose
+    items they name; [] when there is no episode or they named none."""
+    if previsit.episode_id is None:
+        return []
+    response = MeasureResponse.objects.filter(
+        previsit_id=previsit.episode_id, measure=measure
+    ).first()
+    if response is None:
+        return []
+    return [answer["label"] for answer in response.answers if answer.get("label")]
+
+
+def consent_address_hash(client_address: str) -> str:
+    """A keyed hash of the address a consent was sent from: it can show two signatures
+    came from the same place without keeping the address itself."""
+    return salted_hmac("intake.previsit.consent", client_address, algorithm="sha256").hexdigest()
+
+
+def sign_consents(
+    *,
+    previsit: PreVisit,
+    texts: Sequence[ConsentText],
+    typed_name: str,
+    client_address: str,
+    now: datetime,
+) -> list[ConsentSignature]:
+    """Record the patient's agreement to these versions of the texts. Signing the same
+    version again keeps the first signature; a newer version is signed on its own."""
+    address_hash = consent_address_hash(client_address)
+    with transaction.atomic():
+        locked = _lock(previsit)
+        signatures = [
+            ConsentSignature.objects.get_or_create(
+                previsit=locked,
+                consent_text=text,
+                defaults={
+                    "typed_name": typed_name,
+                    "signed_at": now,
+                    "client_address_hash": address_hash,
+                },
+            )[0]
+            for text in texts
+        ]
+        _record(locked, CONSENT.slug, {"versions": {t.kind: t.version for t in texts}}, now)
+    return signatures
+
+
+def _lock(previsit: PreVisit) -> PreVisit:
+    return PreVisit.objects.select_for_update().get(pk=previsit.pk)
+
+
+def _record(previsit: PreVisit, slug: str, data: dict, now: datetime) -> None:
+    """Store one section and move the status on: in progress at the first save, done
+    when every section is saved."""
+    previsit.answers = {**previsit.answers, slug: data}
+    if previsit.started_at is None:
+        previsit.started_at = now
+    if next_section(previsit) is None:
+        if previsit.status != PreVisitStatus.DONE:
+            previsit.completed_at = now
+        previsit.status = PreVisitStatus.DONE
+    else:
+        previsit.status = PreVisitStatus.IN_PROGRESS
+    previsit.save()
+
+
+# The reminder before the visit.
+
+
+def due_for_previsit_reminder(now: datetime) -> QuerySet[PreVisit]:
+    """First-visit forms not done and not yet reminded, whose booked visit starts within
+    PREVISIT_REMINDER_HOURS. Forms booked less than that ahead get none: the
+    confirmation, sent moments before, carried the link."""
+    lead_time = timedelta(hours=settings.PREVISIT_REMINDER_HOURS)
+    return (
+        PreVisit.objects.not_done()
+        .filter(
+            kind=PreVisitKind.FIRST_VISIT,
+            reminder_sent_at__isnull=True,
+            appointment__status=AppointmentStatus.BOOKED,
+            appointment__start__gt=now,
+            appointment__start__lte=now + lead_time,
+            created_at__lte=F("appointment__start") - lead_time,
+        )
+        .select_related("appointment__appointment_type", "appointment__clinician")
+    )
+
+
+def send_due_previsit_reminders(*, now: datetime) -> int:
+    """Queue one reminder for each form due one; return how many were queued."""
+    due = due_for_previsit_reminder(now)
+    return sum(send_previsit_reminder(previsit, now=now) for previsit in due)
+
+
+def send_previsit_reminder(previsit: PreVisit, *, now: datetime) -> bool:
+    """Claim the form's reminder with a conditional UPDATE and queue it in the same
+    transaction; False when another run claimed it first, or the form was finished or
+    the visit cancelled meanwhile."""
+    with transaction.atomic():
+        claimed = (
+            PreVisit.objects.not_done()
+            .filter(
+                pk=previsit.pk,
+                reminder_sent_at__isnull=True,
+                appointment__status=AppointmentStatus.BOOKED,
+            )
+            .update(reminder_sent_at=now)
+        )
+        if claimed:
+            emails.queue_previsit_reminder(previsit)
+    return bool(claimed)
