@@ -82,7 +82,7 @@ def fill_previsit(previsit: PreVisit, *, activities: int = 3) -> PreVisit:
         ConsentSignature.objects.create(
             previsit=previsit,
             consent_text=text,
-            typed_name="Pat Runner",
+            typed_name=previsit.appointment.patient_name,
             signed_at=now,
             client_address_hash="0" * 64,
         )
