@@ -29,7 +29,11 @@ def can_read_answers(user) -> bool:
 
 
 def _previsit_or_404(object_id: str) -> PreVisit:
-    previsit = review.for_summary(int(object_id)) if str(object_id).isdigit() else None
+    # ASCII digits only: str.isdigit() accepts "²", which int() then refuses.
+    number = str(object_id)
+    previsit = None
+    if number.isascii() and number.isdigit() and len(number) < 19:
+        previsit = review.for_summary(int(number))
     if previsit is None:
         raise Http404("This appointment has no before-visit form.")
     return previsit

@@ -232,7 +232,9 @@ def test_no_form_no_summary_and_nothing_logged(client, group_member, clinic):
     client.force_login(group_member("Clinician"))
 
     assert client.get(summary_url(appointment)).status_code == 404
-    assert client.get("/admin/intake/appointment/abc/previsit/").status_code == 404
+    for odd in ("abc", "%C2%B2", "99999999999999999999999", "1%00"):
+        assert client.get(f"/admin/intake/appointment/{odd}/previsit/").status_code == 404, odd
+    assert client.post("/admin/intake/appointment/%C2%B2/previsit/reviewed/").status_code == 404
     assert not ReadLogEntry.objects.exists()
 
 
