@@ -28,7 +28,7 @@ SECTION_TITLES = {
     "about": "What brings them in",
     "reason": "What brings them in",
     "history": "Health history",
-    "red_flags": "Red-flag questions",
+    "red_flags": "Red-flag answers",
 }
 NOT_ANSWERED = "Not answered"
 

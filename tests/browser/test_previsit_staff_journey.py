@@ -46,6 +46,21 @@ def a_day_of_forms() -> None:
         lead=make_lead(name="Maria Gonzalez", email="maria@example.com"),
     )
     previsit = fill_previsit(make_previsit(appointment=flagged), activities=5)
+    # A long form, as a real first visit's is: the printout must still fit two sheets.
+    previsit.answers = {
+        **previsit.answers,
+        "history": {
+            **previsit.answers["history"],
+            **{f"condition_{n}": f"Checked condition number {n} of the list" for n in range(12)},
+            "surgeries": "Left ACL reconstruction in 2015; appendix out as a child",
+        },
+        "red_flags": {f"red_flag_question_{n}": n == 3 for n in range(8)},
+        "goals": {
+            "activities_you_want_back": ["Running", "Climbing", "CrossFit"],
+            "goals": "Run the Madison half marathon in May without knee pain, then a trail "
+            "race in the fall; climb twice a week again; squat with weight at CrossFit.",
+        },
+    }
     previsit.red_flag_outcome = TriageOutcome.SEE_DOCTOR
     previsit.needs_review = True
     previsit.save()
@@ -94,6 +109,7 @@ def test_clinician_reads_prints_and_reviews_a_flagged_form(
     shot(page, tmp_path, "summary-screen")
 
     page.emulate_media(media="print")
+    page.set_viewport_size({"width": 816, "height": 1056})  # Letter at 96 dpi, for the shot
     expect(page.locator("#header")).to_be_hidden()
     expect(page.get_by_role("button", name="Mark red flag reviewed")).to_be_hidden()
     shot(page, tmp_path, "summary-print")
@@ -102,6 +118,7 @@ def test_clinician_reads_prints_and_reviews_a_flagged_form(
         sheets = len(re.findall(rb"/Type\s*/Page\b", page.pdf(format=paper)))
         assert 1 <= sheets <= 2, (paper, sheets)
     page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("button", name="Mark red flag reviewed").focus()
     with page.expect_navigation():
