@@ -2,8 +2,9 @@
 every reading leaves, and marking a red flag reviewed.
 
 The summary turns the stored answers into plain words without knowing each question:
-sections arrive as JSON objects of answer names and values, so a section or question the
-patient form adds later still shows, titled from its name. Nothing here knows HTTP.
+sections arrive as JSON objects of answer names and values (or, like a lead's self-check
+answers, a list of {"question", "answer"}), so a section or question the patient form adds
+later still shows, titled from its name. Nothing here knows HTTP.
 """
 
 from dataclasses import dataclass
@@ -76,10 +77,19 @@ def answer_sections(answers: dict) -> list[Section]:
         section = answers[name]
         if isinstance(section, dict):
             rows = [Answer(words(key), plain(value)) for key, value in section.items()]
+        elif _is_question_list(section):
+            # The self-check's shape (a lead's answers): the question as the patient read it.
+            rows = [Answer(str(row["question"]), plain(row.get("answer"))) for row in section]
         else:
             rows = [Answer(words(name), plain(section))]
         sections.append(Section(SECTION_TITLES.get(name, words(name)), rows))
     return sections
+
+
+def _is_question_list(section: object) -> bool:
+    return isinstance(section, list) and all(
+        isinstance(row, dict) and "question" in row for row in section
+    )
 
 
 def red_flag_words(outcome: str) -> str:

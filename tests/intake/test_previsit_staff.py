@@ -341,10 +341,14 @@ def test_clinicians_list_shows_the_flag_and_the_summary_link(client, group_membe
     client.force_login(group_member("Clinician"))
 
     listing = client.get("/admin/intake/previsit/").content.decode()
+    detail = client.get(f"/admin/intake/previsit/{previsit.pk}/change/").content.decode()
 
     assert "Review before the visit" in listing
     assert summary_url(previsit.appointment) in listing
-    assert "Knee pain" not in listing
+    assert "Review before the visit" in detail and summary_url(previsit.appointment) in detail
+    # The answers are read on the summary page only, where each reading is logged.
+    assert "Knee pain" not in listing and "Knee pain" not in detail
+    assert not ReadLogEntry.objects.exists()
 
 
 def test_nobody_adds_or_edits_a_form_in_the_admin(client, group_member, superuser, clinic):
