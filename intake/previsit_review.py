@@ -1,36 +1,48 @@
 """Staff reading a before-visit form: the summary a clinician prints, the read log entry
 every reading leaves, and marking a red flag reviewed.
 
-The summary turns the stored answers into plain words without knowing each question:
-sections arrive as JSON objects of answer names and values (or, like a lead's self-check
-answers, a list of {"question", "answer"}), so a section or question the patient form adds
-later still shows, titled from its name. Nothing here knows HTTP.
+The summary shows each stored answer with the question the patient read: the labels and
+choices come from the patient's own section forms (intake.forms.previsit) and the
+safety questions from the self-check they were asked from, so there is one wording to
+keep. A section, question or choice it does not know (a form changed since, or a stored
+shape like a lead's [{"question", "answer"}]) still shows, in words made from its
+stored name; nothing the patient typed is reworded. Nothing here knows HTTP.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
+from django.utils.html import strip_tags
+from django.utils.module_loading import import_string
 
 from intake.models import (
     ConsentSignature,
     MeasureResponse,
     PreVisit,
+    Questionnaire,
     ReadAction,
     ReadLogEntry,
     TriageOutcome,
 )
+from intake.phone import display_phone
+from intake.selfcheck import answer_summary, load_spec
+from intake.triage import QuestionnaireSpec
 
-# The order the patient fills the form in; any other section follows, by name.
-SECTION_ORDER = ("contact", "about", "reason", "goals", "history", "red_flags")
-SECTION_TITLES = {
-    "contact": "Contact details",
-    "about": "What brings them in",
-    "reason": "What brings them in",
-    "history": "Health history",
-    "red_flags": "Red-flag answers",
-}
+# The patient form's sections in the order it asks them: the stored name, the staff's
+# title, and the form whose fields word the questions ("" when none does).
+SECTIONS = (
+    ("contact", "Contact details", "intake.forms.previsit.ContactForm"),
+    ("reasons", "What brings them in", "intake.forms.previsit.ReasonsForm"),
+    ("history", "Health history", "intake.forms.previsit.HistoryForm"),
+    ("safety", "Safety questions", ""),
+)
+# Shown from their own rows (measure responses, consent signatures), not from `answers`.
+SHOWN_ELSEWHERE = frozenset({"measures", "consent"})
+# The self-check whose red-flag questions the form asks again (as intake.previsit does).
+SAFETY_QUESTIONNAIRE = "runners-knee"
 NOT_ANSWERED = "Not answered"
 
 
@@ -39,6 +51,11 @@ class Answer:
     question: str
     answer: str
 
+    @property
+    def prompt(self) -> str:
+        """The question with a colon, unless it ends in its own punctuation."""
+        return self.question if self.question.endswith(("?", ":", ".")) else f"{self.question}:"
+
 
 @dataclass(frozen=True)
 class Section:
@@ -46,44 +63,103 @@ class Section:
     answers: list[Answer]
 
 
+@dataclass(frozen=True)
+class Wording:
+    """How the patient's form asked one field: its question and its choices' labels."""
+
+    question: str
+    choices: Mapping[str, str]
+
+
+def form_wording(form_path: str) -> dict[str, Wording]:
+    """Each field of the patient's section form as the patient read it; empty when there
+    is no such form (the answers then read in words made from their stored names)."""
+    try:
+        form = import_string(form_path)
+    except ImportError:
+        return {}
+    return {
+        name: Wording(
+            question=strip_tags(str(field.label or "")).strip() or words(name),
+            choices={str(value): str(label) for value, label in getattr(field, "choices", ())},
+        )
+        for name, field in form.base_fields.items()
+    }
+
+
 def words(name: str) -> str:
-    """An answer's stored name as a heading: "date_of_birth" -> "Date of birth"."""
+    """A stored name as words: "date_of_birth" -> "Date of birth"."""
     text = str(name).replace("_", " ").replace("-", " ").strip()
     return text[:1].upper() + text[1:]
 
 
-def plain(value: object) -> str:
-    """A stored value in plain words. Text the patient typed is shown as typed."""
+def plain(value: object, *, choices: Mapping[str, str] | None = None) -> str:
+    """A stored value in plain words: a choice by its label, yes/no for a tick, a list
+    joined. Text the patient typed is shown as typed."""
     if value is None or value == "" or value == [] or value == {}:
         return NOT_ANSWERED
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list):
-        return ", ".join(plain(item) for item in value)
+        return ", ".join(plain(item, choices=choices) for item in value)
     if isinstance(value, dict):
         return "; ".join(f"{words(key)}: {plain(item)}" for key, item in value.items())
-    return str(value)
+    return (choices or {}).get(str(value), str(value))
 
 
-def answer_sections(answers: dict) -> list[Section]:
+def _answer(name: str, value: object, wording: Mapping[str, Wording]) -> Answer:
+    known = wording.get(name)
+    if isinstance(value, str) and name.endswith("phone") and value.startswith("+"):
+        return Answer(known.question if known else words(name), display_phone(value))
+    if known is None:
+        return Answer(words(name), plain(value))
+    return Answer(known.question, plain(value, choices=known.choices))
+
+
+def _safety_answers(section: Mapping, spec: QuestionnaireSpec | None) -> list[Answer]:
+    given = {key: tuple(values) for key, values in (section.get("answers") or {}).items()}
+    if spec is None:
+        return [Answer(words(key), plain(list(values))) for key, values in given.items()]
+    return [Answer(row["question"], row["answer"]) for row in answer_summary(spec, given)]
+
+
+def answer_sections(
+    answers: Mapping,
+    *,
+    safety_spec: QuestionnaireSpec | None = None,
+    wording: Callable[[str], dict[str, Wording]] = form_wording,
+) -> list[Section]:
     """Each saved section's answers, in the order the form asks them."""
+    known = {name: (title, form) for name, title, form in SECTIONS}
+    order = [name for name, _, _ in SECTIONS]
 
-    def order(name: str) -> tuple[int, str]:
-        known = SECTION_ORDER.index(name) if name in SECTION_ORDER else len(SECTION_ORDER)
-        return known, name
+    def position(name: str) -> tuple[int, str]:
+        return (order.index(name) if name in order else len(order), name)
 
     sections = []
-    for name in sorted(answers, key=order):
+    for name in sorted(answers, key=position):
+        if name in SHOWN_ELSEWHERE:
+            continue
+        title, form = known.get(name, (words(name), ""))
         section = answers[name]
-        if isinstance(section, dict):
-            rows = [Answer(words(key), plain(value)) for key, value in section.items()]
+        if name == "safety" and isinstance(section, dict):
+            rows = _safety_answers(section, safety_spec)
+        elif isinstance(section, dict):
+            fields = wording(form) if form else {}
+            rows = [_answer(str(key), value, fields) for key, value in section.items()]
         elif _is_question_list(section):
-            # The self-check's shape (a lead's answers): the question as the patient read it.
             rows = [Answer(str(row["question"]), plain(row.get("answer"))) for row in section]
         else:
             rows = [Answer(words(name), plain(section))]
-        sections.append(Section(SECTION_TITLES.get(name, words(name)), rows))
+        sections.append(Section(title, rows))
     return sections
+
+
+def safety_spec() -> QuestionnaireSpec | None:
+    """The self-check the safety questions were asked from, published or not (the
+    wording the patient read), in four queries."""
+    questionnaire = Questionnaire.objects.with_content().filter(slug=SAFETY_QUESTIONNAIRE).first()
+    return load_spec(questionnaire) if questionnaire else None
 
 
 def _is_question_list(section: object) -> bool:

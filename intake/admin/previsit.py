@@ -52,7 +52,10 @@ def summary_view(request: HttpRequest, object_id: str) -> HttpResponse:
         "title": f"Before-visit form: {previsit.appointment.patient_name}",
         "previsit": previsit,
         "appointment": previsit.appointment,
-        "sections": review.answer_sections(previsit.answers),
+        "sections": review.answer_sections(
+            previsit.answers,
+            safety_spec=review.safety_spec() if "safety" in previsit.answers else None,
+        ),
         "red_flag": review.red_flag_words(previsit.red_flag_outcome),
         "can_mark_reviewed": request.user.has_perm("intake.change_previsit"),
     }

@@ -46,19 +46,44 @@ def a_day_of_forms() -> None:
         lead=make_lead(name="Maria Gonzalez", email="maria@example.com"),
     )
     previsit = fill_previsit(make_previsit(appointment=flagged), activities=5)
-    # A long form, as a real first visit's is: the printout must still fit two sheets.
+    # A long form, as a real first visit's can be: the printout must still fit two sheets.
+    long_text = (
+        "It started last spring after a trail race with a lot of downhill. It eased off "
+        "over the summer, came back in September when I added hill repeats, and now it "
+        "hurts on stairs and after sitting through a movie. Ice helps for an hour or so. "
+    )
     previsit.answers = {
         **previsit.answers,
+        "reasons": {
+            "problem": long_text * 3,
+            "body_area": "knee",
+            "activities": ["running", "climbing", "crossfit", "postpartum"],
+            "goals": long_text,
+        },
         "history": {
             **previsit.answers["history"],
-            **{f"condition_{n}": f"Checked condition number {n} of the list" for n in range(12)},
+            "conditions": ["lung", "blood_pressure", "arthritis", "clots"],
+            "other_conditions": long_text,
             "surgeries": "Left ACL reconstruction in 2015; appendix out as a child",
         },
-        "red_flags": {f"red_flag_question_{n}": n == 3 for n in range(8)},
-        "goals": {
-            "activities_you_want_back": ["Running", "Climbing", "CrossFit"],
-            "goals": "Run the Madison half marathon in May without knee pain, then a trail "
-            "race in the fall; climb twice a week again; squat with weight at CrossFit.",
+        "safety": {
+            "answers": {
+                "injury": ["yes"],
+                "out_of_place": ["no"],
+                "lift_leg": ["yes"],
+                "tendon_gap": ["no"],
+                "foot_colour": ["no"],
+                "walk_then": ["yes"],
+                "walk_now": ["no"],
+                "fast_swelling": ["yes"],
+                "bone_tender": ["no"],
+                "bend_90": ["yes"],
+                "hot_red": ["no"],
+                "calf": ["no"],
+                "night_pain": ["yes"],
+            },
+            "outcome": "see_doctor",
+            "explanation": "",
         },
     }
     previsit.red_flag_outcome = TriageOutcome.SEE_DOCTOR

@@ -19,20 +19,34 @@ from intake.models import (
 
 FILLED_ANSWERS = {
     "contact": {
+        "name": "Pat Runner",
+        "email": "pat@example.com",
+        "phone": "+16085550142",
         "date_of_birth": "1988-04-02",
-        "emergency_contact": "Lee Runner, 608-555-0199",
+        "emergency_name": "Lee Runner",
+        "emergency_phone": "+16085550199",
     },
-    "about": {
-        "what_brings_you_in": "Knee pain on downhill runs",
-        "activities": ["Running", "Climbing"],
+    "reasons": {
+        "problem": "Knee pain on downhill runs",
+        "body_area": "knee",
+        "activities": ["running", "climbing"],
         "goals": "Run the Madison half marathon in May",
     },
     "history": {
-        "conditions": ["Asthma"],
+        "conditions": ["lung"],
+        "other_conditions": "",
         "surgeries": "",
         "medications": "Ibuprofen as needed",
-        "pregnant_or_postpartum": False,
+        "pregnancy": "not_relevant",
     },
+    # The self-check's keys and values, as the safety section stores them.
+    "safety": {
+        "answers": {"injury": ["yes"], "walk_then": ["yes"], "walk_now": ["no"]},
+        "outcome": "see_doctor",
+        "explanation": "",
+    },
+    "measures": {"saved": True},
+    "consent": {"versions": {"treatment": 1, "privacy": 1}},
 }
 
 

@@ -1,60 +1,114 @@
-"""The summary's plain words: stored answers of any shape read as a clinician would say
-them, in the order the form asks them, and nothing a patient typed is reworded."""
+"""The summary's plain words: each stored answer shown with the question the patient
+read and the label of the choice they picked, in the order the form asks them; an
+answer whose question is unknown still shows; nothing a patient typed is reworded."""
 
-from intake.previsit_review import Answer, Section, answer_sections, red_flag_words
+import pytest
+from django import forms
+
+from intake.previsit_review import (
+    Answer,
+    Section,
+    answer_sections,
+    form_wording,
+    red_flag_words,
+    safety_spec,
+)
 
 
-def test_sections_come_in_form_order_with_readable_questions_and_answers():
+class HistoryForm(forms.Form):
+    """Stands in for the patient's history section (intake.forms.previsit)."""
+
+    conditions = forms.MultipleChoiceField(
+        label="Have you ever had any of these?",
+        choices=[("lung", "Asthma or another lung condition"), ("heart", "Heart disease")],
+    )
+    pregnancy = forms.ChoiceField(
+        label="Pregnancy or a recent baby",
+        choices=[("not_relevant", "Does not apply to me"), ("pregnant", "I am pregnant now")],
+    )
+    medications = forms.CharField(label="Medicines you take")
+
+
+def wording(path: str):
+    return form_wording(f"{__name__}.HistoryForm") if path.endswith("HistoryForm") else {}
+
+
+def test_answers_show_the_question_asked_and_the_choice_picked():
     answers = {
-        "history": {"pregnant_or_postpartum": False, "surgeries": "", "conditions": ["Asthma"]},
-        "extra_notes": {"anything_else": "Left-handed"},
-        "contact": {"date_of_birth": "1988-04-02", "emergency_contact": None},
+        "history": {
+            "conditions": ["lung", "heart"],
+            "pregnancy": "not_relevant",
+            "medications": "not_relevant",
+        }
     }
 
-    sections = answer_sections(answers)
+    (section,) = answer_sections(answers, wording=wording)
 
-    assert [section.title for section in sections] == [
-        "Contact details",
+    assert section == Section(
         "Health history",
-        "Extra notes",
+        [
+            Answer(
+                "Have you ever had any of these?", "Asthma or another lung condition, Heart disease"
+            ),
+            Answer("Pregnancy or a recent baby", "Does not apply to me"),
+            # Typed text is never taken for a choice.
+            Answer("Medicines you take", "not_relevant"),
+        ],
+    )
+
+
+def test_sections_come_in_form_order_and_unknown_names_read_as_words():
+    answers = {
+        "history": {"surgeries": "", "new_question": True},
+        "extra_notes": {"anything_else": "Left-handed"},
+        "contact": {"date_of_birth": "1988-04-02", "emergency_phone": "+16085550199"},
+        "measures": {"saved": True},
+        "consent": {"versions": {"treatment": 1}},
+    }
+
+    sections = answer_sections(answers, wording=lambda path: {})
+
+    assert sections == [
+        Section(
+            "Contact details",
+            [Answer("Date of birth", "1988-04-02"), Answer("Emergency phone", "(608) 555-0199")],
+        ),
+        Section(
+            "Health history", [Answer("Surgeries", "Not answered"), Answer("New question", "Yes")]
+        ),
+        Section("Extra notes", [Answer("Anything else", "Left-handed")]),
     ]
-    assert sections[0].answers == [
-        Answer("Date of birth", "1988-04-02"),
-        Answer("Emergency contact", "Not answered"),
-    ]
-    assert sections[1].answers == [
-        Answer("Pregnant or postpartum", "No"),
-        Answer("Surgeries", "Not answered"),
-        Answer("Conditions", "Asthma"),
-    ]
 
 
-def test_text_the_patient_typed_is_kept_as_typed():
-    typed = "knee_pain on the left -- worse on stairs"
+@pytest.mark.django_db
+def test_safety_answers_read_as_the_self_check_asked_them():
+    answers = {"safety": {"answers": {"injury": ["yes"], "walk_now": ["no"]}, "outcome": ""}}
 
-    sections = answer_sections({"about": {"what_brings_you_in": typed}})
+    (section,) = answer_sections(answers, safety_spec=safety_spec())
 
-    assert sections == [Section("What brings them in", [Answer("What brings you in", typed)])]
+    assert section.title == "Safety questions"
+    assert Answer("Can you take four steps on that leg now?", "No") in section.answers
+    assert section.answers[0].question.startswith("Did your knee pain start with an injury")
 
 
 def test_self_check_style_answers_show_each_question_as_asked():
     answers = {
         "red_flags": [
-            {"question": "Did the pain start with a fall or a blow?", "answer": "No"},
             {"question": "Any fever or night sweats?", "answer": ["Yes", "Night sweats"]},
         ]
     }
 
     (section,) = answer_sections(answers)
 
-    assert section.title == "Red-flag answers"
-    assert section.answers == [
-        Answer("Did the pain start with a fall or a blow?", "No"),
-        Answer("Any fever or night sweats?", "Yes, Night sweats"),
-    ]
+    assert section.answers == [Answer("Any fever or night sweats?", "Yes, Night sweats")]
 
 
 def test_red_flag_outcome_reads_as_the_self_checks_label():
     assert red_flag_words("see_doctor") == "See a doctor first"
     assert red_flag_words("") == "No red-flag answers."
     assert red_flag_words("call_the_clinic") == "Call the clinic"
+
+
+def test_a_question_gets_a_colon_only_when_it_has_no_punctuation_of_its_own():
+    assert Answer("Date of birth", "1988-04-02").prompt == "Date of birth:"
+    assert Answer("Can you walk now?", "No").prompt == "Can you walk now?"
