@@ -384,3 +384,31 @@ def test_anonymising_a_lead_deletes_its_before_visit_forms(clinic):
     assert not ConsentSignature.objects.filter(previsit_id=purged.pk).exists()
     assert Appointment.objects.filter(pk=purged.appointment_id).exists()
     assert MeasureResponse.objects.filter(previsit=kept).count() == 2
+
+
+def test_a_follow_up_shows_its_scores_and_no_empty_sections(client, group_member, clinic):
+    """A "How are you doing?" form holds only the measures, shown from their rows."""
+    previsit = fill_previsit(
+        make_previsit(appointment=visit(clinic, 9, patient_name="Fay Follow"), kind="follow_up")
+    )
+    previsit.answers = {"measures": {"saved": True}}
+    previsit.save()
+    client.force_login(group_member("Clinician"))
+
+    page = client.get(summary_url(previsit.appointment)).content.decode()
+
+    assert "How are you doing?" in page
+    assert "Patient-Specific Functional Scale: 4</h3>" in page
+    assert "not saved any section yet" not in page
+    assert "Saved" not in page
+
+
+def test_a_form_not_started_says_so(client, group_member, clinic):
+    previsit = make_previsit(appointment=visit(clinic, 9))
+    client.force_login(group_member("Clinician"))
+
+    page = client.get(summary_url(previsit.appointment)).content.decode()
+
+    assert "Form: not started." in page
+    assert "The patient has not saved any section yet." in page
+    assert "No measures answered yet." in page and "Not signed yet." in page
