@@ -86,11 +86,20 @@ def row_of(page: str, name: str) -> str:
     return page[start : page.index("</tr>", start)]
 
 
-@pytest.mark.parametrize("url", ["/admin/", "/admin/intake/appointment/day/"])
-def test_clinicians_see_each_forms_status_and_the_red_flag(client, group_member, day_of_forms, url):
+SCHEDULE_PAGES = ["/admin/", "/admin/intake/appointment/day/", "week"]
+
+
+def schedule_url(url: str, clinic) -> str:
+    return f"/admin/today/clinician/{clinic[0].pk}/week/" if url == "week" else url
+
+
+@pytest.mark.parametrize("url", SCHEDULE_PAGES)
+def test_clinicians_see_each_forms_status_and_the_red_flag(
+    client, group_member, clinic, day_of_forms, url
+):
     client.force_login(group_member("Clinician"))
 
-    page = client.get(url).content.decode()
+    page = client.get(schedule_url(url, clinic)).content.decode()
 
     assert "Forms: not started" in row_of(page, "Nora Notyet")
     assert "Forms: in progress" in row_of(page, "Ian Inprogress")
@@ -101,13 +110,13 @@ def test_clinicians_see_each_forms_status_and_the_red_flag(client, group_member,
     assert page.count("Red flag: review") == 1
 
 
-@pytest.mark.parametrize("url", ["/admin/", "/admin/intake/appointment/day/"])
+@pytest.mark.parametrize("url", SCHEDULE_PAGES)
 def test_front_desk_sees_the_status_but_not_the_red_flag_or_the_answers_link(
-    client, group_member, day_of_forms, url
+    client, group_member, clinic, day_of_forms, url
 ):
     client.force_login(group_member("Front desk"))
 
-    page = client.get(url).content.decode()
+    page = client.get(schedule_url(url, clinic)).content.decode()
 
     assert "Forms: done" in row_of(page, "Dora Done")
     assert "Forms: not started" in row_of(page, "Nora Notyet")
