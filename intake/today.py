@@ -50,14 +50,18 @@ class DaySchedule:
 def schedule(
     *, first_day: date, days: int, clinician: Clinician | None = None
 ) -> list[DaySchedule]:
-    """Each day's appointments (not cancelled) and time off, a row per clinician, in
-    three queries. Bookable clinicians always get a row; others only when they have
-    something that day."""
+    """Each day's appointments (not cancelled) with their before-visit forms, and time
+    off, a row per clinician, in three queries. Bookable clinicians always get a row;
+    others only when they have something that day."""
     tz = clinic_tz()
     start = datetime.combine(first_day, datetime.min.time(), tz)
     end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tz)
     clinicians = Clinician.objects.bookable()
-    appointments = Appointment.objects.starting_between(start, end).order_by("start")
+    appointments = (
+        Appointment.objects.starting_between(start, end)
+        .select_related("previsit")
+        .order_by("start")
+    )
     time_off = TimeOff.objects.overlapping(start, end).select_related("clinician")
     if clinician is not None:
         clinicians = clinicians.filter(pk=clinician.pk)

@@ -4,6 +4,7 @@ from intake.admin import (  # noqa: F401
     booking,
     clinic_details,
     leads,
+    previsit,
     readlog,
     selfcheck,
 )

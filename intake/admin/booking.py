@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from intake.admin import previsit as previsit_admin
 from intake.attendance import record_attendance
 from intake.booking import (
     NeedsConfirmation,
@@ -398,6 +399,16 @@ class AppointmentAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("day/", wrap(self.day_view), name="intake_appointment_day"),
+            path(
+                "<path:object_id>/previsit/",
+                wrap(previsit_admin.summary_view),
+                name="intake_appointment_previsit",
+            ),
+            path(
+                "<path:object_id>/previsit/reviewed/",
+                wrap(previsit_admin.mark_reviewed_view),
+                name="intake_appointment_previsit_reviewed",
+            ),
             path("<path:object_id>/move/", wrap(self.move_view), name="intake_appointment_move"),
             path(
                 "<path:object_id>/cancel/",
@@ -418,7 +429,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         appointments = (
             Appointment.objects.active()
             .filter(start__gte=start, start__lt=end)
-            .select_related("clinician", "appointment_type")
+            .select_related("clinician", "appointment_type", "previsit")
             .order_by("clinician__position", "clinician__name", "start")
         )
         time_off = TimeOff.objects.filter(start__lt=end, end__gt=start).select_related("clinician")
@@ -448,5 +459,6 @@ class AppointmentAdmin(admin.ModelAdmin):
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1),
             "columns": columns,
+            "can_read_previsit": request.user.has_perm("intake.view_previsit_answers"),
         }
         return TemplateResponse(request, "admin/intake/appointment/day.html", context)

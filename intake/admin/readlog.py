@@ -9,9 +9,9 @@ from intake.models import ReadLogEntry
 
 @admin.register(ReadLogEntry)
 class ReadLogEntryAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "action", "lead")
+    list_display = ("created_at", "user", "action", "lead", "appointment")
     list_filter = ("action", ("user", admin.RelatedOnlyFieldListFilter))
-    list_select_related = ("user", "lead")
+    list_select_related = ("user", "lead", "appointment__appointment_type")
     date_hierarchy = "created_at"
     search_fields = ("=lead__id", "user__username")
     search_help_text = "A lead's number, or a staff username."

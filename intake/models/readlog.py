@@ -1,8 +1,11 @@
 """Who looked at which lead's health details, and who exported it.
 
 Health details are a lead's message, body area, self-check outcome and answers (an
-appointment's health details are those of its lead). The log is kept exactly as long
-as those details: purge_leads deletes a lead's entries when it anonymises the lead.
+appointment's health details are those of its lead), and the answers on an appointment's
+before-visit form. The log is kept exactly as long as those details: purge_leads deletes
+a lead's entries when it anonymises the lead. A before-visit form read is logged against
+the appointment's lead and names the appointment too; an appointment left without a lead
+(its lead deleted by hand) still gets its entry, kept as long as the appointment.
 """
 
 from django.conf import settings
@@ -15,6 +18,7 @@ class ReadAction(models.TextChoices):
     VIEWED = "viewed", "Viewed the lead"
     VIEWED_HISTORY = "viewed_history", "Viewed an earlier version"
     EXPORTED = "exported", "Exported"
+    VIEWED_PREVISIT = "viewed_previsit", "Viewed the before-visit form"
 
 
 class ReadLogEntry(models.Model):
@@ -23,8 +27,18 @@ class ReadLogEntry(models.Model):
     lead = models.ForeignKey(
         Lead,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="read_log",
         help_text="The lead whose details were seen.",
+    )
+    appointment = models.ForeignKey(
+        "intake.Appointment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="read_log",
+        help_text="For a before-visit form: the appointment it belongs to.",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -39,8 +53,14 @@ class ReadLogEntry(models.Model):
         ordering = ["-created_at"]
         verbose_name = "read log entry"
         verbose_name_plural = "read log entries"
+        constraints = [
+            # Every entry says whose details were seen.
+            models.CheckConstraint(
+                condition=models.Q(lead__isnull=False) | models.Q(appointment__isnull=False),
+                name="readlogentry_names_lead_or_appointment",
+            )
+        ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_action_display()}: lead #{self.lead_id} at {self.created_at:%Y-%m-%d %H:%M}"
-        )
+        whose = f"lead #{self.lead_id}" if self.lead_id else f"appointment #{self.appointment_id}"
+        return f"{self.get_action_display()}: {whose} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -40,6 +40,7 @@ def today_view(request: HttpRequest) -> HttpResponse:
         else [],
         "leads": board.leads_to_work(today) if user.has_perm("intake.view_lead") else None,
         "can_mark": user.has_perm("intake.change_appointment"),
+        "can_read_previsit": user.has_perm("intake.view_previsit_answers"),
     }
     return TemplateResponse(request, "admin/today/today.html", context)
 
@@ -61,6 +62,7 @@ def week_view(request: HttpRequest, clinician_id: int) -> HttpResponse:
         "next_week": monday + timedelta(days=7),
         "monday": monday,
         "can_mark": request.user.has_perm("intake.change_appointment"),
+        "can_read_previsit": request.user.has_perm("intake.view_previsit_answers"),
     }
     return TemplateResponse(request, "admin/today/week.html", context)
 
