@@ -16,8 +16,8 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 from django.utils.html import strip_tags
-from django.utils.module_loading import import_string
 
+from intake.forms.previsit import ContactForm, HistoryForm, ReasonsForm
 from intake.models import (
     ConsentSignature,
     MeasureResponse,
@@ -28,21 +28,20 @@ from intake.models import (
     TriageOutcome,
 )
 from intake.phone import display_phone
+from intake.previsit import SAFETY_QUESTIONNAIRE
 from intake.selfcheck import answer_summary, load_spec
 from intake.triage import QuestionnaireSpec
 
 # The patient form's sections in the order it asks them: the stored name, the staff's
-# title, and the form whose fields word the questions ("" when none does).
+# title, and the form whose fields word the questions (None when none does).
 SECTIONS = (
-    ("contact", "Contact details", "intake.forms.previsit.ContactForm"),
-    ("reasons", "What brings them in", "intake.forms.previsit.ReasonsForm"),
-    ("history", "Health history", "intake.forms.previsit.HistoryForm"),
-    ("safety", "Safety questions", ""),
+    ("contact", "Contact details", ContactForm),
+    ("reasons", "What brings them in", ReasonsForm),
+    ("history", "Health history", HistoryForm),
+    ("safety", "Safety questions", None),
 )
 # Shown from their own rows (measure responses, consent signatures), not from `answers`.
 SHOWN_ELSEWHERE = frozenset({"measures", "consent"})
-# The self-check whose red-flag questions the form asks again (as intake.previsit does).
-SAFETY_QUESTIONNAIRE = "runners-knee"
 NOT_ANSWERED = "Not answered"
 
 
@@ -71,12 +70,10 @@ class Wording:
     choices: Mapping[str, str]
 
 
-def form_wording(form_path: str) -> dict[str, Wording]:
+def form_wording(form: type | None) -> dict[str, Wording]:
     """Each field of the patient's section form as the patient read it; empty when there
     is no such form (the answers then read in words made from their stored names)."""
-    try:
-        form = import_string(form_path)
-    except ImportError:
+    if form is None:
         return {}
     return {
         name: Wording(
@@ -127,7 +124,7 @@ def answer_sections(
     answers: Mapping,
     *,
     safety_spec: QuestionnaireSpec | None = None,
-    wording: Callable[[str], dict[str, Wording]] = form_wording,
+    wording: Callable[[type | None], dict[str, Wording]] = form_wording,
 ) -> list[Section]:
     """Each saved section's answers, in the order the form asks them."""
     known = {name: (title, form) for name, title, form in SECTIONS}
@@ -140,7 +137,7 @@ def answer_sections(
     for name in sorted(answers, key=position):
         if name in SHOWN_ELSEWHERE:
             continue
-        title, form = known.get(name, (words(name), ""))
+        title, form = known.get(name, (words(name), None))
         section = answers[name]
         if name == "safety" and isinstance(section, dict):
             rows = _safety_answers(section, safety_spec)
