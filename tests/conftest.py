@@ -101,7 +101,7 @@ def force_login_passes_the_second_factor(monkeypatch) -> None:
     """`client.force_login(staff)` gives a session as after the whole sign-in: password,
     then the authenticator code (a confirmed TOTP device is made for the user if needed).
 
-    Staff pages need both steps (clinic/staff/site.py); tests of other features should
+    Staff pages need both steps (clinic/admin_site.py); tests of other features should
     not each repeat them. Tests of the sign-in itself post to the login page instead.
     """
     from django.test.client import ClientMixin
