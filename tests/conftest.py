@@ -1,6 +1,7 @@
 """Shared fixtures. The environment tests run in is set in pyproject.toml (pytest-env)."""
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
@@ -58,11 +59,21 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def collected_static(django_db_blocker) -> None:
-    """Production storage needs the hashed-name manifest, as after a deploy's collectstatic."""
-    from django.core.management import call_command
+def collected_static(tmp_path_factory) -> Iterator[None]:
+    """Production storage needs the hashed-name manifest, as after a deploy's collectstatic.
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    Each test process (each xdist worker) collects into a folder of its own: a second
+    process writing the same folder could leave the first reading a half-written manifest.
+    Child processes (test_outage's) read the folder from DJANGO_STATIC_ROOT.
+    """
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    root = str(tmp_path_factory.mktemp("static"))
+    with override_settings(STATIC_ROOT=root), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_STATIC_ROOT", root)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
 
 
 @pytest.fixture(autouse=True)
