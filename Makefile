@@ -36,8 +36,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# One test process per core (pytest-xdist): the browser journeys, subprocesses and sleeps of
+# one process overlap the other's work. A plain `.venv/bin/pytest tests/...` runs in one process,
+# which suits a few files (each extra process migrates its own database first).
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -12,4 +12,4 @@ class ClinicAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the clinic's site (second factor, password again before exports)."""
 
     default = False  # "clinic" in INSTALLED_APPS means ClinicConfig
-    default_site = "clinic.staff.site.ClinicAdminSite"
+    default_site = "clinic.admin_site.ClinicAdminSite"

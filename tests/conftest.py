@@ -1,6 +1,7 @@
 """Shared fixtures. The environment tests run in is set in pyproject.toml (pytest-env)."""
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
@@ -58,11 +59,31 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def collected_static(django_db_blocker) -> None:
-    """Production storage needs the hashed-name manifest, as after a deploy's collectstatic."""
-    from django.core.management import call_command
+def collected_static(tmp_path_factory) -> Iterator[None]:
+    """Production storage needs the hashed-name manifest, as after a deploy's collectstatic.
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    Each test process (each xdist worker) collects into a folder of its own: a second
+    process writing the same folder could leave the first reading a half-written manifest.
+    Child processes (test_outage's) read the folder from DJANGO_STATIC_ROOT.
+    """
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    root = str(tmp_path_factory.mktemp("static"))
+    with override_settings(STATIC_ROOT=root), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_STATIC_ROOT", root)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Staff passwords hash with MD5 in tests instead of Django's PBKDF2 (1.5 million rounds,
+    about a third of a second each): making the staff users that a third of the tests need,
+    and signing them in, otherwise takes over a minute of the suite. No test is about the
+    hash itself; production keeps Django's default hashers (settings.py does not set them).
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -101,7 +122,7 @@ def force_login_passes_the_second_factor(monkeypatch) -> None:
     """`client.force_login(staff)` gives a session as after the whole sign-in: password,
     then the authenticator code (a confirmed TOTP device is made for the user if needed).
 
-    Staff pages need both steps (clinic/staff/site.py); tests of other features should
+    Staff pages need both steps (clinic/admin_site.py); tests of other features should
     not each repeat them. Tests of the sign-in itself post to the login page instead.
     """
     from django.test.client import ClientMixin

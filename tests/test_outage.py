@@ -18,23 +18,12 @@ from django.test import Client
 
 from intake.models import Lead
 from tests.conftest import skip_or_fail
+from tests.database_faults import refuse_writes
 from tests.intake.leads_support import contact_data
-from tests.test_security import production_env
+from tests.production_env import production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = 'href="tel:+16082184215"'
-
-
-def refuse_writes(monkeypatch) -> None:
-    """The database answers reads but every write fails, as when its disk is full."""
-    real_execute = CursorWrapper.execute
-
-    def execute(self, sql, params=None):
-        if sql.lstrip().upper().startswith(("INSERT", "UPDATE")):
-            raise OperationalError("could not extend file: No space left on device")
-        return real_execute(self, sql, params)
-
-    monkeypatch.setattr(CursorWrapper, "execute", execute)
 
 
 @pytest.mark.django_db

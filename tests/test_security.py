@@ -1,7 +1,6 @@
 """Production security: settings derived from the environment, and the headers patients get."""
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -9,17 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.production_env import production_env
+
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION_ENV = {
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "x7!kP2@qL9#mZ4$wR8%tY1^vB6&nC3*jH5(gF0)dS-aE_uI+oQ=",
-    "DJANGO_ALLOWED_HOSTS": "www.peakendurancept.example",
-}
-
-
-def production_env(**overrides: str) -> dict[str, str]:
-    """Only what a deploy must set: nothing from the test run (pytest-env) leaks in."""
-    return {"PATH": os.environ["PATH"]} | PRODUCTION_ENV | overrides
 
 
 def production_settings(**env: str) -> dict:

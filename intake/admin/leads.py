@@ -15,6 +15,7 @@ from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
+from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.forms.fields import PhoneNumberField
 from intake.models import Lead, LeadNote, LeadStatus, ReadAction, ReadLogEntry, TriageOutcome
 from intake.models.leads import URGENT_FIRST, LeadExport
@@ -330,18 +331,9 @@ def _as_e164(term: str) -> str:
 
 
 @admin.register(LeadExport)
-class LeadExportAdmin(admin.ModelAdmin):
+class LeadExportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A read-only log of CSV exports (superusers, or whoever is given the view permission)."""
 
     list_display = ("created_at", "exported_by", "row_count")
     list_select_related = ("exported_by",)
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

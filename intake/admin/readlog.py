@@ -4,11 +4,12 @@ change it (entries go only with the lead's details, in purge_leads)."""
 from django.contrib import admin
 from django.http import HttpRequest
 
+from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.models import ReadLogEntry
 
 
 @admin.register(ReadLogEntry)
-class ReadLogEntryAdmin(admin.ModelAdmin):
+class ReadLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "user", "action", "lead", "appointment")
     list_filter = ("action", ("user", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("user", "lead", "appointment__appointment_type")
@@ -21,12 +22,3 @@ class ReadLogEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from intake import selfcheck
+from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.forms.selfcheck import StepForm
 from intake.models import Choice, OutcomeRule, OutcomeTally, Question, Questionnaire
 from intake.models.selfcheck import split_codes
@@ -190,19 +191,10 @@ class OutcomeRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutcomeTally)
-class OutcomeTallyAdmin(admin.ModelAdmin):
+class OutcomeTallyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Anonymous counts per day: read only, written by the self-check itself."""
 
     list_display = ("day", "questionnaire", "outcome", "count")
     list_filter = ("questionnaire", "outcome")
     list_select_related = ("questionnaire",)
     date_hierarchy = "day"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -9,16 +9,7 @@ from playwright.sync_api import Page, expect
 
 from education.models import Exercise, attach_picture
 from tests.browser.conftest import assert_accessible
-
-# Sums every layout shift (the Cumulative Layout Shift score) from the first paint on.
-RECORD_LAYOUT_SHIFTS = """
-window.layoutShift = 0;
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    if (!entry.hadRecentInput) window.layoutShift += entry.value;
-  }
-}).observe({type: "layout-shift", buffered: true});
-"""
+from tests.browser.layout_shifts import RECORD_LAYOUT_SHIFTS
 
 
 def give_pictures_to_every_exercise() -> None:

@@ -5,7 +5,7 @@ import pytest
 
 from intake.models import Lead
 from tests.browser.conftest import assert_accessible
-from tests.test_outage import refuse_writes
+from tests.database_faults import refuse_writes
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

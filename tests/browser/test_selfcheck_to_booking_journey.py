@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from intake.models import Appointment, TriageOutcome
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_selfcheck_to_leads_journey import KNEECAP_PATTERN, answer_every_step
+from tests.browser.selfcheck_pages import KNEECAP_PATTERN, answer_every_step
 from tests.intake.selfcheck_client import CALM
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

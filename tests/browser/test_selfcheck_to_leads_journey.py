@@ -14,30 +14,10 @@ from django.core.management import call_command
 
 from intake.models import Lead, LeadSource, TriageOutcome
 from tests.browser.conftest import assert_accessible, pass_second_factor
+from tests.browser.selfcheck_pages import KNEECAP_PATTERN, answer_every_step
 from tests.intake.selfcheck_client import CALM
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-KNEECAP_PATTERN = {
-    "where": "kneecap",
-    "worse_with": ["stairs_down", "downhill"],
-    "builds": "yes",
-}
-
-
-def answer_every_step(page, answers: dict) -> None:
-    """Tick the given answer for each question shown, then Next, until the result."""
-    while page.locator("form.selfcheck-form").count():
-        names = page.evaluate(
-            """() => [...new Set([...document.querySelectorAll('form.selfcheck-form input')]
-                .filter(i => i.type === 'radio' || i.type === 'checkbox').map(i => i.name))]"""
-        )
-        for name in names:
-            values = answers[name] if isinstance(answers[name], list) else [answers[name]]
-            for value in values:
-                page.locator(f"input[name='{name}'][value='{value}']").check()
-        with page.expect_navigation():
-            page.get_by_role("button", name="Next").click()
 
 
 def shown_answers(page) -> list[dict[str, str]]:

@@ -25,7 +25,6 @@ def sign_in(page, username: str, password: str) -> None:
 def test_first_sign_in_sets_up_the_second_step_and_wrong_passwords_lock_out(
     live_server, page, django_user_model, settings
 ):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     frank = django_user_model.objects.create_user("frank", password="frank-pw-123", is_staff=True)
     frank.groups.add(Group.objects.get(name="Front desk"))
     lead = make_lead(name="Quinn Private", answers=[{"question": "Where?", "answer": "Left knee"}])

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from intake.models import AppointmentMode, Clinician, WeeklyAvailability
 from tests.browser.conftest import assert_accessible, pass_second_factor
-from tests.browser.test_education_pictures import RECORD_LAYOUT_SHIFTS
+from tests.browser.layout_shifts import RECORD_LAYOUT_SHIFTS
 from tests.intake.booking_factories import make_type
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

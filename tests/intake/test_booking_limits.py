@@ -1,16 +1,15 @@
 """Online booking limits: per client address per hour, and upcoming visits per email and phone."""
 
-import re
 from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
 
 from intake.models import Appointment, AppointmentStatus, Clinician
-from tests.intake import test_booking_flow as flow
+from tests.intake import booking_client
+from tests.intake.booking_client import SLOT_VALUES
 from tests.intake.booking_factories import make_appointment, make_clinician, make_type
 
-SLOT_VALUES = re.compile(r'name="slot" value="([^"]+)"')
 PATIENT = {"name": "Pat Runner", "email": "pat@example.com", "phone": "(608) 555-0123"}
 
 
@@ -41,7 +40,7 @@ def book_upcoming(visit, count: int, **patient) -> None:
 
 def confirm(client, visit, slot: str, **overrides):
     """Details, check, then "Confirm booking", as a patient does; the last response."""
-    return flow.confirm(client, visit, slot, **{**PATIENT, **overrides})
+    return booking_client.confirm(client, visit, slot, **{**PATIENT, **overrides})
 
 
 def assert_refused_with_the_phone(page, heading: str) -> None:
@@ -66,7 +65,7 @@ def test_a_patient_holding_the_most_upcoming_visits_is_asked_to_call(
     book_upcoming(visit, 3, **already)
     slot = free_slots(client, visit)[0]
 
-    review = flow.review(client, visit, slot, **PATIENT)
+    review = booking_client.review(client, visit, slot, **PATIENT)
     assert_refused_with_the_phone(review, "You already have visits booked")
     assert_refused_with_the_phone(confirm(client, visit, slot), "You already have visits booked")
     assert Appointment.objects.count() == 3

@@ -1,7 +1,6 @@
 """The private manage link: cancel or move a booking without an account."""
 
 import logging
-import re
 from datetime import time, timedelta
 
 import pytest
@@ -11,10 +10,9 @@ from django_tasks_db.models import DBTaskResult
 from intake.booking import Patient, book_appointment, find_slots, reschedule_appointment
 from intake.models import Appointment, AppointmentStatus, CancelledBy, Clinician
 from intake.models.booking import hash_manage_token
+from tests.intake.booking_client import SLOT_VALUES
 from tests.intake.booking_factories import make_appointment, make_clinician, make_type
 from tests.intake.queued_emails import deliver_queued_emails
-
-SLOT_VALUES = re.compile(r'name="slot" value="([^"]+)"')
 
 
 @pytest.fixture

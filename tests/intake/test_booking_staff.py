@@ -20,6 +20,7 @@ from tests.intake.booking_factories import (
     make_type,
 )
 from tests.intake.queued_emails import deliver_queued_emails
+from tests.intake.staff_booking_form import booking_data, split
 
 ADD = "/admin/intake/appointment/add/"
 
@@ -46,24 +47,6 @@ def monday(weeks_ahead: int = 1, hour: int = 9):
     today = timezone.localdate()
     day = today + timedelta(days=7 * weeks_ahead - today.weekday())
     return local(day.year, day.month, day.day, hour)
-
-
-def split(moment) -> dict:
-    local_moment = moment.astimezone(CHICAGO)
-    return {"start_0": f"{local_moment:%Y-%m-%d}", "start_1": f"{local_moment:%H:%M}"}
-
-
-def booking_data(clinician, visit, start, **extra) -> dict:
-    return {
-        "clinician": clinician.pk,
-        "appointment_type": visit.pk,
-        **split(start),
-        "patient_name": "Phone Caller",
-        "patient_email": "caller@example.com",
-        "patient_phone": "608-555-0142",
-        "email_patient": "on",
-        **extra,
-    }
 
 
 def calendar_event(message) -> tuple[icalendar.Calendar, icalendar.Event]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from intake import emails
 from intake.booking import Patient, book_appointment, find_slots
-from intake.clinic_details import clinic_details
+from intake.clinic_details import clinic_details, forget_clinic_details
 from intake.models import ClinicDetails, Clinician
 from tests.intake.booking_factories import make_clinician, make_type
 
@@ -101,6 +101,21 @@ def test_staff_edit_the_one_record_and_every_page_shows_it(client, superuser):
         "closes": "18:00",
     } in data["openingHoursSpecification"]
     assert client.get("/admin/intake/clinicdetails/add/").status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_a_clinic_without_an_email_shows_no_empty_email_link(client):
+    """The admin asks for an email, but a record saved another way may lack one; a link
+    that opens a blank message with no address would only confuse a patient."""
+    ClinicDetails.objects.filter(pk=1).update(email="")
+    forget_clinic_details()
+    for url in ("/", "/contact/", "/guides/"):
+        body = client.get(url).content.decode()
+        assert "mailto:" not in body, url
+        assert "Email:" not in body, url
+        footer = body[body.index("<footer") :]
+        assert "Hours and directions" in footer
+        assert "· ·" not in footer
 
 
 @pytest.mark.django_db

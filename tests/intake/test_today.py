@@ -23,7 +23,8 @@ from intake.models import (
 from intake.tasks import send_email
 from tests.intake.booking_factories import local, make_appointment, make_clinician, make_type
 from tests.intake.leads_support import make_lead
-from tests.staff.test_second_factor import app_code
+from tests.intake.staff_booking_form import booking_data
+from tests.staff.authenticator import app_code
 
 
 @pytest.fixture
@@ -298,7 +299,6 @@ def test_superusers_still_see_the_technical_models(client, superuser):
 
 def test_admin_phone_fields_take_numbers_as_people_type_them(client, group_member, clinic):
     from intake.models import Appointment
-    from tests.intake.test_booking_staff import booking_data
 
     dana, _, visit = clinic
     client.force_login(group_member("Front desk"))

@@ -2,26 +2,18 @@
 it sets up at its first sign-in, or a one-use recovery code."""
 
 import re
-import time
 
 import pytest
 from django.core.management import call_command
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.staff import second_factor
+from tests.staff.authenticator import app_code
 
 LOGIN = "/admin/login/"
 CODE_STEP = "/admin/second-factor/"
 SET_UP = "/admin/second-factor/set-up/"
-
-
-def app_code(device: TOTPDevice) -> str:
-    """What the person's authenticator app shows right now."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
-    return f"{totp.token():06d}"
 
 
 def sign_in_with_password(client, username: str, password: str, next_url: str = "/admin/"):
