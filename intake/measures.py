@@ -78,6 +78,10 @@ class Change:
     def important(self) -> bool:
         return self.verdict is not Verdict.NO_IMPORTANT_CHANGE
 
+    def signed(self) -> str:
+        """The difference with its sign, e.g. +3 or -1.5 (0 for none)."""
+        return f"+{points(self.difference)}" if self.difference > 0 else points(self.difference)
+
     def describe(self) -> str:
         """In words, e.g. "improved by 3 points (the MCID is 2)"."""
         size = points(abs(self.difference))
@@ -115,6 +119,10 @@ class Point:
     visit_start: datetime
     first_visit: bool
     score: Decimal | None
+
+    @property
+    def score_text(self) -> str:
+        return "not answered" if self.score is None else points(self.score)
 
 
 @dataclass(frozen=True)

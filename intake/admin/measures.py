@@ -1,0 +1,157 @@
+"""Admin for outcome measures: clinicians define the instruments the clinic holds a
+licence for, and see each patient's scores over time on the appointment and lead pages.
+
+Answers are what patients typed: nobody edits them here, superusers included.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+
+from intake.charts import Chart, outcome_chart
+from intake.measures import Episode, episodes
+from intake.models import Measure, MeasureItem, MeasureResponse, PreVisit
+
+# Scores are health data: only staff who may read the before-visit answers see them.
+ANSWERS_PERMISSION = "intake.view_previsit_answers"
+
+
+@dataclass(frozen=True)
+class EpisodeCharts:
+    episode: Episode
+    charts: list[Chart]
+
+
+def outcome_charts(*, forms: QuerySet[PreVisit]) -> list[EpisodeCharts]:
+    """The charts of every episode of care `forms` belong to (two queries)."""
+    responses = MeasureResponse.objects.in_episodes_of(forms).for_charts()
+    return [
+        EpisodeCharts(
+            episode=episode,
+            charts=[
+                outcome_chart(series=series, chart_id=f"outcome-{number}-{index}")
+                for index, series in enumerate(episode.series, start=1)
+            ],
+        )
+        for number, episode in enumerate(episodes(responses=responses), start=1)
+    ]
+
+
+class OutcomesOnChangePage:
+    """Mixed into a ModelAdmin: its change page shows the patient's outcome measures
+    (see templates/admin/intake/measures/_outcomes.html), to clinicians only.
+
+    `outcomes_of` is the PreVisit lookup that names the page's object, e.g. "appointment".
+    """
+
+    outcomes_of: str
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.user.has_perm(ANSWERS_PERMISSION):
+            forms = PreVisit.objects.filter(**{self.outcomes_of: obj})
+            context["outcomes"] = outcome_charts(forms=forms)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class MeasureItemFormSet(BaseInlineFormSet):
+    """A measure needs items to score; one whose items the patient names has exactly one:
+    the scale each named activity is rated on."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        kept = [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if self.instance.patient_names_items and len(kept) != 1:
+            raise ValidationError(
+                "Patients name the items of this measure, so it has exactly one item: the "
+                f"scale each activity they name is rated on. It has {len(kept)}.",
+                code="named_items_need_one_scale",
+            )
+        if not kept:
+            raise ValidationError(
+                "Add at least one item: the questions patients answer.", code="no_items"
+            )
+
+
+class MeasureItemInline(admin.TabularInline):
+    model = MeasureItem
+    formset = MeasureItemFormSet
+    fields = ("position", "key", "text", "scale_min", "scale_max", "min_label", "max_label")
+    extra = 0
+    min_num = 1
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ("name", "scoring", "mcid", "higher_is_better", "active", "licence_short")
+    list_filter = ("active",)
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = [
+        (None, {"fields": ("name", "slug", "instructions", "active", "position")}),
+        (
+            "Scoring",
+            {
+                "fields": ("scoring", "higher_is_better", "mcid"),
+                "description": "The score's change between visits is compared with the "
+                "minimal clinically important difference (MCID); a change of exactly the "
+                "MCID counts as important.",
+            },
+        ),
+        (
+            "Activities the patient names",
+            {
+                "fields": ("patient_names_items", "max_items"),
+                "description": "For measures like the Patient-Specific Functional Scale, "
+                "where patients name the activities they rate.",
+            },
+        ),
+        (
+            "Source and licence",
+            {
+                "fields": ("source", "licence"),
+                "description": "Add only instruments the clinic may use: say where it comes "
+                "from and the terms the clinic uses it under.",
+            },
+        ),
+    ]
+    inlines = [MeasureItemInline]
+
+    @admin.display(description="licence")
+    def licence_short(self, measure: Measure) -> str:
+        return measure.licence if len(measure.licence) <= 60 else measure.licence[:59] + "…"
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Answers point at the measure; untick "active" to stop asking it.
+        return False
+
+
+@admin.register(MeasureResponse)
+class MeasureResponseAdmin(admin.ModelAdmin):
+    """Read-only: a record of what a patient answered."""
+
+    list_display = ("previsit", "measure", "score", "created_at")
+    list_filter = ("measure",)
+    list_select_related = ("previsit__appointment", "measure")
+    fields = ("previsit", "measure", "answers", "score", "created_at", "updated_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and request.user.has_perm(
+            ANSWERS_PERMISSION
+        )
