@@ -86,8 +86,8 @@ def test_front_desk_cannot_open_the_answers_list(front_desk):
     assert front_desk.get("/admin/intake/measureresponse/").status_code == 403
 
 
-@pytest.mark.parametrize("page", [appointment_page, lead_page])
-def test_the_outcome_charts_cost_the_same_queries_at_1_and_10_visits(clinician, page):
+@pytest.mark.parametrize("page_of", [appointment_page, lead_page])
+def test_the_outcome_charts_cost_the_same_queries_at_1_and_10_visits(clinician, page_of):
     def count(visits: int) -> int:
         lead = make_lead(email=f"visits{visits}@example.com")
         forms = make_episode(
@@ -95,7 +95,7 @@ def test_the_outcome_charts_cost_the_same_queries_at_1_and_10_visits(clinician, 
             pain_now=[n % 11 for n in range(visits)],
             lead=lead,
         )
-        url = page(forms) if page is appointment_page else page(lead)
+        url = page_of(forms) if page_of is appointment_page else page_of(lead)
         clinician.get(url)  # the session and permissions, once
         with CaptureQueriesContext(connection) as queries:
             response = clinician.get(url)
