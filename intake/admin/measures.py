@@ -80,10 +80,13 @@ class MeasureItemFormSet(BaseInlineFormSet):
             )
 
 
-class MeasureItemInline(admin.TabularInline):
+class MeasureItemInline(admin.StackedInline):
+    """Stacked, not tabular: seven columns do not fit beside the menu, and the help text
+    under each field is the editor's guide."""
+
     model = MeasureItem
     formset = MeasureItemFormSet
-    fields = ("position", "key", "text", "scale_min", "scale_max", "min_label", "max_label")
+    fields = (("text", "position"), "key", ("scale_min", "min_label"), ("scale_max", "max_label"))
     extra = 0
     min_num = 1
 
@@ -122,6 +125,13 @@ class MeasureAdmin(admin.ModelAdmin):
         ),
     ]
     inlines = [MeasureItemInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple:
+        # The site and the answers already given find the measure by its slug.
+        return ("slug",) if obj else ()
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict:
+        return {} if obj else self.prepopulated_fields
 
     @admin.display(description="licence")
     def licence_short(self, measure: Measure) -> str:

@@ -117,3 +117,46 @@ def test_clinician_reads_the_change_and_the_front_desk_sees_none(live_server, pa
     page.goto(lead_url)
     assert "Outcome measures" not in page.content()
     shot(page, "lead-front-desk")
+
+
+def test_clinician_keeps_the_measures_and_revises_a_signed_consent_text(
+    live_server, page, group_member
+):
+    from django.utils import timezone
+
+    from intake.models import ConsentKind, ConsentSignature, ConsentText
+    from tests.intake.previsit_factories import make_previsit
+
+    signed = ConsentText.objects.get(kind=ConsentKind.TREATMENT, version=1)
+    ConsentSignature.objects.create(
+        previsit=make_previsit(),
+        consent_text=signed,
+        typed_name="Maria Gonzalez",
+        signed_at=timezone.now(),
+        client_address_hash="0" * 64,
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, f"{live_server.url}/admin/intake/measure/", group_member("Clinician").username)
+
+    expect(page.get_by_role("link", name="Patient-Specific Functional Scale")).to_be_visible()
+    shot(page, "measures-list")
+    page.get_by_role("link", name="Patient-Specific Functional Scale").click()
+    expect(page.get_by_text("Stratford P, Gill C")).to_be_visible()
+    expect(page.get_by_role("heading", name="Source and licence")).to_be_visible()
+    shot(page, "measure-psfs")
+
+    page.goto(f"{live_server.url}/admin/intake/consenttext/")
+    expect(page.get_by_role("row", name="Consent to treat")).to_contain_text("1 patient")
+    assert_accessible(page)
+    page.locator("#result_list").get_by_role("link", name="Consent to treat").click()
+    expect(page.get_by_text("1 patient agreed to version 1")).to_be_visible()
+    page.get_by_label("Body").fill("The clinic's revised consent to treat.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Version 1 has been signed, so it is kept as it was")).to_be_visible()
+    expect(page.locator("#result_list tbody tr")).to_have_count(3)  # two kinds, one twice
+    assert_accessible(page)
+    shot(page, "consent-texts-after-edit")
+    signed.refresh_from_db()
+    assert "revised" not in signed.body
+    assert ConsentText.objects.current()[0].version == 2
