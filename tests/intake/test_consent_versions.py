@@ -111,3 +111,49 @@ def test_the_front_desk_cannot_edit_consent_texts(client, group_member):
 
     assert edit(client, treatment_v1(), "Changed").status_code == 403
     assert treatment_v1().body != "Changed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editors_saving_signed_versions_at_once_each_get_their_own_version(
+    requires_postgres, django_user_model
+):
+    """Ten staff save edits of signed versions 1 and 2 at the same moment, each on its own
+    connection: ten new versions, numbered 3 to 12, and nobody gets an error."""
+    import threading
+
+    from django.db import connection
+
+    from intake.consent import save_consent_text
+
+    editor = django_user_model.objects.create_user("editor", is_staff=True)
+    first = treatment_v1()
+    second = ConsentText.objects.create(
+        kind=ConsentKind.TREATMENT, version=2, title="Consent to treat", body="Second."
+    )
+    sign(first)
+    sign(second)
+    start_line = threading.Barrier(10, timeout=30)
+    errors: list[Exception] = []
+
+    def edit_at_once(n: int) -> None:
+        try:
+            text = ConsentText.objects.get(pk=(first if n % 2 else second).pk)
+            text.body = f"Edit {n}"
+            start_line.wait()
+            save_consent_text(text=text, edited_by=editor)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=edit_at_once, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    versions = ConsentText.objects.filter(kind=ConsentKind.TREATMENT)
+    assert sorted(versions.values_list("version", flat=True)) == list(range(1, 13))
+    assert ConsentText.objects.get(pk=first.pk).body == first.body
+    assert ConsentText.objects.get(pk=second.pk).body == "Second."
