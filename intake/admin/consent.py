@@ -1,9 +1,12 @@
 """Admin for the consent texts patients agree to: edits of a signed version become a new
 version (intake.consent), so the list reads as the texts' history."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from intake.consent import save_consent_text
 from intake.models import ConsentText
@@ -51,6 +54,16 @@ class ConsentTextAdmin(admin.ModelAdmin):
                 f"text was saved as version {obj.version}.",
                 messages.INFO,
             )
+
+    def response_change(self, request: HttpRequest, obj: ConsentText) -> HttpResponse:
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST:
+            # Django goes back to the URL it came from, which after a signed version was
+            # edited is the old version's page; go on editing the new one instead.
+            query = urlsplit(response["Location"]).query
+            url = reverse("admin:intake_consenttext_change", args=[obj.pk])
+            response["Location"] = f"{url}?{query}" if query else url
+        return response
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # Signatures point at these texts; the newest version is what patients read.

@@ -157,3 +157,19 @@ def test_editors_saving_signed_versions_at_once_each_get_their_own_version(
     assert sorted(versions.values_list("version", flat=True)) == list(range(1, 13))
     assert ConsentText.objects.get(pk=first.pk).body == first.body
     assert ConsentText.objects.get(pk=second.pk).body == "Second."
+
+
+def test_save_and_continue_after_a_signature_opens_the_new_version(client, clinician_user):
+    signed = treatment_v1()
+    sign(signed)
+
+    response = client.post(
+        f"/admin/intake/consenttext/{signed.pk}/change/",
+        {"title": signed.title, "body": "Reworded.", "_continue": "1"},
+    )
+
+    new = ConsentText.objects.get(kind=ConsentKind.TREATMENT, version=2)
+    assert response["Location"] == f"/admin/intake/consenttext/{new.pk}/change/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Reworded." in page
+    assert "Nobody has signed this version yet" in page

@@ -195,3 +195,43 @@ def test_the_measure_page_shows_its_source_and_licence(clinician):
     assert "Stratford P, Gill C" in page
     assert "Free to use in clinical practice." in page
     assert "Free to use in clinical practice." in listing
+
+
+def test_a_patients_two_episodes_are_charted_apart_on_the_lead_page(clinician):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    lead = make_lead()
+    make_episode(
+        psfs=[{"Squats": 2}, {"Squats": 7}],
+        lead=lead,
+        first_start=timezone.now() - timedelta(days=300),
+    )
+    make_episode(psfs=[{"Running": 4}], lead=lead)
+
+    page = clinician.get(lead_page(lead)).content.decode()
+
+    assert page.count('<h3 class="outcome-episode">Episode of care from') == 2
+    assert '<h4 class="outcome-title">Patient-Specific Functional Scale: Squats</h4>' in page
+    assert "not yet known</strong>: one score so far" in page
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        {"mcid": "NaN"},
+        {"mcid": "1e400"},
+        {"items-0-scale_max": "99999999999999999999"},
+        {"items-TOTAL_FORMS": "lots"},
+        {"items-0-key": "not a slug!"},
+        {"scoring": "median"},
+        {"name": "\x00"},
+    ],
+)
+def test_bad_input_on_the_measure_form_is_a_clear_error_not_a_crash(clinician, garbage):
+    response = clinician.post("/admin/intake/measure/add/", measure_form(**garbage))
+
+    assert response.status_code == 200
+    assert "Please correct the error" in response.content.decode()
+    assert not Measure.objects.filter(slug="lower-extremity").exists()
