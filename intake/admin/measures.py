@@ -127,8 +127,14 @@ class MeasureAdmin(admin.ModelAdmin):
     inlines = [MeasureItemInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple:
-        # The site and the answers already given find the measure by its slug.
-        return ("slug",) if obj else ()
+        if obj is None:
+            return ()
+        # The site and the answers already given find the measure by its slug. Once
+        # patients have answered, their stored scores were worked out one way: scoring it
+        # another way would chart old and new scores as if they were comparable.
+        if obj.responses.exists():
+            return ("slug", "scoring", "patient_names_items")
+        return ("slug",)
 
     def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict:
         return {} if obj else self.prepopulated_fields

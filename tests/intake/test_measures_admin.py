@@ -235,3 +235,14 @@ def test_bad_input_on_the_measure_form_is_a_clear_error_not_a_crash(clinician, g
     assert response.status_code == 200
     assert "Please correct the error" in response.content.decode()
     assert not Measure.objects.filter(slug="lower-extremity").exists()
+
+
+def test_once_patients_have_answered_the_scoring_cannot_change(clinician):
+    make_episode(psfs=[{"Running": 4}])
+    psfs = Measure.objects.get(slug="psfs")
+
+    page = clinician.get(f"/admin/intake/measure/{psfs.pk}/change/").content.decode()
+
+    assert 'name="scoring"' not in page
+    assert 'name="patient_names_items"' not in page
+    assert 'name="mcid"' in page  # the MCID may be revised: it only changes the reading
