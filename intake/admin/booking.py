@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from intake.admin.measures import OutcomesOnChangePage
+from intake.admin.measures import AppointmentOutcomes
 from intake.attendance import record_attendance
 from intake.booking import (
     NeedsConfirmation,
@@ -218,7 +218,7 @@ class AppointmentTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(OutcomesOnChangePage, admin.ModelAdmin):
+class AppointmentAdmin(AppointmentOutcomes, admin.ModelAdmin):
     """The appointment book. Adding, moving and cancelling have their own pages that call
     intake.booking's functions, so a staff change checks, writes and emails exactly as
     the patient's own does; the change page edits only the patient's details."""
@@ -232,7 +232,6 @@ class AppointmentAdmin(OutcomesOnChangePage, admin.ModelAdmin):
     raw_id_fields = ("lead",)
     actions = ["mark_completed", "mark_no_show", "cancel_and_notify"]
     change_form_template = "admin/intake/appointment/change_form.html"
-    outcomes_of = "appointment"  # clinicians see the scores of this visit's episode of care
     readonly_fields = (
         "clinician",
         "appointment_type",

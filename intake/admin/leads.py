@@ -15,7 +15,7 @@ from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
-from intake.admin.measures import OutcomesOnChangePage
+from intake.admin.measures import LeadOutcomes
 from intake.forms.fields import PhoneNumberField
 from intake.models import Lead, LeadNote, LeadStatus, ReadAction, ReadLogEntry, TriageOutcome
 from intake.models.leads import URGENT_FIRST, LeadExport
@@ -65,7 +65,7 @@ class LeadNoteInline(admin.TabularInline):
 
 
 @admin.register(Lead)
-class LeadAdmin(OutcomesOnChangePage, SimpleHistoryAdmin):
+class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
     # Six short columns, so the list and its filters fit side by side at 1280 px.
     list_display = ("display_name", "status", "follow_up", "assigned_to", "age", "came_from")
     list_filter = (
@@ -108,7 +108,6 @@ class LeadAdmin(OutcomesOnChangePage, SimpleHistoryAdmin):
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
     inlines = [LeadNoteInline]
-    outcomes_of = "appointment__lead"  # clinicians see the scores of the lead's visits
     # Urgent leads (self-check said Emergency or See a doctor, not yet called) on top.
     ordering = (URGENT_FIRST, "-created_at")
 

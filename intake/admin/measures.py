@@ -14,7 +14,7 @@ from django.http import HttpRequest
 
 from intake.charts import Chart, outcome_chart
 from intake.measures import Episode, episodes
-from intake.models import Measure, MeasureItem, MeasureResponse, PreVisit
+from intake.models import Appointment, Lead, Measure, MeasureItem, MeasureResponse, PreVisit
 
 # Scores are health data: only staff who may read the before-visit answers see them.
 ANSWERS_PERMISSION = "intake.view_previsit_answers"
@@ -43,18 +43,34 @@ def outcome_charts(*, forms: QuerySet[PreVisit]) -> list[EpisodeCharts]:
 
 class OutcomesOnChangePage:
     """Mixed into a ModelAdmin: its change page shows the patient's outcome measures
-    (see templates/admin/intake/measures/_outcomes.html), to clinicians only.
+    (templates/admin/intake/measures/_outcomes.html), to clinicians only."""
 
-    `outcomes_of` is the PreVisit lookup that names the page's object, e.g. "appointment".
-    """
-
-    outcomes_of: str
+    def outcome_forms(self, obj) -> tuple[QuerySet[PreVisit], str]:
+        """The forms whose episodes to chart, and a note for the reader (or "")."""
+        raise NotImplementedError
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and request.user.has_perm(ANSWERS_PERMISSION):
-            forms = PreVisit.objects.filter(**{self.outcomes_of: obj})
+            forms, note = self.outcome_forms(obj)
             context["outcomes"] = outcome_charts(forms=forms)
+            context["outcomes_note"] = note
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class AppointmentOutcomes(OutcomesOnChangePage):
+    def outcome_forms(self, obj: Appointment) -> tuple[QuerySet[PreVisit], str]:
+        """This visit's episode; for a visit without a form (measures are asked every Nth
+        follow-up), the episodes of the patient's other visits under the same lead."""
+        forms = PreVisit.objects.filter(appointment=obj)
+        if obj.lead_id is None or forms.exists():
+            return forms, ""
+        note = "This visit has no before-visit form; these are the scores of the patient's "
+        return PreVisit.objects.filter(appointment__lead_id=obj.lead_id), note + "other visits."
+
+
+class LeadOutcomes(OutcomesOnChangePage):
+    def outcome_forms(self, obj: Lead) -> tuple[QuerySet[PreVisit], str]:
+        return PreVisit.objects.filter(appointment__lead=obj), ""
 
 
 class MeasureItemFormSet(BaseInlineFormSet):

@@ -246,3 +246,26 @@ def test_once_patients_have_answered_the_scoring_cannot_change(clinician):
     assert 'name="scoring"' not in page
     assert 'name="patient_names_items"' not in page
     assert 'name="mcid"' in page  # the MCID may be revised: it only changes the reading
+
+
+def test_a_visit_without_a_form_shows_the_patients_other_visits_scores(clinician):
+    """Measures may be asked only every Nth follow-up (FOLLOW_UP_MEASURES_EVERY)."""
+    from datetime import timedelta
+
+    from tests.intake.booking_factories import make_appointment, make_type
+
+    lead = make_lead()
+    forms = make_episode(psfs=[{"Running": 2}, {"Running": 6}], lead=lead)
+    visit_without_form = make_appointment(
+        clinician=forms[0].appointment.clinician,
+        appointment_type=make_type(),
+        start=forms[-1].appointment.start + timedelta(days=7),
+        lead=lead,
+    )
+
+    page = clinician.get(f"/admin/intake/appointment/{visit_without_form.pk}/change/")
+
+    text = page.content.decode()
+    assert "This visit has no before-visit form" in text
+    assert "Patient-Specific Functional Scale: Running" in text
+    assert "this visit" not in text
