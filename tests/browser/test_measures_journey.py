@@ -80,6 +80,9 @@ def test_clinician_reads_the_change_and_the_front_desk_sees_none(live_server, pa
     shot(page, "appointment-clinician-light")
 
     page.emulate_media(color_scheme="dark")
+    # The admin fades link colours over 0.15 s; checked mid-fade, light links sit on
+    # dark rows. Check the theme as people see it.
+    page.wait_for_timeout(400)
     assert_accessible(page)
     shot(page, "appointment-clinician-dark")
     page.emulate_media(color_scheme="light", media="print")
