@@ -3,7 +3,9 @@
 from intake.admin import (  # noqa: F401
     booking,
     clinic_details,
+    consent,
     leads,
+    measures,
     previsit,
     readlog,
     selfcheck,

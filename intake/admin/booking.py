@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils import timezone
 
 from intake.admin import previsit as previsit_admin
+from intake.admin.measures import AppointmentOutcomes
 from intake.attendance import record_attendance
 from intake.booking import (
     NeedsConfirmation,
@@ -218,7 +219,7 @@ class AppointmentTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(AppointmentOutcomes, admin.ModelAdmin):
     """The appointment book. Adding, moving and cancelling have their own pages that call
     intake.booking's functions, so a staff change checks, writes and emails exactly as
     the patient's own does; the change page edits only the patient's details."""

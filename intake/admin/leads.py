@@ -15,6 +15,7 @@ from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import bulk_update_with_history
 
+from intake.admin.measures import LeadOutcomes
 from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.forms.fields import PhoneNumberField
 from intake.models import Lead, LeadNote, LeadStatus, ReadAction, ReadLogEntry, TriageOutcome
@@ -65,7 +66,7 @@ class LeadNoteInline(admin.TabularInline):
 
 
 @admin.register(Lead)
-class LeadAdmin(SimpleHistoryAdmin):
+class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
     # Six short columns, so the list and its filters fit side by side at 1280 px.
     list_display = ("display_name", "status", "follow_up", "assigned_to", "age", "came_from")
     list_filter = (

@@ -140,6 +140,32 @@ class MeasureItem(models.Model):
             )
 
 
+class MeasureResponseQuerySet(models.QuerySet):
+    def in_episodes_of(self, forms: models.QuerySet) -> "MeasureResponseQuerySet":
+        """Every response of the episodes `forms` (PreVisits) belong to: the first-visit form
+        and all its follow-ups, even those booked under a later lead of the same patient.
+
+        An episode is keyed by its first-visit form (a follow-up's `episode`), so a form
+        belongs to the episode of itself or of its `episode`; one query with subqueries.
+        """
+        roots = forms.values("episode")
+        return self.filter(
+            Q(previsit__in=forms)
+            | Q(previsit__in=roots)
+            | Q(previsit__episode__in=forms)
+            | Q(previsit__episode__in=roots)
+        )
+
+    def for_charts(self) -> "MeasureResponseQuerySet":
+        """With what a chart reads (the visit, the measure and its items' scales), in visit
+        order: two queries however many visits."""
+        return (
+            self.select_related("measure", "previsit__appointment")
+            .prefetch_related("measure__items")
+            .order_by("previsit__appointment__start", "measure__position", "measure__pk")
+        )
+
+
 class MeasureResponse(models.Model):
     """A patient's answers to one measure on one before-visit form, and its score.
 
@@ -157,6 +183,8 @@ class MeasureResponse(models.Model):
     score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeasureResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["previsit", "measure__position"]

@@ -1,0 +1,181 @@
+"""Admin for outcome measures: clinicians define the instruments the clinic holds a
+licence for, and see each patient's scores over time on the appointment and lead pages.
+
+Answers are what patients typed: nobody edits them here, superusers included.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+
+from intake.admin.read_only import ReadOnlyAdminMixin
+from intake.charts import Chart, outcome_chart
+from intake.measures import Episode, episodes
+from intake.models import Appointment, Lead, Measure, MeasureItem, MeasureResponse, PreVisit
+
+# Scores are health data: only staff who may read the before-visit answers see them.
+ANSWERS_PERMISSION = "intake.view_previsit_answers"
+
+
+@dataclass(frozen=True)
+class EpisodeCharts:
+    episode: Episode
+    charts: list[Chart]
+
+
+def outcome_charts(*, forms: QuerySet[PreVisit]) -> list[EpisodeCharts]:
+    """The charts of every episode of care `forms` belong to (two queries)."""
+    responses = MeasureResponse.objects.in_episodes_of(forms).for_charts()
+    return [
+        EpisodeCharts(
+            episode=episode,
+            charts=[
+                outcome_chart(series=series, chart_id=f"outcome-{number}-{index}")
+                for index, series in enumerate(episode.series, start=1)
+            ],
+        )
+        for number, episode in enumerate(episodes(responses=responses), start=1)
+    ]
+
+
+class OutcomesOnChangePage:
+    """Mixed into a ModelAdmin: its change page shows the patient's outcome measures
+    (templates/admin/intake/measures/_outcomes.html), to clinicians only."""
+
+    def outcome_forms(self, obj) -> tuple[QuerySet[PreVisit], str]:
+        """The forms whose episodes to chart, and a note for the reader (or "")."""
+        raise NotImplementedError
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and request.user.has_perm(ANSWERS_PERMISSION):
+            forms, note = self.outcome_forms(obj)
+            context["outcomes"] = outcome_charts(forms=forms)
+            context["outcomes_note"] = note
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class AppointmentOutcomes(OutcomesOnChangePage):
+    def outcome_forms(self, obj: Appointment) -> tuple[QuerySet[PreVisit], str]:
+        """This visit's episode; for a visit without a form (measures are asked every Nth
+        follow-up), the episodes of the patient's other visits under the same lead."""
+        forms = PreVisit.objects.filter(appointment=obj)
+        if obj.lead_id is None or forms.exists():
+            return forms, ""
+        note = "This visit has no before-visit form; these are the scores of the patient's "
+        return PreVisit.objects.filter(appointment__lead_id=obj.lead_id), note + "other visits."
+
+
+class LeadOutcomes(OutcomesOnChangePage):
+    def outcome_forms(self, obj: Lead) -> tuple[QuerySet[PreVisit], str]:
+        return PreVisit.objects.filter(appointment__lead=obj), ""
+
+
+class MeasureItemFormSet(BaseInlineFormSet):
+    """A measure needs items to score; one whose items the patient names has exactly one:
+    the scale each named activity is rated on."""
+
+    def clean(self) -> None:
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        kept = [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if self.instance.patient_names_items and len(kept) != 1:
+            raise ValidationError(
+                "Patients name the items of this measure, so it has exactly one item: the "
+                f"scale each activity they name is rated on. It has {len(kept)}.",
+                code="named_items_need_one_scale",
+            )
+        if not kept:
+            raise ValidationError(
+                "Add at least one item: the questions patients answer.", code="no_items"
+            )
+
+
+class MeasureItemInline(admin.StackedInline):
+    """Stacked, not tabular: seven columns do not fit beside the menu, and the help text
+    under each field is the editor's guide."""
+
+    model = MeasureItem
+    formset = MeasureItemFormSet
+    fields = (("text", "position"), "key", ("scale_min", "min_label"), ("scale_max", "max_label"))
+    extra = 0
+    min_num = 1
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ("name", "scoring", "mcid", "higher_is_better", "active", "licence_short")
+    list_filter = ("active",)
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = [
+        (None, {"fields": ("name", "slug", "instructions", "active", "position")}),
+        (
+            "Scoring",
+            {
+                "fields": ("scoring", "higher_is_better", "mcid"),
+                "description": "The score's change between visits is compared with the "
+                "minimal clinically important difference (MCID); a change of exactly the "
+                "MCID counts as important.",
+            },
+        ),
+        (
+            "Activities the patient names",
+            {
+                "fields": ("patient_names_items", "max_items"),
+                "description": "For measures like the Patient-Specific Functional Scale, "
+                "where patients name the activities they rate.",
+            },
+        ),
+        (
+            "Source and licence",
+            {
+                "fields": ("source", "licence"),
+                "description": "Add only instruments the clinic may use: say where it comes "
+                "from and the terms the clinic uses it under.",
+            },
+        ),
+    ]
+    inlines = [MeasureItemInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple:
+        if obj is None:
+            return ()
+        # The site and the answers already given find the measure by its slug. Once
+        # patients have answered, their stored scores were worked out one way: scoring it
+        # another way would chart old and new scores as if they were comparable.
+        if obj.responses.exists():
+            return ("slug", "scoring", "patient_names_items")
+        return ("slug",)
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict:
+        return {} if obj else self.prepopulated_fields
+
+    @admin.display(description="licence")
+    def licence_short(self, measure: Measure) -> str:
+        return measure.licence if len(measure.licence) <= 60 else measure.licence[:59] + "…"
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Answers point at the measure; untick "active" to stop asking it.
+        return False
+
+
+@admin.register(MeasureResponse)
+class MeasureResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a record of what a patient answered."""
+
+    list_display = ("previsit", "measure", "score", "created_at")
+    list_filter = ("measure",)
+    list_select_related = ("previsit__appointment", "measure")
+    fields = ("previsit", "measure", "answers", "score", "created_at", "updated_at")
+    readonly_fields = fields
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and request.user.has_perm(
+            ANSWERS_PERMISSION
+        )
