@@ -210,9 +210,9 @@ class GuideAdmin(ClinicalReviewAdmin):
         super().save_model(request, obj, form, change)
         if version_id := _restored_version_id(request):
             version = Guide.history.get(id=obj.pk, history_id=version_id)
-            self._report(request, restore_parts(guide=obj, version=version))
+            self._report(request, version, restore_parts(guide=obj, version=version))
 
-    def _report(self, request: HttpRequest, restored: Restored) -> None:
+    def _report(self, request: HttpRequest, version, restored: Restored) -> None:
         if not restored.parts_known:
             self.message_user(
                 request,
@@ -221,8 +221,11 @@ class GuideAdmin(ClinicalReviewAdmin):
                 messages.WARNING,
             )
             return
-        self.message_user(
-            request, "Its signs, reassurances, takeaways and tips are as they were then too."
+        when = date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
+        self.message_user(  # no full stop: the time ends with one ("9:30 a.m.")
+            request,
+            "The signs, reassurances, takeaways and tips are back as they were in the version "
+            f"saved {when}",
         )
         for tip in restored.tips_left_out:
             self.message_user(

@@ -98,7 +98,7 @@ def test_restoring_a_version_brings_back_its_signs_takeaways_and_tips(
 
     assert response.status_code == 302
     shown = [str(message) for message in get_messages(response.wsgi_request)]
-    assert any("tips are as they were then too" in message for message in shown)
+    assert any("takeaways and tips are back as they were" in message for message in shown)
     for visitor in (Client(), Client(HTTP_COOKIE="messages=stale")):  # copy and kept parts
         page = visitor.get(knee_guide.get_absolute_url()).content.decode()
         assert f"{OLD_TITLE}</h1>" in page
