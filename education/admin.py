@@ -193,6 +193,10 @@ class GuideAdmin(ClinicalReviewAdmin):
         ("Search engines", {"fields": ("seo_title", "seo_description")}),
     ]
 
+    class Media:
+        # Drag to reorder signs, notes, takeaways and tips; typing positions still works.
+        js = ("js/admin_reorder.js",)
+
     # The revert page also lists the signs, reassurances, takeaways and tips coming back.
     object_history_form_template = "admin/education/guide/object_history_form.html"
 
