@@ -144,8 +144,9 @@ def main() -> None:
             wait_until_up(base + "/healthz", server)
             targets = {
                 "guide": (GUIDE,),
-                # A visitor with a cookie (here a stale flash-message cookie) gets a freshly
-                # rendered page: what the page costs without the per-worker copy.
+                # A visitor with a cookie (here a stale flash-message cookie) never gets the
+                # whole-page copy: the page is rendered for them, around the guide's article,
+                # head and title kept per content version (education/page_cache.py).
                 "guide fresh": (GUIDE, "Cookie: messages=stale"),
                 "home": ("/",),
                 "static css": (css,),
@@ -178,8 +179,8 @@ def main() -> None:
     fresh_ratio = results["guide fresh"]["rps"] / results["bare view"]["rps"]
     print(f"\nguide / bare view: {ratio:.2f}x (target >= {MIN_RATIO}x)")
     print(
-        f"guide fresh / bare view: {fresh_ratio:.2f}x (rendered every time, no page copy; "
-        f"target >= {MIN_FRESH_RATIO}x)"
+        f"guide fresh / bare view: {fresh_ratio:.2f}x (no page copy: rendered around the "
+        f"article kept per content version; target >= {MIN_FRESH_RATIO}x)"
     )
 
     total_kb = sum(weight["sizes"].values()) / 1024

@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.db.models import ForeignKey, QuerySet
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
@@ -10,6 +12,7 @@ from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 
 from education.forms import ExerciseForm
+from education.history import Restored, parts_at, restore_parts
 from education.models import (
     Category,
     Exercise,
@@ -109,7 +112,16 @@ class RestorableAdmin(SimpleHistoryAdmin):
         # may change the row may restore one.
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, **kwargs)
+        # One transaction, like the change form: a restore is all of it or nothing.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, **kwargs)
+
+
+def _restored_version_id(request: HttpRequest) -> str | None:
+    """The version simple-history's "Revert" form is saving, or None for an ordinary save."""
+    match = request.resolver_match
+    # Its URL pattern is ^(object id)/history/(version id)/$, passed positionally.
+    return match.args[1] if match.url_name.endswith("_simple_history") else None
 
 
 def _edited(form: ModelForm) -> bool:
@@ -148,8 +160,8 @@ class ClinicalReviewAdmin(RestorableAdmin):
         return f"Due: reviewed {age}" if row.review_due() else age
 
     def save_model(self, request: HttpRequest, obj: Guide | Protocol, form, change: bool) -> None:
-        restoring = request.resolver_match.url_name.endswith("_simple_history")
-        if change and (restoring or _edited(form)):  # what patients read has changed
+        # What patients read has changed.
+        if change and (_restored_version_id(request) or _edited(form)):
             obj.changed_since_review = True
         super().save_model(request, obj, form, change)
 
@@ -180,6 +192,52 @@ class GuideAdmin(ClinicalReviewAdmin):
         ("Clinical review", {"fields": ("reviewed_by", "reviewed_on")}),
         ("Search engines", {"fields": ("seo_title", "seo_description")}),
     ]
+
+    class Media:
+        # Drag to reorder signs, notes, takeaways and tips; typing positions still works.
+        js = ("js/admin_reorder.js",)
+
+    # The revert page also lists the signs, reassurances, takeaways and tips coming back.
+    object_history_form_template = "admin/education/guide/object_history_form.html"
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, **kwargs):
+        version = get_object_or_404(Guide.history, id=object_id, history_id=version_id)
+        extra_context = {
+            "version_parts": parts_at(version),
+            **(kwargs.pop("extra_context", None) or {}),
+        }
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context, **kwargs
+        )
+
+    def save_model(self, request: HttpRequest, obj: Guide, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if version_id := _restored_version_id(request):
+            version = Guide.history.get(id=obj.pk, history_id=version_id)
+            self._report(request, version, restore_parts(guide=obj, version=version))
+
+    def _report(self, request: HttpRequest, version, restored: Restored) -> None:
+        if not restored.parts_known:
+            self.message_user(
+                request,
+                "Its signs, reassurances, takeaways and tips are unchanged: that version is "
+                "older than their history.",
+                messages.WARNING,
+            )
+            return
+        when = date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
+        self.message_user(  # no full stop: the time ends with one ("9:30 a.m.")
+            request,
+            "The signs, reassurances, takeaways and tips are back as they were in the version "
+            f"saved {when}",
+        )
+        for tip in restored.tips_left_out:
+            self.message_user(
+                request,
+                f"The tip “{tip.advice}” could not come back: its exercise is no longer in "
+                "the protocol. Add it again with another exercise if it is still needed.",
+                messages.WARNING,
+            )
 
     @admin.display(description="Patients see it", ordering="status")
     def publication(self, guide: Guide) -> str:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_update_with_history
 
 from education.pictures import Picture, store_picture
 from education.rendering import render_markdown
@@ -731,7 +732,8 @@ class Guide(ClinicallyReviewed, Publishable):
                 if row.order != position:
                     row.order = position
                     changed.append(row)
-            rows.model.objects.bulk_update(changed, ["order"])
+            # Recorded, so a restored version has its parts in the order patients saw.
+            bulk_update_with_history(changed, rows.model, ["order"])
 
     # These read the prefetched points, so the page needs no query per kind.
     def signs(self) -> list["GuidePoint"]:
@@ -761,6 +763,9 @@ class GuidePoint(Content):
     )
     order = models.PositiveSmallIntegerField(default=0, help_text=ORDER_HELP)
     text = models.TextField(help_text="The statement, in the patient's words where possible.")
+    # Kept so that restoring a version of the guide brings back its points too
+    # (education/history.py).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -790,6 +795,8 @@ class Tip(Content):
         related_name="tips",
         help_text="The exercise to do and its dose, as set in a protocol.",
     )
+    # Kept so that restoring a version of the guide brings back its tips too.
+    history = HistoricalRecords(excluded_fields=["explanation_html"])
     markdown_fields = ("explanation",)
 
     class Meta:

@@ -22,12 +22,18 @@ A response is kept only if rendering it used no nonce and no CSRF token and set 
 cookie, so if these pages ever gain a form or an inline script, caching simply stops
 instead of handing one visitor's per-request value to another.
 
+Visitors the copy cannot serve (a session, a flash-message cookie, a query string nobody
+asked for before) still share the costly parts of a page: `cached_parts` keeps what a
+view rendered from the content (the guide's article, head and title) under the same
+version key, so such a request reads the version and renders only the site's frame around
+them. Staff never share parts: they see drafts and links the public do not.
+
 Django's cache_page does not fit: it would keep a page whose nonce was used, key staff
 pages by their session cookie, know nothing of edits, and tell browsers to keep the page
 too, where an edit cannot reach it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from hashlib import md5
 
@@ -36,6 +42,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString
 
 from education.models import ContentVersion
 
@@ -43,6 +50,30 @@ from education.models import ContentVersion
 def page_key(path: str) -> str:
     """A short key whatever the URL's length (memcached-style keys stop at 250 characters)."""
     return "page:" + md5(path.encode(), usedforsecurity=False).hexdigest()
+
+
+def parts_key(name: str) -> str:
+    return "parts:" + md5(name.encode(), usedforsecurity=False).hexdigest()
+
+
+def _read(key: str, version: str) -> object | None:
+    """This worker's copy, else the shared one (then kept here too)."""
+    here = caches["pages_here"]
+    hit = here.get(key, version=version)
+    if hit is None and (hit := caches["pages"].get(key, version=version)) is not None:
+        here.set(key, hit, version=version)
+    return hit
+
+
+def _keep(key: str, value: object, version: str) -> None:
+    caches["pages"].set(key, value, version=version)
+    caches["pages_here"].set(key, value, version=version)
+
+
+def _used_per_request_values(request: HttpRequest) -> bool:
+    return bool(get_nonce(request)) or bool(  # a LazyNonce is falsy until something used it
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # set by get_token()
+    )
 
 
 def _is_anonymous_and_stateless(request: HttpRequest) -> bool:
@@ -63,8 +94,7 @@ def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and not get_nonce(request)  # a LazyNonce is falsy until something used it
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # set by get_token()
+        and not _used_per_request_values(request)
     )
 
 
@@ -75,25 +105,40 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _is_anonymous_and_stateless(request):
             return view(request, *args, **kwargs)
-        pages = caches["pages"]
         key = page_key(request.get_full_path())
         # Read before rendering: a page rendered from older rows than this number claims
         # is impossible, since the number and the rows it stands for commit together.
         version = ContentVersion.objects.current()
-        here = caches["pages_here"]
-        hit = here.get(key, version=version)
-        if hit is None and (hit := pages.get(key, version=version)) is not None:
-            here.set(key, hit, version=version)
-        if hit is not None:
+        if (hit := _read(key, version)) is not None:
             response = HttpResponse(hit[0], content_type=hit[1])
             # Like the rendered page: a visitor with a session would get a different one.
             patch_vary_headers(response, ["Cookie"])
             return response
         response = view(request, *args, **kwargs)
         if _is_shareable(request, response):
-            copy = (response.content, response["Content-Type"])
-            pages.set(key, copy, version=version)
-            here.set(key, copy, version=version)
+            _keep(key, (response.content, response["Content-Type"]), version)
         return response
 
     return wrapper
+
+
+def cached_parts(
+    *, request: HttpRequest, name: str, render: Callable[[], Mapping[str, str]]
+) -> Mapping[str, SafeString]:
+    """The named parts of a page as `render()` made them since the last edit.
+
+    `render` fetches the content and renders it to HTML (raising Http404 as a view
+    would); its result is kept per content version, for every visitor who is not staff.
+    Parts that used a CSP nonce or a CSRF token are used once and not kept.
+    """
+    if request.user.is_staff:  # drafts, and links to drafts, are for staff only
+        return render()
+    key = parts_key(name)
+    # Read before rendering, as above: parts are never older than the number they are kept by.
+    version = ContentVersion.objects.current()
+    if (hit := _read(key, version)) is not None:
+        return hit  # SafeStrings stay safe through pickling
+    parts = render()
+    if not _used_per_request_values(request):
+        _keep(key, dict(parts), version)
+    return parts
