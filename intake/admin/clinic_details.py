@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
+from education.models import ContentVersion
 from intake.clinic_details import forget_clinic_details
 from intake.models import ClinicDetails, OpeningHours
 
@@ -46,3 +47,6 @@ class ClinicDetailsAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         forget_clinic_details()  # the opening hours are saved after the record itself
+        # Kept copies of public pages print the phone number and address: a new version
+        # makes every worker and host render them afresh on the next request.
+        ContentVersion.objects.bump()

@@ -9,6 +9,7 @@ import icalendar
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from intake import emails
@@ -196,3 +197,24 @@ def test_clinicians_may_read_the_clinic_details_but_not_change_them(client, grou
     refused = client.post(page.request["PATH_INFO"], {"street_address": ADDRESS})
     assert refused.status_code == 403
     assert ADDRESS not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_edit_reaches_public_pages_already_kept_for_visitors(client, superuser):
+    """Kept copies of guide pages print the address and phone: an edit replaces them."""
+    before = Client().get("/guides/").content.decode()
+    assert "Example St" not in before
+    assert "(608) 218-4215" in before
+
+    response = edit_in_admin(
+        client,
+        superuser,
+        street_address=ADDRESS,
+        phone_display="(608) 555-0199",
+        phone_e164="+16085550199",
+    )
+    assert response.status_code == 302
+
+    after = Client().get("/guides/").content.decode()
+    assert ADDRESS in after
+    assert "(608) 555-0199" in after and "(608) 218-4215" not in after
