@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 
@@ -61,12 +61,17 @@ class OutcomesOnChangePage:
 class AppointmentOutcomes(OutcomesOnChangePage):
     def outcome_forms(self, obj: Appointment) -> tuple[QuerySet[PreVisit], str]:
         """This visit's episode; for a visit without a form (measures are asked every Nth
-        follow-up), the episodes of the patient's other visits under the same lead."""
+        follow-up), the episodes of the patient's other visits: those under the same lead
+        and those with the same email, since a patient's bookings after their first visit
+        start a new lead (the same rule that finds a follow-up form's episode)."""
         forms = PreVisit.objects.filter(appointment=obj)
-        if obj.lead_id is None or forms.exists():
+        if forms.exists():
             return forms, ""
+        same_patient = Q(appointment__patient_email__iexact=obj.patient_email)
+        if obj.lead_id is not None:
+            same_patient |= Q(appointment__lead_id=obj.lead_id)
         note = "This visit has no before-visit form; these are the scores of the patient's "
-        return PreVisit.objects.filter(appointment__lead_id=obj.lead_id), note + "other visits."
+        return PreVisit.objects.filter(same_patient), note + "other visits."
 
 
 class LeadOutcomes(OutcomesOnChangePage):
