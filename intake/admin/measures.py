@@ -76,7 +76,17 @@ class AppointmentOutcomes(OutcomesOnChangePage):
 
 class LeadOutcomes(OutcomesOnChangePage):
     def outcome_forms(self, obj: Lead) -> tuple[QuerySet[PreVisit], str]:
-        return PreVisit.objects.filter(appointment__lead=obj), ""
+        """The episodes of the lead's visits; when none of them has a form (a later lead of
+        a patient whose follow-ups skip the measures), those of the patient's other visits
+        by email, as on such a visit's own page."""
+        forms = PreVisit.objects.filter(appointment__lead=obj)
+        if forms.exists() or not obj.email:
+            return forms, ""
+        note = "None of these visits has a before-visit form; these are the scores of the "
+        return (
+            PreVisit.objects.filter(appointment__patient_email__iexact=obj.email),
+            note + "patient's other visits.",
+        )
 
 
 class MeasureItemFormSet(BaseInlineFormSet):

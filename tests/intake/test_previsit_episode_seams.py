@@ -50,3 +50,15 @@ def test_another_patients_scores_never_show_on_a_visit_without_a_form(
     page = client.get(f"/admin/intake/appointment/{stranger.pk}/change/").content.decode()
 
     assert "Running 5 km" not in page
+
+
+def test_the_new_leads_page_shows_the_episode_when_its_only_visit_has_no_form(
+    client, group_member, settings
+):
+    settings.FOLLOW_UP_MEASURES_EVERY = 2
+    _, follow_up = first_visit_done_then_follow_up()
+    client.force_login(group_member("Clinician"))
+
+    page = client.get(f"/admin/intake/lead/{follow_up.lead_id}/change/").content.decode()
+
+    assert "Patient-Specific Functional Scale: Running 5 km, 1 visit: 2 at the start" in page
