@@ -3,10 +3,13 @@ real booking function, seen after her first visit made her a patient (so later b
 start a new lead)."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from intake.attendance import record_attendance
-from intake.models import AppointmentStatus, PreVisit
-from tests.intake.previsit_factories import respond
+from intake.models import Appointment, AppointmentStatus, Lead, PreVisit
+from tests.intake.previsit_factories import pain, respond
 from tests.intake.previsit_support import book, form_of
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +65,59 @@ def test_the_new_leads_page_shows_the_episode_when_its_only_visit_has_no_form(
     page = client.get(f"/admin/intake/lead/{follow_up.lead_id}/change/").content.decode()
 
     assert "Patient-Specific Functional Scale: Running 5 km, 1 visit: 2 at the start" in page
+
+
+def count_queries(client, url: str) -> int:
+    """The page's queries, each counted from the same cold content-type cache (the first
+    page of a test would otherwise pay a lookup the others get from memory)."""
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def maria_with_follow_ups(count: int):
+    """Maria's first visit (tomorrow, so it is on Today) with her PSFS and pain, completed;
+    then `count` follow-ups, each with its scores, under her new lead."""
+    first = book(days_ahead=1, email="maria@example.com", name="Maria Gonzalez")
+    respond(previsit=form_of(first), slug="psfs", values={"Running 5 km": 2, "Stairs": 4})
+    respond(previsit=form_of(first), slug="pain", values=pain(6))
+    record_attendance(appointment=first, status=AppointmentStatus.COMPLETED)
+    visits = [first]
+    for number in range(1, count + 1):
+        follow_up = book("follow-up", days_ahead=1 + 7 * number, email="maria@example.com")
+        form = form_of(follow_up)
+        respond(previsit=form, slug="psfs", values={"Running 5 km": 2 + 2 * number, "Stairs": 5})
+        respond(previsit=form, slug="pain", values=pain(6 - 2 * number))
+        visits.append(follow_up)
+    return visits
+
+
+def staff_pages(visits) -> dict[str, str]:
+    first, latest = visits[0], visits[-1]
+    return {
+        "Today": "/admin/",
+        "summary": f"/admin/intake/appointment/{first.pk}/previsit/",
+        "appointment page": f"/admin/intake/appointment/{latest.pk}/change/",
+        "lead page": f"/admin/intake/lead/{first.lead_id}/change/",
+    }
+
+
+def test_the_staff_pages_of_an_episode_cost_the_same_queries_for_1_or_3_visits(
+    client, group_member
+):
+    client.force_login(group_member("Clinician"))
+    one = maria_with_follow_ups(0)
+    with_one = {name: count_queries(client, url) for name, url in staff_pages(one).items()}
+    PreVisit.objects.all().delete()
+    Appointment.objects.all().delete()
+    Lead.objects.all().delete()
+    three = maria_with_follow_ups(2)
+    page = client.get(staff_pages(three)["appointment page"]).content.decode()
+    assert page.count('<circle class="dot"') == 3 * 4  # PSFS, two activities, pain
+
+    with_three = {name: count_queries(client, url) for name, url in staff_pages(three).items()}
+
+    print(f"queries with 1 visit: {with_one}; with 3 visits: {with_three}")
+    assert with_three == with_one
