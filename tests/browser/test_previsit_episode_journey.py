@@ -202,11 +202,19 @@ def expect_outcomes(page: Page) -> None:
     expect(psfs.locator(".outcome-verdict")).to_contain_text(
         "Clinically important change: yes: improved by 4.5 points (the MCID is 2)."
     )
+    expect(psfs.locator(".outcome-table tbody tr")).to_have_count(3)
+    expect(psfs.locator(".outcome-table tbody")).to_contain_text("+4.5: improved")
     pain = page.locator(
-        ".outcome", has=page.locator(".outcome-title", has_text=re.compile(r"pain", re.I))
-    ).first
+        ".outcome", has=page.locator(".outcome-title", has_text=re.compile(r"^Pain rating$"))
+    )
     expect(pain.locator("circle.dot")).to_have_count(3)
-    expect(pain.locator(".outcome-verdict")).to_contain_text("Clinically important change: yes")
+    expect(pain.locator(".dot-label")).to_have_text(["5.67", "4", "2"])
+    expect(pain.locator(".outcome-verdict")).to_contain_text(
+        "Clinically important change: yes: improved by 3.67 points (the MCID is 2)."
+    )
+    # Each activity she named has its own chart too.
+    running = page.locator(".outcome", has_text="Patient-Specific Functional Scale: Running 5 km")
+    expect(running.locator(".dot-label")).to_have_text(["2", "4", "7"])
 
 
 def test_one_patient_from_booking_through_two_follow_ups(
@@ -309,6 +317,13 @@ def test_one_patient_from_booking_through_two_follow_ups(
         clinician.goto(live_server.url + url)
         expect_outcomes(clinician)
         shot(clinician, name)
+    # The last follow-up's own summary: her check-in answers, no first-visit sections.
+    clinician.goto(live_server.url + f"/admin/intake/appointment/{follow_ups[1].pk}/previsit/")
+    expect(clinician.locator("#content")).to_contain_text("Running 5 km: 7")
+    expect(clinician.locator("#content")).to_contain_text("Stairs: 8")
+    expect(clinician.locator("#content")).not_to_contain_text("Emergency contact")
+    assert_accessible(clinician)
+    shot(clinician, "22-follow-up-summary")
 
     # The front desk opens the same pages: statuses, no scores or answers.
     for url in pages.values():
@@ -318,4 +333,4 @@ def test_one_patient_from_booking_through_two_follow_ups(
     desk.goto(live_server.url + "/admin/intake/previsit/")
     expect(desk.locator("#result_list tbody tr")).to_have_count(3)
     expect(desk.locator("#result_list")).not_to_contain_text("Running 5 km")
-    shot(desk, "22-forms-front-desk")
+    shot(desk, "23-forms-front-desk")
