@@ -121,3 +121,21 @@ def test_the_staff_pages_of_an_episode_cost_the_same_queries_for_1_or_3_visits(
 
     print(f"queries with 1 visit: {with_one}; with 3 visits: {with_three}")
     assert with_three == with_one
+
+
+def test_a_follow_ups_summary_points_to_the_first_visit_for_consent_and_safety(
+    client, group_member
+):
+    """The check-in asks the measures only; "Not signed yet" and "No red-flag answers" would
+    read as if she had skipped them."""
+    first, follow_up = maria_with_follow_ups(1)
+    client.force_login(group_member("Clinician"))
+
+    page = client.get(f"/admin/intake/appointment/{follow_up.pk}/previsit/").content.decode()
+
+    assert "Not signed yet" not in page
+    assert "No red-flag answers" not in page
+    assert "Not asked at a follow-up: the patient signs on the first-visit form" in page
+    assert f'href="/admin/intake/appointment/{first.pk}/previsit/">its summary</a>' in page
+    first_page = client.get(f"/admin/intake/appointment/{first.pk}/previsit/").content.decode()
+    assert "Not signed yet" in first_page  # the factory's first visit has no signatures
