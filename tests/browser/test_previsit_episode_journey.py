@@ -322,6 +322,9 @@ def test_one_patient_from_booking_through_two_follow_ups(
     expect(clinician.locator("#content")).to_contain_text("Running 5 km: 7")
     expect(clinician.locator("#content")).to_contain_text("Stairs: 8")
     expect(clinician.locator("#content")).not_to_contain_text("Emergency contact")
+    expect(clinician.locator("#content")).to_contain_text(
+        "Not asked at a follow-up: the patient signs on the first-visit form"
+    )
     assert_accessible(clinician)
     shot(clinician, "22-follow-up-summary")
 
