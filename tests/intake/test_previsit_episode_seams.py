@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from intake.attendance import record_attendance
 from intake.models import Appointment, AppointmentStatus, Lead, PreVisit
 from tests.intake.previsit_factories import pain, respond
-from tests.intake.previsit_support import book, form_of
+from tests.intake.previsit_support import CONTACT, book, form_of, measures_data, section_url
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +139,18 @@ def test_a_follow_ups_summary_points_to_the_first_visit_for_consent_and_safety(
     assert f'href="/admin/intake/appointment/{first.pk}/previsit/">its summary</a>' in page
     first_page = client.get(f"/admin/intake/appointment/{first.pk}/previsit/").content.decode()
     assert "Not signed yet" in first_page  # the factory's first visit has no signatures
+
+
+def test_saving_the_check_in_says_so_without_a_stray_full_stop(client):
+    first = book(days_ahead=1, email="maria@example.com", name="Maria Gonzalez")
+    respond(previsit=form_of(first), slug="psfs", values={"Running 5 km": 2})
+    check_in = form_of(book("follow-up", days_ahead=4, email="maria@example.com"))
+
+    response = client.post(
+        section_url(check_in, "measures"), measures_data(psfs={"Running 5 km": "5"}), follow=True
+    )
+
+    assert "Saved: How are you doing?<" in response.content.decode()
+    assert "doing?." not in response.content.decode()
+    contact = client.post(section_url(form_of(first), "contact"), CONTACT, follow=True)
+    assert "Saved: Your contact details.<" in contact.content.decode()
