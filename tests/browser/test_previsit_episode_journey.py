@@ -162,6 +162,7 @@ def check_in_link(appointment: Appointment) -> str:
     (reminder,) = deliver_queued_emails()
     assert reminder.to == ["Maria@Example.com"]
     assert "How are you doing?" in reminder.body
+    assert "Running 5 km" not in reminder.body  # a link, never an answer
     return LINK.search(reminder.body).group(0)
 
 
@@ -184,6 +185,7 @@ def fill_check_in(page: Page, live_server, link: str, psfs: int, pain: int, scor
     choose(page, f"m{pain}_worst", str(pain_worst))
     shot(page, f"{name}-measures")
     save(page, "How are you doing?")
+    expect(page.get_by_text("Saved: How are you doing?", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="All done: thank you")).to_be_visible()
     shot(page, f"{name}-done")
 
