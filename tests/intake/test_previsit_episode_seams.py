@@ -2,15 +2,28 @@
 real booking function, seen after her first visit made her a patient (so later bookings
 start a new lead)."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from intake.attendance import record_attendance
-from intake.models import Appointment, AppointmentStatus, Lead, PreVisit
-from tests.intake.previsit_factories import pain, respond
-from tests.intake.previsit_support import CONTACT, book, form_of, measures_data, section_url
+from intake.booking import Patient, book_appointment, find_slots, send_due_reminders
+from intake.models import Appointment, AppointmentStatus, AppointmentType, Lead, PreVisit
+from tests.intake.booking_factories import CHICAGO
+from tests.intake.previsit_factories import make_previsit, pain, respond
+from tests.intake.previsit_support import (
+    CONTACT,
+    book,
+    clinician,
+    form_of,
+    measures_data,
+    section_url,
+)
+from tests.intake.queued_emails import deliver_queued_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +167,45 @@ def test_saving_the_check_in_says_so_without_a_stray_full_stop(client):
     assert "doing?." not in response.content.decode()
     contact = client.post(section_url(form_of(first), "contact"), CONTACT, follow=True)
     assert "Saved: Your contact details.<" in contact.content.decode()
+
+
+def book_within_a_day(type_slug: str) -> Appointment:
+    """Maria books the first free time less than 23 hours from now."""
+    visit = AppointmentType.objects.get(slug=type_slug)
+    now = timezone.now()
+    today = now.astimezone(CHICAGO).date()
+    slots = find_slots(
+        appointment_type=visit,
+        start_date=today,
+        end_date=today + timedelta(days=1),
+        clinician=clinician(),
+    )
+    slot = next(s for s in slots if s.start < now + timedelta(hours=23))
+    patient = Patient(name="Maria Gonzalez", email="maria@example.com", phone="+16085550123")
+    return book_appointment(slot=slot, appointment_type=visit, patient=patient)
+
+
+def test_a_follow_up_booked_less_than_a_day_ahead_gets_the_check_in_link_with_its_confirmation():
+    """Booked that close, no 24-hour reminder goes (the confirmation is it), so the
+    confirmation must carry the "How are you doing?" link or she never gets it."""
+    AppointmentType.objects.filter(slug="follow-up").update(minimum_notice_hours=0)
+    make_previsit(start=timezone.now() - timedelta(days=7), patient_email="maria@example.com")
+    follow_up = book_within_a_day("follow-up")
+    check_in = form_of(follow_up)
+    assert check_in.episode is not None
+    (confirmation,) = [m for m in deliver_queued_emails() if m.to == ["maria@example.com"]]
+
+    assert "How are you doing?" in confirmation.body
+    assert f"/before-your-visit/{check_in.token}/" in confirmation.body
+    assert "sign the consent forms" not in confirmation.body
+    assert send_due_reminders(now=follow_up.start - timedelta(hours=1)) == 0
+
+
+def test_a_follow_up_booked_days_ahead_keeps_the_link_for_its_reminder():
+    book(days_ahead=1, email="maria@example.com", name="Maria Gonzalez")
+    follow_up = book("follow-up", days_ahead=4, email="maria@example.com")
+    deliver_queued_emails()
+
+    assert send_due_reminders(now=follow_up.start - timedelta(hours=23)) == 1
+    (reminder,) = deliver_queued_emails()
+    assert f"/before-your-visit/{form_of(follow_up).token}/" in reminder.body
