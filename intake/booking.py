@@ -492,8 +492,13 @@ def book_appointment(
             previsit = open_previsit(appointment=appointment)
             if staff is None or staff.email_patient:
                 # A follow-up's "How are you doing?" link waits for the 24-hour reminder,
-                # when the visit is close enough for the answers to mean something.
-                if previsit and previsit.kind != PreVisitKind.FIRST_VISIT:
+                # when the visit is close enough for the answers to mean something; one
+                # booked closer than that gets no reminder, so its confirmation carries it.
+                if (
+                    previsit
+                    and previsit.kind != PreVisitKind.FIRST_VISIT
+                    and appointment.gets_reminder()
+                ):
                     previsit = None
                 emails.queue_booking_patient_email(
                     appointment,

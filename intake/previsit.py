@@ -50,6 +50,11 @@ class Section:
     slug: str
     title: str
 
+    def saved_message(self) -> str:
+        """What the patient reads once it is saved; a title that is a question ("How are
+        you doing?") takes no full stop after it."""
+        return f"Saved: {self.title}" + ("" if self.title.endswith(("?", "!", ".")) else ".")
+
 
 CONTACT = Section("contact", "Your contact details")
 REASONS = Section("reasons", "What brings you in")

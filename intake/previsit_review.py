@@ -181,6 +181,7 @@ def for_summary(appointment_id: int) -> PreVisit | None:
             "appointment__clinician",
             "appointment__appointment_type",
             "reviewed_by",
+            "episode",
         )
         .prefetch_related(
             Prefetch(

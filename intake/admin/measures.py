@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 
@@ -61,17 +61,32 @@ class OutcomesOnChangePage:
 class AppointmentOutcomes(OutcomesOnChangePage):
     def outcome_forms(self, obj: Appointment) -> tuple[QuerySet[PreVisit], str]:
         """This visit's episode; for a visit without a form (measures are asked every Nth
-        follow-up), the episodes of the patient's other visits under the same lead."""
+        follow-up), the episodes of the patient's other visits: those under the same lead
+        and those with the same email, since a patient's bookings after their first visit
+        start a new lead (the same rule that finds a follow-up form's episode)."""
         forms = PreVisit.objects.filter(appointment=obj)
-        if obj.lead_id is None or forms.exists():
+        if forms.exists():
             return forms, ""
+        same_patient = Q(appointment__patient_email__iexact=obj.patient_email)
+        if obj.lead_id is not None:
+            same_patient |= Q(appointment__lead_id=obj.lead_id)
         note = "This visit has no before-visit form; these are the scores of the patient's "
-        return PreVisit.objects.filter(appointment__lead_id=obj.lead_id), note + "other visits."
+        return PreVisit.objects.filter(same_patient), note + "other visits."
 
 
 class LeadOutcomes(OutcomesOnChangePage):
     def outcome_forms(self, obj: Lead) -> tuple[QuerySet[PreVisit], str]:
-        return PreVisit.objects.filter(appointment__lead=obj), ""
+        """The episodes of the lead's visits; when none of them has a form (a later lead of
+        a patient whose follow-ups skip the measures), those of the patient's other visits
+        by email, as on such a visit's own page."""
+        forms = PreVisit.objects.filter(appointment__lead=obj)
+        if forms.exists() or not obj.email:
+            return forms, ""
+        note = "None of these visits has a before-visit form; these are the scores of the "
+        return (
+            PreVisit.objects.filter(appointment__patient_email__iexact=obj.email),
+            note + "patient's other visits.",
+        )
 
 
 class MeasureItemFormSet(BaseInlineFormSet):

@@ -590,3 +590,8 @@ class Appointment(models.Model):
     def can_change(self, now: datetime) -> bool:
         """Whether the patient may still cancel or reschedule online."""
         return self.status == AppointmentStatus.BOOKED and now < self.change_deadline()
+
+    def gets_reminder(self) -> bool:
+        """Whether it was booked far enough ahead for the 24-hour reminder (the rule of
+        `AppointmentQuerySet.due_for_reminder`); closer than that, the confirmation is it."""
+        return self.created_at <= self.start - REMINDER_LEAD_TIME

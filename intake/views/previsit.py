@@ -91,7 +91,7 @@ def previsit_section(
     form = _form(previsit, current, data, extra)
     if data is not None and form.is_valid():
         red_flag = _save(request, previsit, current, form, extra)
-        messages.success(request, f"Saved: {current.title}.")
+        messages.success(request, current.saved_message())
         following = flow.next_section(previsit, after=current)
         if red_flag or following is None:
             return redirect("intake:previsit", token=token)
