@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from intake.models import ConsentSignature, Measure, MeasureResponse, PreVisit
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_selfcheck_journey import active, choose, tab_to
+from tests.browser.keyboard import active, choose, tab_to
 from tests.intake.previsit_support import CALM_SAFETY, book, form_of
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
