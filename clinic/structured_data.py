@@ -39,10 +39,11 @@ def clinic_business() -> dict:
         "name": clinic.name,
         "url": absolute_url("/"),
         "telephone": clinic.phone_e164,
-        "email": clinic.email,
         "medicalSpecialty": "Physiotherapy",
         "address": address,
     }
+    if clinic.email:
+        business["email"] = clinic.email
     if clinic.map_url:
         business["hasMap"] = clinic.map_url
     if clinic.hours:

@@ -30,7 +30,7 @@ from intake.models import (
 )
 from intake.models.booking import NO_OVERLAP_CONSTRAINT, clinic_tz
 from intake.phone import display_phone
-from intake.previsit import follow_up_check_in, open_previsit
+from intake.previsit import first_visit_form_to_finish, follow_up_check_in, open_previsit
 
 
 class SlotTaken(Exception):
@@ -558,6 +558,7 @@ def reschedule_appointment(
                     "booking_rescheduled",
                     token=current.manage_token,
                     previous_start=previous_start,
+                    previsit=first_visit_form_to_finish(current, now=now),
                 )
             if staff is None:
                 emails.queue_booking_staff_email(

@@ -153,6 +153,16 @@ def first_visit_form(appointment: Appointment, *, now: datetime) -> PreVisit | N
     return previsit
 
 
+def first_visit_form_to_finish(appointment: Appointment, *, now: datetime) -> PreVisit | None:
+    """The appointment's first-visit form while the patient still has it to fill in (link
+    open, not done): what the email about a moved visit links to again. A follow-up's
+    "How are you doing?" link waits for the new time's 24-hour reminder, as at booking."""
+    previsit = first_visit_form(appointment, now=now)
+    if previsit is None or previsit.status == PreVisitStatus.DONE:
+        return None
+    return previsit
+
+
 def _follow_up_number(appointment: Appointment, episode: PreVisit | None) -> int:
     """Which follow-up of the patient this is (1, 2, 3...), counting active ones since the
     first visit of the episode."""

@@ -19,6 +19,7 @@ from django.utils.html import strip_tags
 
 from intake.forms.previsit import ContactForm, HistoryForm, ReasonsForm
 from intake.models import (
+    Appointment,
     ConsentSignature,
     MeasureResponse,
     PreVisit,
@@ -200,10 +201,10 @@ def for_summary(appointment_id: int) -> PreVisit | None:
     )
 
 
-def record_answers_read(*, previsit: PreVisit, user: AbstractBaseUser) -> ReadLogEntry:
-    """Log one staff reading of the answers, against the appointment's lead (kept and
-    purged with it); the appointment is named too, and alone when it has no lead."""
-    appointment = previsit.appointment
+def record_answers_read(*, appointment: Appointment, user: AbstractBaseUser) -> ReadLogEntry:
+    """Log one staff reading of an appointment's before-visit answers (the summary, or the
+    scores on the appointment's page), against its lead (kept and purged with it); the
+    appointment is named too, and alone when it has no lead."""
     return ReadLogEntry.objects.create(
         lead_id=appointment.lead_id,
         appointment=appointment,

@@ -52,6 +52,8 @@ class LeadNoteInline(admin.TabularInline):
 
     model = LeadNote
     extra = 1
+    # Django's own leaves the note's text box and two column headers without a name.
+    template = "admin/edit_inline/tabular_labelled.html"
     fields = ("text", "author", "created_at")
     readonly_fields = ("author", "created_at")
 

@@ -16,6 +16,7 @@ from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.charts import Chart, outcome_chart
 from intake.measures import Episode, episodes
 from intake.models import Appointment, Lead, Measure, MeasureItem, MeasureResponse, PreVisit
+from intake.previsit_review import record_answers_read
 
 # Scores are health data: only staff who may read the before-visit answers see them.
 ANSWERS_PERMISSION = "intake.view_previsit_answers"
@@ -59,6 +60,14 @@ class OutcomesOnChangePage:
 
 
 class AppointmentOutcomes(OutcomesOnChangePage):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        # Scores are before-visit answers: showing them is a read, logged as the summary's is.
+        # (The lead page logs every showing already, scores or not.)
+        if context.get("outcomes"):
+            record_answers_read(appointment=obj, user=request.user)
+        return response
+
     def outcome_forms(self, obj: Appointment) -> tuple[QuerySet[PreVisit], str]:
         """This visit's episode; for a visit without a form (measures are asked every Nth
         follow-up), the episodes of the patient's other visits: those under the same lead

@@ -45,7 +45,7 @@ def summary_view(request: HttpRequest, object_id: str) -> HttpResponse:
     if not can_read_answers(request.user):
         raise PermissionDenied
     previsit = _previsit_or_404(object_id)
-    review.record_answers_read(previsit=previsit, user=request.user)
+    review.record_answers_read(appointment=previsit.appointment, user=request.user)
     context = {
         **admin.site.each_context(request),
         "opts": Appointment._meta,

@@ -32,8 +32,7 @@ from intake.models import (
     PreVisit,
 )
 from tests.browser.conftest import assert_accessible, pass_second_factor
-from tests.browser.test_previsit_journey import save, type_into
-from tests.browser.test_selfcheck_journey import choose, tab_to
+from tests.browser.keyboard import choose, save, tab_to, type_into
 from tests.intake.booking_factories import CHICAGO, make_clinician
 from tests.intake.previsit_support import CALM_SAFETY
 from tests.intake.queued_emails import deliver_queued_emails

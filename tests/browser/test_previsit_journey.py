@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from intake.models import ConsentSignature, Measure, MeasureResponse, PreVisit
 from tests.browser.conftest import assert_accessible
-from tests.browser.test_selfcheck_journey import active, choose, tab_to
+from tests.browser.keyboard import active, choose, save, tab_to, type_into
 from tests.intake.previsit_support import CALM_SAFETY, book, form_of
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -22,19 +22,6 @@ def shoot(page: Page, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
-
-
-def type_into(page: Page, field_id: str, text: str) -> None:
-    tab_to(page, f"el.id === '{field_id}'")
-    page.keyboard.press("Control+A")
-    page.keyboard.type(text)
-
-
-def save(page: Page, heading: str, label: str = "Save and continue") -> None:
-    tab_to(page, f"el.textContent.trim() === '{label}'", limit=200)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
 
 
 def test_a_new_patient_fills_in_the_whole_form_by_keyboard_on_a_phone(live_server, page: Page):

@@ -3,39 +3,10 @@
 import pytest
 
 from tests.browser.conftest import assert_accessible
+from tests.browser.keyboard import active, choose, tab_to
 from tests.intake.selfcheck_client import CALM
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def active(page, prop: str):
-    return page.evaluate(f"() => document.activeElement && document.activeElement.{prop}")
-
-
-def tab_to(page, test: str, limit: int = 80) -> None:
-    """Press Tab until the focused element passes `test` (a JS expression on `el`)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"() => {{ const el = document.activeElement; return !!({test}); }}"):
-            return
-    raise AssertionError(f"Tab never reached an element where {test}")
-
-
-def choose(page, name: str, value) -> None:
-    """Answer one question from the keyboard, the way a sighted keyboard user would."""
-    if isinstance(value, list):  # check boxes: Tab to each one wanted and press Space
-        for item in value:
-            tab_to(page, f"el.name === '{name}' && el.value === '{item}'")
-            page.keyboard.press("Space")
-        return
-    tab_to(page, f"el.name === '{name}'")  # Tab enters a radio group once
-    options = page.evaluate(
-        f"() => [...document.querySelectorAll('input[name=\"{name}\"]')].map(i => i.value)"
-    )
-    key = "ArrowDown" if options.index(value) >= options.index(active(page, "value")) else "ArrowUp"
-    while active(page, "value") != value:
-        page.keyboard.press(key)
-    page.keyboard.press("Space")
 
 
 def press_enter_and_wait(page) -> None:

@@ -17,6 +17,8 @@ from intake.booking import Patient, book_appointment, find_slots
 from intake.clinic_details import clinic_details, forget_clinic_details
 from intake.models import ClinicDetails, Clinician
 from tests.intake.booking_factories import make_clinician, make_type
+from tests.intake.leads_support import make_lead
+from tests.intake.queued_emails import deliver_queued_emails
 
 ADDRESS = "1234 Example St, Suite 5"
 MAP = "https://www.openstreetmap.org/#map=18/43.07/-89.40"
@@ -117,6 +119,31 @@ def test_a_clinic_without_an_email_shows_no_empty_email_link(client):
         footer = body[body.index("<footer") :]
         assert "Hours and directions" in footer
         assert "· ·" not in footer
+    business = json_ld(client.get("/").content.decode())
+    assert business["telephone"] == "+16082184215"
+    assert "email" not in business
+
+
+@pytest.mark.django_db
+def test_emails_from_a_clinic_without_an_email_sign_off_with_the_phone_alone():
+    ClinicDetails.objects.filter(pk=1).update(email="")
+    forget_clinic_details()
+    emails.queue_lead_emails(make_lead(email="sam@example.com"), acknowledge=True)
+
+    (acknowledgement,) = [m for m in deliver_queued_emails() if m.to == ["sam@example.com"]]
+
+    assert "(608) 218-4215\n" in acknowledgement.body
+    assert "·" not in acknowledgement.body
+
+
+@pytest.mark.django_db
+def test_the_clinics_email_is_in_the_signature_and_for_search_engines(client):
+    emails.queue_lead_emails(make_lead(email="sam@example.com"), acknowledge=True)
+
+    (acknowledgement,) = [m for m in deliver_queued_emails() if m.to == ["sam@example.com"]]
+
+    assert "(608) 218-4215 · hello@peakendurancept.com" in acknowledgement.body
+    assert json_ld(client.get("/").content.decode())["email"] == "hello@peakendurancept.com"
 
 
 @pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from intake.models import Measure, MeasureResponse, PreVisit
+from intake.models import Measure, MeasureResponse, PreVisit, ReadAction, ReadLogEntry
 from tests.intake.leads_support import make_lead
-from tests.intake.previsit_factories import make_episode
+from tests.intake.previsit_factories import make_episode, make_previsit
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +80,55 @@ def test_front_desk_sees_no_scores_on_the_appointment_or_lead_page(front_desk):
         assert "Outcome measures" not in page
         assert "Running 5 km" not in page
         assert "outcome-svg" not in page
+
+
+def read_log() -> list[tuple]:
+    return list(
+        ReadLogEntry.objects.order_by("pk").values_list(
+            "lead", "appointment", "user__username", "action"
+        )
+    )
+
+
+def test_each_showing_of_the_scores_on_an_appointment_page_is_in_the_read_log(client, group_member):
+    """The scores are before-visit answers: the page logs them as the summary does."""
+    client.force_login(group_member("Clinician"))
+    lead = make_lead()
+    forms = make_episode(psfs=[{"Running 5 km": 2}, {"Running 5 km": 5}], lead=lead)
+    visit = forms[-1].appointment
+
+    client.get(appointment_page(forms))
+    client.get(appointment_page(forms))
+
+    seen = (lead.pk, visit.pk, "clinician", ReadAction.VIEWED_PREVISIT)
+    assert read_log() == [seen, seen]
+
+
+def test_an_appointment_page_without_scores_or_for_the_front_desk_logs_no_read(
+    client, group_member
+):
+    lead = make_lead()
+    forms = make_episode(psfs=[{"Running 5 km": 2}], lead=lead)
+    visit_without_scores = make_previsit(lead=make_lead(email="other@example.com"))
+    client.force_login(group_member("Clinician"))
+    page = client.get(f"/admin/intake/appointment/{visit_without_scores.appointment_id}/change/")
+    assert "No outcome measures answered yet" in page.content.decode()
+
+    client.force_login(group_member("Front desk"))
+    client.get(appointment_page(forms))
+
+    assert read_log() == []
+
+
+def test_the_lead_page_with_scores_still_logs_one_view_of_the_lead(client, group_member):
+    client.force_login(group_member("Clinician"))
+    lead = make_lead()
+    make_episode(psfs=[{"Climbing": 3}, {"Climbing": 6}], lead=lead)
+
+    page = client.get(lead_page(lead)).content.decode()
+
+    assert "Patient-Specific Functional Scale: Climbing" in page
+    assert read_log() == [(lead.pk, None, "clinician", ReadAction.VIEWED)]
 
 
 def test_front_desk_cannot_open_the_answers_list(front_desk):

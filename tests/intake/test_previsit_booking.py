@@ -8,9 +8,17 @@ from django.test import Client
 from django.utils import timezone
 
 from intake.booking import Patient as BookingPatient
-from intake.booking import StaffChange, book_appointment, send_reminder, slots_at
+from intake.booking import (
+    StaffChange,
+    book_appointment,
+    find_slots,
+    reschedule_appointment,
+    send_reminder,
+    slots_at,
+)
 from intake.models import Appointment, PreVisit, PreVisitKind
 from tests.intake.previsit_support import (
+    CONTACT,
     book,
     fill_first_visit,
     form_of,
@@ -88,6 +96,44 @@ def test_a_staff_booking_opens_the_form_too():
     )
 
     assert form_of(appointment).kind == PreVisitKind.FIRST_VISIT
+
+
+def move_a_day_later(appointment: Appointment) -> str:
+    """Move the visit to the first free time of a later day; the patient's email about it."""
+    deliver_queued_emails()
+    day = appointment.local_start.date() + timedelta(days=1)
+    slot = find_slots(
+        appointment_type=appointment.appointment_type,
+        start_date=day,
+        end_date=day + timedelta(days=7),
+        clinician=appointment.clinician,
+    )[0]
+    reschedule_appointment(appointment=appointment, slot=slot)
+    return next(m for m in deliver_queued_emails() if m.to == ["pat@example.com"]).body
+
+
+def test_the_moved_visit_email_repeats_the_form_link_until_the_form_is_done(client):
+    appointment = book()
+    previsit = form_of(appointment)
+    link = f"https://peak.example/before-your-visit/{previsit.token}/"
+    client.post(section_url(previsit, "contact"), CONTACT)  # started, not finished
+
+    moved = move_a_day_later(appointment)
+
+    assert "Your forms are not finished yet." in moved
+    assert link in moved
+    assert "1988-04-23" not in moved and "Sam Runner" not in moved  # the link, no answers
+    fill_first_visit(client, previsit)
+    assert "/before-your-visit/" not in move_a_day_later(appointment)
+
+
+def test_a_moved_follow_up_email_leaves_the_check_in_link_to_the_reminder(settings):
+    settings.FOLLOW_UP_MEASURES_EVERY = 1
+    book(days_ahead=3)
+    follow_up = book("follow-up", days_ahead=6)
+    assert form_of(follow_up).kind == PreVisitKind.FOLLOW_UP
+
+    assert "/before-your-visit/" not in move_a_day_later(follow_up)
 
 
 def follow_up_reminder(appointment: Appointment) -> str:

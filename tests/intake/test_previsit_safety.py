@@ -1,6 +1,7 @@
 """The safety section: the self-check's red-flag questions asked again, decided by the same
-`triage()`, with the expectations of tests/intake/test_selfcheck_safety.py (its oracle,
-written from shared/clinical/knee-red-flags.md, not from the seeded rules)."""
+`triage()`, with the self-check safety tests' expectations (the oracle in
+tests/intake/selfcheck_expectations.py, written from shared/clinical/knee-red-flags.md, not
+from the seeded rules)."""
 
 import pytest
 
@@ -13,7 +14,7 @@ from tests.intake.previsit_support import (
     form_of,
     section_url,
 )
-from tests.intake.test_selfcheck_safety import (
+from tests.intake.selfcheck_expectations import (
     EMERGENCY_ANSWERS,
     RED_FLAG_ANSWERS,
     SEE_DOCTOR_ANSWERS,

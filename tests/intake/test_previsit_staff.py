@@ -24,6 +24,7 @@ from intake.models import (
 from intake.retention import anonymise_leads
 from tests.intake.booking_factories import local, make_appointment, make_clinician, make_type
 from tests.intake.leads_support import make_lead
+from tests.intake.previsit_factories import make_episode
 from tests.intake.previsit_staff_factories import fill_previsit, make_previsit
 
 pytestmark = pytest.mark.django_db
@@ -410,6 +411,21 @@ def test_a_follow_up_shows_its_scores_and_no_empty_sections(client, group_member
     assert "Patient-Specific Functional Scale: 4</h3>" in page
     assert "not saved any section yet" not in page
     assert "Saved" not in page
+
+
+def test_the_summary_writes_scores_as_the_chart_does(client, group_member):
+    """5.5 and 5 as on the appointment page's chart and table, not 5.50 and 5.00."""
+    previsit = make_episode(psfs=[{"Running": 5, "Lifting": 6}], pain_now=[5])[0]
+    client.force_login(group_member("Clinician"))
+
+    summary = client.get(summary_url(previsit.appointment)).content.decode()
+    chart = client.get(f"/admin/intake/appointment/{previsit.appointment_id}/change/")
+
+    assert "Patient-Specific Functional Scale: 5.5</h3>" in summary
+    assert "Pain rating: 5</h3>" in summary
+    assert "a change of 2 or more matters" in summary
+    assert ".50" not in summary and ".00" not in summary
+    assert "<td>5.5</td>" in chart.content.decode()
 
 
 def test_a_form_not_started_says_so(client, group_member, clinic):
