@@ -30,6 +30,7 @@ from tests.intake.previsit_support import (
     measures_data,
     section_url,
 )
+from tests.intake.selfcheck_expectations import INJURY_FOLLOW_UPS
 
 pytestmark = pytest.mark.django_db
 
@@ -232,18 +233,7 @@ def test_the_pages_are_private_never_cached_and_not_indexed(client, previsit):
 
 def test_the_safety_section_asks_only_the_visible_follow_ups(client, previsit):
     """A follow-up question is needed only after the answer that asks it."""
-    injury_questions = {
-        "out_of_place",
-        "lift_leg",
-        "tendon_gap",
-        "foot_colour",
-        "walk_then",
-        "walk_now",
-        "fast_swelling",
-        "bone_tender",
-        "bend_90",
-    }
-    calm_without_injury = {k: v for k, v in CALM_SAFETY.items() if k not in injury_questions}
+    calm_without_injury = {k: v for k, v in CALM_SAFETY.items() if k not in INJURY_FOLLOW_UPS}
     assert client.post(section_url(previsit, "safety"), calm_without_injury).status_code == 302
 
     injured = {**calm_without_injury, "injury": "yes"}
@@ -251,7 +241,7 @@ def test_the_safety_section_asks_only_the_visible_follow_ups(client, previsit):
 
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert set(errors) == injury_questions
+    assert set(errors) == INJURY_FOLLOW_UPS
     assert errors["lift_leg"] == ["Choose yes or no."]
 
 

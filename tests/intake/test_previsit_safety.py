@@ -16,6 +16,7 @@ from tests.intake.previsit_support import (
 )
 from tests.intake.selfcheck_expectations import (
     EMERGENCY_ANSWERS,
+    INJURY_FOLLOW_UPS,
     RED_FLAG_ANSWERS,
     SEE_DOCTOR_ANSWERS,
     expected_outcome,
@@ -25,13 +26,11 @@ pytestmark = pytest.mark.django_db
 
 # What a question needs asked first, so a red-flag follow-up is shown as in the self-check.
 PARENT = {"fever": ("hot_red", "yes"), "limp_hip": ("age", "under_16")}
-INJURY = {"out_of_place", "lift_leg", "tendon_gap", "foot_colour", "walk_then", "walk_now"}
-INJURY |= {"fast_swelling", "bone_tender", "bend_90"}
 
 
 def with_answer(key: str, value: str) -> dict[str, str]:
     answers = dict(CALM_SAFETY)
-    if key in INJURY:
+    if key in INJURY_FOLLOW_UPS:
         answers["injury"] = "yes"
     if key in PARENT:
         parent, parent_value = PARENT[key]
