@@ -13,11 +13,10 @@ advice here as in the self-check, and flags the visit for a clinician to read fi
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
 from django.utils.crypto import salted_hmac
 
 from intake import emails
@@ -110,11 +109,8 @@ def open_previsit(*, appointment: Appointment) -> PreVisit | None:
         previsit = PreVisit(appointment=appointment, kind=PreVisitKind.FIRST_VISIT)
     elif kind == BeforeVisitForm.FOLLOW_UP:
         episode = (
-            PreVisit.objects.filter(
-                kind=PreVisitKind.FIRST_VISIT,
-                appointment__patient_email__iexact=appointment.patient_email,
-                appointment__start__lt=appointment.start,
-            )
+            PreVisit.objects.of_patient(appointment.patient_email)
+            .filter(kind=PreVisitKind.FIRST_VISIT, appointment__start__lt=appointment.start)
             .order_by("-appointment__start")
             .select_related("appointment")
             .first()
@@ -193,11 +189,14 @@ def save_section(
     return locked
 
 
-def safety_spec() -> QuestionnaireSpec | None:
-    """The self-check the safety questions come from, or None when it is not published."""
-    questionnaire = (
-        Questionnaire.objects.published().with_content().filter(slug=SAFETY_QUESTIONNAIRE).first()
-    )
+def safety_spec(*, published_only: bool = True) -> QuestionnaireSpec | None:
+    """The self-check the safety questions come from, or None when there is none to ask
+    (unpublished). Staff reading past answers pass published_only=False: the wording the
+    patient read stays readable after the self-check is taken down."""
+    questionnaires = Questionnaire.objects.with_content().filter(slug=SAFETY_QUESTIONNAIRE)
+    if published_only:
+        questionnaires = questionnaires.published()
+    questionnaire = questionnaires.first()
     return load_spec(questionnaire) if questionnaire else None
 
 
@@ -369,28 +368,10 @@ def _record(previsit: PreVisit, slug: str, data: dict, now: datetime) -> None:
 # The reminder before the visit.
 
 
-def due_for_previsit_reminder(now: datetime) -> QuerySet[PreVisit]:
-    """First-visit forms not done and not yet reminded, whose booked visit starts within
-    PREVISIT_REMINDER_HOURS. Forms booked less than that ahead get none: the
-    confirmation, sent moments before, carried the link."""
-    lead_time = timedelta(hours=settings.PREVISIT_REMINDER_HOURS)
-    return (
-        PreVisit.objects.not_done()
-        .filter(
-            kind=PreVisitKind.FIRST_VISIT,
-            reminder_sent_at__isnull=True,
-            appointment__status=AppointmentStatus.BOOKED,
-            appointment__start__gt=now,
-            appointment__start__lte=now + lead_time,
-            created_at__lte=F("appointment__start") - lead_time,
-        )
-        .select_related("appointment__appointment_type", "appointment__clinician")
-    )
-
-
 def send_due_previsit_reminders(*, now: datetime) -> int:
-    """Queue one reminder for each form due one; return how many were queued."""
-    due = due_for_previsit_reminder(now)
+    """Queue one reminder for each form due one (PreVisitQuerySet.due_for_reminder);
+    return how many were queued."""
+    due = PreVisit.objects.due_for_reminder(now)
     return sum(send_previsit_reminder(previsit, now=now) for previsit in due)
 
 

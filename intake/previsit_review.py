@@ -23,14 +23,12 @@ from intake.models import (
     ConsentSignature,
     MeasureResponse,
     PreVisit,
-    Questionnaire,
     ReadAction,
     ReadLogEntry,
     TriageOutcome,
 )
 from intake.phone import display_phone
-from intake.previsit import SAFETY_QUESTIONNAIRE
-from intake.selfcheck import answer_summary, load_spec
+from intake.selfcheck import answer_summary
 from intake.triage import QuestionnaireSpec
 
 # The patient form's sections in the order it asks them: the stored name, the staff's
@@ -151,13 +149,6 @@ def answer_sections(
             rows = [Answer(words(name), plain(section))]
         sections.append(Section(title, rows))
     return sections
-
-
-def safety_spec() -> QuestionnaireSpec | None:
-    """The self-check the safety questions were asked from, published or not (the
-    wording the patient read), in four queries."""
-    questionnaire = Questionnaire.objects.with_content().filter(slug=SAFETY_QUESTIONNAIRE).first()
-    return load_spec(questionnaire) if questionnaire else None
 
 
 def _is_question_list(section: object) -> bool:

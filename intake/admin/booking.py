@@ -46,6 +46,7 @@ from intake.models import (
     WeeklyAvailability,
 )
 from intake.models.booking import attach_photo, clinic_tz
+from intake.models.previsit import can_read_answers
 
 
 class AvailabilityFormSet(BaseInlineFormSet):
@@ -460,6 +461,6 @@ class AppointmentAdmin(AppointmentOutcomes, admin.ModelAdmin):
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1),
             "columns": columns,
-            "can_read_previsit": request.user.has_perm("intake.view_previsit_answers"),
+            "can_read_previsit": can_read_answers(request.user),
         }
         return TemplateResponse(request, "admin/intake/appointment/day.html", context)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
 
@@ -16,10 +16,8 @@ from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.charts import Chart, outcome_chart
 from intake.measures import Episode, episodes
 from intake.models import Appointment, Lead, Measure, MeasureItem, MeasureResponse, PreVisit
+from intake.models.previsit import can_read_answers
 from intake.previsit_review import record_answers_read
-
-# Scores are health data: only staff who may read the before-visit answers see them.
-ANSWERS_PERMISSION = "intake.view_previsit_answers"
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,8 @@ class OutcomesOnChangePage:
         raise NotImplementedError
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and request.user.has_perm(ANSWERS_PERMISSION):
+        # Scores are health data: only staff who may read the before-visit answers see them.
+        if obj is not None and can_read_answers(request.user):
             forms, note = self.outcome_forms(obj)
             context["outcomes"] = outcome_charts(forms=forms)
             context["outcomes_note"] = note
@@ -76,11 +75,11 @@ class AppointmentOutcomes(OutcomesOnChangePage):
         forms = PreVisit.objects.filter(appointment=obj)
         if forms.exists():
             return forms, ""
-        same_patient = Q(appointment__patient_email__iexact=obj.patient_email)
+        same_patient = PreVisit.objects.of_patient(obj.patient_email)
         if obj.lead_id is not None:
-            same_patient |= Q(appointment__lead_id=obj.lead_id)
+            same_patient |= PreVisit.objects.filter(appointment__lead_id=obj.lead_id)
         note = "This visit has no before-visit form; these are the scores of the patient's "
-        return PreVisit.objects.filter(same_patient), note + "other visits."
+        return same_patient, note + "other visits."
 
 
 class LeadOutcomes(OutcomesOnChangePage):
@@ -93,7 +92,7 @@ class LeadOutcomes(OutcomesOnChangePage):
             return forms, ""
         note = "None of these visits has a before-visit form; these are the scores of the "
         return (
-            PreVisit.objects.filter(appointment__patient_email__iexact=obj.email),
+            PreVisit.objects.of_patient(obj.email),
             note + "patient's other visits.",
         )
 
@@ -200,6 +199,4 @@ class MeasureResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return super().has_view_permission(request, obj) and request.user.has_perm(
-            ANSWERS_PERMISSION
-        )
+        return super().has_view_permission(request, obj) and can_read_answers(request.user)

@@ -20,12 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from intake import previsit_review as review
 from intake.models import Appointment, PreVisit
-
-READ_ANSWERS = "intake.view_previsit_answers"
-
-
-def can_read_answers(user) -> bool:
-    return user.has_perm(READ_ANSWERS)
+from intake.models.previsit import can_read_answers
+from intake.previsit import safety_spec
 
 
 def _previsit_or_404(object_id: str) -> PreVisit:
@@ -54,7 +50,7 @@ def summary_view(request: HttpRequest, object_id: str) -> HttpResponse:
         "appointment": previsit.appointment,
         "sections": review.answer_sections(
             previsit.answers,
-            safety_spec=review.safety_spec() if "safety" in previsit.answers else None,
+            safety_spec=safety_spec(published_only=False) if "safety" in previsit.answers else None,
         ),
         "red_flag": review.red_flag_words(previsit.red_flag_outcome),
         "can_mark_reviewed": request.user.has_perm("intake.change_previsit"),

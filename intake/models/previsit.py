@@ -17,9 +17,17 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.crypto import salted_hmac
 
 from intake.models.booking import Appointment, AppointmentStatus
+
+READ_ANSWERS_PERMISSION = "intake.view_previsit_answers"
+
+
+def can_read_answers(user) -> bool:
+    """Whether this staff member may see what patients answered (and their scores)."""
+    return user.has_perm(READ_ANSWERS_PERMISSION)
 
 
 class PreVisitKind(models.TextChoices):
@@ -51,6 +59,29 @@ class PreVisitQuerySet(models.QuerySet):
 
     def not_done(self) -> "PreVisitQuerySet":
         return self.exclude(status=PreVisitStatus.DONE)
+
+    def of_patient(self, email: str) -> "PreVisitQuerySet":
+        """Forms of every visit booked with this email (any case): how a patient's visits
+        are found across leads, since bookings after "Became a patient" start a new one."""
+        return self.filter(appointment__patient_email__iexact=email)
+
+    def due_for_reminder(self, now: datetime) -> "PreVisitQuerySet":
+        """First-visit forms not done and not yet reminded, whose booked visit starts within
+        PREVISIT_REMINDER_HOURS. Forms booked less than that ahead get none: the
+        confirmation, sent moments before, carried the link."""
+        lead_time = timedelta(hours=settings.PREVISIT_REMINDER_HOURS)
+        return (
+            self.not_done()
+            .filter(
+                kind=PreVisitKind.FIRST_VISIT,
+                reminder_sent_at__isnull=True,
+                appointment__status=AppointmentStatus.BOOKED,
+                appointment__start__gt=now,
+                appointment__start__lte=now + lead_time,
+                created_at__lte=F("appointment__start") - lead_time,
+            )
+            .select_related("appointment__appointment_type", "appointment__clinician")
+        )
 
 
 class PreVisit(models.Model):

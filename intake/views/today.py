@@ -21,6 +21,7 @@ from intake.attendance import ATTENDANCE_STATUSES, record_attendance
 from intake.booking import parse_day
 from intake.models import Appointment, AppointmentStatus, Clinician
 from intake.models.booking import clinic_tz
+from intake.models.previsit import can_read_answers
 
 
 def can_see_today(user) -> bool:
@@ -40,7 +41,7 @@ def today_view(request: HttpRequest) -> HttpResponse:
         else [],
         "leads": board.leads_to_work(today) if user.has_perm("intake.view_lead") else None,
         "can_mark": user.has_perm("intake.change_appointment"),
-        "can_read_previsit": user.has_perm("intake.view_previsit_answers"),
+        "can_read_previsit": can_read_answers(user),
     }
     return TemplateResponse(request, "admin/today/today.html", context)
 
@@ -62,7 +63,7 @@ def week_view(request: HttpRequest, clinician_id: int) -> HttpResponse:
         "next_week": monday + timedelta(days=7),
         "monday": monday,
         "can_mark": request.user.has_perm("intake.change_appointment"),
-        "can_read_previsit": request.user.has_perm("intake.view_previsit_answers"),
+        "can_read_previsit": can_read_answers(request.user),
     }
     return TemplateResponse(request, "admin/today/week.html", context)
 
