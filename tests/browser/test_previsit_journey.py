@@ -157,3 +157,28 @@ def test_a_follow_up_rates_the_same_activities_by_keyboard(live_server, page: Pa
     saved = MeasureResponse.objects.get(previsit=follow_up, measure=psfs)
     assert saved.answers == [{"item": "activity", "label": "Running 10 km", "value": 6}]
     assert saved.score == 6
+
+
+def test_back_and_reload_after_saving_a_section_never_send_it_again(live_server, page: Page):
+    """Every save redirects, so the browser's Back, Forward and Reload only ever ask for
+    pages: the saved answers come back filled in and nothing is saved twice."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    previsit = form_of(book())
+    page.goto(f"{live_server.url}/before-your-visit/{previsit.token}/contact/")
+    type_into(page, "id_date_of_birth", "04231988")
+    type_into(page, "id_emergency_name", "Sam Runner")
+    type_into(page, "id_emergency_phone", "608 555 0199")
+    save(page, "What brings you in")
+    saved_at = PreVisit.objects.get(pk=previsit.pk).updated_at
+
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your contact details")
+    expect(page.get_by_label("Emergency contact: their name")).to_have_value("Sam Runner")
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your contact details")
+    page.go_forward()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What brings you in")
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What brings you in")
+
+    assert PreVisit.objects.get(pk=previsit.pk).updated_at == saved_at
