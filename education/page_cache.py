@@ -18,6 +18,14 @@ from the database costs more than the rest of the request, and a copy filed unde
 version can never go stale, because the version itself is read from the database on
 every request.
 
+The copy is served by a middleware (`public_page_copy`) just inside the security, CSP and
+static-file middleware, for views marked with `cache_public_page`. For a visitor with no
+cookie the middleware further in (sessions, CSRF, authentication, OTP, messages, idle
+timeout, frame options, history, lockouts) cannot change the page, so a copy skips them and
+the URL resolver: that was most of what a copy cost when it was served from the view. The
+copy keeps the headers those middleware gave the page (Vary, X-Frame-Options,
+Content-Length); the outer ones add theirs to each response as usual.
+
 A response is kept only if rendering it used no nonce and no CSRF token and set no
 cookie, so if these pages ever gain a form or an inline script, caching simply stops
 instead of handing one visitor's per-request value to another.
@@ -48,8 +56,12 @@ from education.models import ContentVersion
 
 
 def page_key(path: str) -> str:
-    """A short key whatever the URL's length (memcached-style keys stop at 250 characters)."""
-    return "page:" + md5(path.encode(), usedforsecurity=False).hexdigest()
+    """A short key whatever the URL's length (memcached-style keys stop at 250 characters).
+
+    "response:" since copies hold the headers too: a copy in the older form ("page:", body
+    and content type only) that outlives a deploy in the shared cache is never read.
+    """
+    return "response:" + md5(path.encode(), usedforsecurity=False).hexdigest()
 
 
 def parts_key(name: str) -> str:
@@ -98,28 +110,57 @@ def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
+# The education pages' addresses (education/urls.py, included at the site's root). Only
+# these are looked up, so other pages pay nothing for the copy; a test checks that every
+# view marked with cache_public_page lies under one of them.
+COPIED_PATHS = ("/guides/", "/exercises/", "/protocols/")
+
+
 def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve anonymous visitors the copy rendered since the last edit, if there is one."""
+    """Let `public_page_copy` keep this view's page for visitors without a session."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _is_anonymous_and_stateless(request):
-            return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        # Like any copy: a visitor with a session may get a different page.
+        patch_vary_headers(response, ["Cookie"])
+        response.may_be_copied = True
+        return response
+
+    wrapper.may_be_copied = True
+    return wrapper
+
+
+def public_page_copy(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Middleware: answer anonymous visitors with the copy rendered since the last edit.
+
+    It sits just inside the security, CSP and static-file middleware, so a copy skips the
+    session, CSRF, authentication and message middleware and the URL resolver, none of which
+    can change such a visitor's page: it is kept as those left it (their headers included),
+    and only when they set no cookie.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if not (
+            _is_anonymous_and_stateless(request) and request.path_info.startswith(COPIED_PATHS)
+        ):
+            return get_response(request)
+        request.get_host()  # an unknown Host still gets the 400 the common middleware gives
         key = page_key(request.get_full_path())
         # Read before rendering: a page rendered from older rows than this number claims
         # is impossible, since the number and the rows it stands for commit together.
         version = ContentVersion.objects.current()
         if (hit := _read(key, version)) is not None:
-            response = HttpResponse(hit[0], content_type=hit[1])
-            # Like the rendered page: a visitor with a session would get a different one.
-            patch_vary_headers(response, ["Cookie"])
-            return response
-        response = view(request, *args, **kwargs)
-        if _is_shareable(request, response):
-            _keep(key, (response.content, response["Content-Type"]), version)
+            content, headers = hit
+            return HttpResponse(content, headers=headers)
+        response = get_response(request)
+        if getattr(response, "may_be_copied", False) and _is_shareable(request, response):
+            _keep(key, (response.content, dict(response.headers)), version)
         return response
 
-    return wrapper
+    return middleware
 
 
 def cached_parts(

@@ -235,15 +235,19 @@ def _render_twice(template_code: str) -> None:
     def view(request):
         return HttpResponse(template.render({}, request))
 
+    serve = page_cache.public_page_copy(view)
     for _ in range(2):
-        request = RequestFactory().get("/per-request/")
+        request = RequestFactory().get(PER_REQUEST)
         request._csp_nonce = LazyNonce()  # as the CSP middleware does
-        view(request)
+        serve(request)
+
+
+PER_REQUEST = "/guides/per-request/"
 
 
 def test_a_page_without_per_request_values_is_kept(db):
     _render_twice("<p>The same for everyone</p>")
-    assert kept("/per-request/")
+    assert kept(PER_REQUEST)
 
 
 @pytest.mark.parametrize(
@@ -253,7 +257,7 @@ def test_a_page_without_per_request_values_is_kept(db):
 )
 def test_pages_with_per_request_values_are_never_shared(db, template_code):
     _render_twice(template_code)
-    assert not kept("/per-request/")
+    assert not kept(PER_REQUEST)
 
 
 def _render_parts_twice(template_code: str) -> list[str]:
@@ -293,3 +297,32 @@ def test_search_results_are_not_kept(client, knee_guide):
     assert not kept("/guides/?q=knee")
     client.get("/guides/", {"category": "knee"})
     assert kept("/guides/?category=knee")
+
+
+def test_the_copy_is_the_page_as_rendered_headers_included(
+    client, knee_guide, django_assert_max_num_queries
+):
+    """Served before the session, CSRF and frame-options middleware, it still has their headers."""
+    rendered = client.get(GUIDE)
+    with django_assert_max_num_queries(1):  # only the version: this is the copy
+        copy = Client().get(GUIDE)
+
+    assert copy.content == rendered.content
+    assert dict(copy.headers) == dict(rendered.headers)
+    assert copy["X-Frame-Options"] == "DENY"
+    assert copy["Vary"] == "Cookie"
+    assert "frame-ancestors 'none'" in copy["Content-Security-Policy"]
+
+
+def test_a_host_the_site_does_not_serve_is_refused_even_when_a_copy_is_kept(client, knee_guide):
+    assert client.get(GUIDE).status_code == 200
+    assert Client(HTTP_HOST="peak-clinic.example.net").get(GUIDE).status_code == 400
+
+
+def test_every_page_that_may_be_copied_is_at_an_address_the_copy_serves():
+    from education import urls
+
+    copied = [p for p in urls.urlpatterns if getattr(p.callback, "may_be_copied", False)]
+    assert len(copied) == 5  # guide list and page, exercise, protocol and its handout
+    for pattern in copied:
+        assert f"/{pattern.pattern}".startswith(page_cache.COPIED_PATHS), pattern
