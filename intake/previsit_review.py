@@ -11,10 +11,12 @@ stored name; nothing the patient typed is reworded. Nothing here knows HTTP.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
+from django.forms import DateField
+from django.utils.dateformat import format as format_date
 from django.utils.html import strip_tags
 
 from intake.forms.previsit import ContactForm, HistoryForm, ReasonsForm
@@ -67,6 +69,7 @@ class Wording:
 
     question: str
     choices: Mapping[str, str]
+    is_date: bool = False
 
 
 def form_wording(form: type | None) -> dict[str, Wording]:
@@ -78,6 +81,7 @@ def form_wording(form: type | None) -> dict[str, Wording]:
         name: Wording(
             question=strip_tags(str(field.label or "")).strip() or words(name),
             choices={str(value): str(label) for value, label in getattr(field, "choices", ())},
+            is_date=isinstance(field, DateField),
         )
         for name, field in form.base_fields.items()
     }
@@ -103,12 +107,22 @@ def plain(value: object, *, choices: Mapping[str, str] | None = None) -> str:
     return (choices or {}).get(str(value), str(value))
 
 
+def date_in_words(stored: str) -> str:
+    """A date as staff read it, "July 14, 1991", from the ISO form it is stored in."""
+    try:
+        return format_date(date.fromisoformat(stored), "F j, Y")
+    except ValueError:
+        return plain(stored)
+
+
 def _answer(name: str, value: object, wording: Mapping[str, Wording]) -> Answer:
     known = wording.get(name)
     if isinstance(value, str) and name.endswith("phone") and value.startswith("+"):
         return Answer(known.question if known else words(name), display_phone(value))
     if known is None:
         return Answer(words(name), plain(value))
+    if known.is_date and isinstance(value, str):
+        return Answer(known.question, date_in_words(value))
     return Answer(known.question, plain(value, choices=known.choices))
 
 

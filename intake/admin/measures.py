@@ -14,7 +14,7 @@ from django.http import HttpRequest
 
 from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.charts import Chart, outcome_chart
-from intake.measures import Episode, episodes
+from intake.measures import Episode, episodes, points
 from intake.models import Appointment, Lead, Measure, MeasureItem, MeasureResponse, PreVisit
 from intake.models.previsit import can_read_answers
 from intake.previsit_review import record_answers_read
@@ -133,7 +133,7 @@ class MeasureItemInline(admin.StackedInline):
 
 @admin.register(Measure)
 class MeasureAdmin(admin.ModelAdmin):
-    list_display = ("name", "scoring", "mcid", "higher_is_better", "active", "licence_short")
+    list_display = ("name", "scoring", "mcid_shown", "higher_is_better", "active", "licence_short")
     list_filter = ("active",)
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = [
@@ -179,6 +179,10 @@ class MeasureAdmin(admin.ModelAdmin):
     def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict:
         return {} if obj else self.prepopulated_fields
 
+    @admin.display(description="MCID", ordering="mcid")
+    def mcid_shown(self, measure: Measure) -> str:
+        return points(measure.mcid)
+
     @admin.display(description="licence")
     def licence_short(self, measure: Measure) -> str:
         return measure.licence if len(measure.licence) <= 60 else measure.licence[:59] + "…"
@@ -192,7 +196,7 @@ class MeasureAdmin(admin.ModelAdmin):
 class MeasureResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: a record of what a patient answered."""
 
-    list_display = ("previsit", "measure", "score", "created_at")
+    list_display = ("previsit", "measure", "score_shown", "created_at")
     list_filter = ("measure",)
     list_select_related = ("previsit__appointment", "measure")
     fields = ("previsit", "measure", "answers", "score", "created_at", "updated_at")
@@ -200,3 +204,8 @@ class MeasureResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return super().has_view_permission(request, obj) and can_read_answers(request.user)
+
+    @admin.display(description="score", ordering="score")
+    def score_shown(self, response: MeasureResponse) -> str:
+        """As the charts print it: 5.5, not 5.50."""
+        return "not answered" if response.score is None else points(response.score)

@@ -318,3 +318,15 @@ def test_a_visit_without_a_form_shows_the_patients_other_visits_scores(clinician
     assert "This visit has no before-visit form" in text
     assert "Patient-Specific Functional Scale: Running" in text
     assert "this visit" not in text
+
+
+def test_the_measure_lists_show_numbers_as_the_charts_print_them(clinician):
+    make_episode(psfs=[{"Running": 4, "Stairs": 7}], pain_now=[6])
+
+    answers = clinician.get("/admin/intake/measureresponse/").content.decode()
+    measures = clinician.get("/admin/intake/measure/").content.decode()
+
+    assert '<td class="field-score_shown">5.5</td>' in answers
+    assert "5.50" not in answers
+    assert '<td class="field-mcid_shown">2</td>' in measures
+    assert "2.00" not in measures

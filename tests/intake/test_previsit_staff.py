@@ -186,7 +186,7 @@ def test_the_summary_shows_every_answer_in_plain_words(client, group_member, cli
     for text in (
         "Before-visit form: Pat Runner",
         "Contact details",
-        "1988-04-02",
+        "April 2, 1988",
         "(608) 555-0199",
         "Knee pain on downhill runs",
         "Ibuprofen as needed",

@@ -113,3 +113,10 @@ def test_red_flag_outcome_reads_as_the_self_checks_label():
 def test_a_question_gets_a_colon_only_when_it_has_no_punctuation_of_its_own():
     assert Answer("Date of birth", "1988-04-02").prompt == "Date of birth:"
     assert Answer("Can you walk now?", "No").prompt == "Can you walk now?"
+
+
+def test_a_date_of_birth_reads_as_staff_say_it():
+    """Stored as 1988-04-02 (what the date input sends); staff read April 2, 1988."""
+    (section,) = answer_sections({"contact": {"date_of_birth": "1988-04-02"}})
+
+    assert section.answers == [Answer("Date of birth", "April 2, 1988")]
