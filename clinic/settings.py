@@ -291,12 +291,14 @@ TASKS = {
 # breaks the CSP breaks on a developer's machine first.
 # Nothing is allowed unless named: our own scripts (the self-check's, the admin's with
 # their nonce), our own stylesheets, our own images and the data: images Bootstrap's CSS
-# draws form controls with, and forms that post back to us. No fonts, no fetch, no frames.
+# draws form controls with, our own exercise videos and their captions, and forms that
+# post back to us. No fonts, no fetch, no frames.
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
+    "media-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
