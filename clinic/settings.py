@@ -265,6 +265,8 @@ CONTACT_RATE_WINDOW = int(os.environ.get("CONTACT_RATE_WINDOW", "3600"))
 CONTACT_MIN_FILL_SECONDS = int(os.environ.get("CONTACT_MIN_FILL_SECONDS", "3"))
 # A guide or protocol not clinically reviewed for this many months is flagged as due.
 CONTENT_REVIEW_MONTHS = int(os.environ.get("CONTENT_REVIEW_MONTHS", "12"))
+# The largest exercise video staff may upload: a minute at 720p fits in well under this.
+EXERCISE_VIDEO_MAX_MB = int(os.environ.get("EXERCISE_VIDEO_MAX_MB", "40"))
 # Online booking limits, so a script cannot fill a clinician's week: bookings one client
 # may make per window, and upcoming visits one email address or one phone number may hold.
 BOOKING_RATE_LIMIT = int(os.environ.get("BOOKING_RATE_LIMIT", "5"))
