@@ -10,8 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
@@ -19,9 +20,14 @@ from PIL import Image
 from education.models import Exercise
 from education.videos import check_video, clean_captions
 from tests.education.admin_forms import change_form_data
+from tests.education.test_pages import EXPECTED_QUERIES, content_queries
 
 SAMPLES = Path(__file__).parent / "samples"
-# Two seconds of a test pattern with a tone, made with ffmpeg (VP9 + Opus; H.264 + AAC).
+# Two seconds of a test pattern with a tone, 320x180 (about 25 KB each), made with
+#   ffmpeg -f lavfi -i testsrc2=size=320x180:rate=15 -f lavfi -i sine=frequency=440 -t 2
+#     -c:v libvpx-vp9 -b:v 60k -c:a libopus -b:a 24k band-walk.webm
+#     (or -c:v libx264 -profile:v baseline -pix_fmt yuv420p -b:v 60k -c:a aac -b:a 32k
+#      -movflags +faststart band-walk.mp4)
 WEBM = (SAMPLES / "band-walk.webm").read_bytes()
 MP4 = (SAMPLES / "band-walk.mp4").read_bytes()
 CAPTIONS = (
@@ -318,16 +324,26 @@ def test_pages_without_a_video_show_none(client, band_walk):
         assert "Watch a short video" not in page
 
 
-def test_the_guide_and_protocol_link_to_the_video_and_the_handout_shows_none(
-    clinician_client, band_walk
+@pytest.mark.parametrize(
+    "url", ["/guides/knee-pain-with-running/", "/protocols/runners-patellofemoral-pain/"]
+)
+def test_the_guide_and_protocol_link_to_the_video_at_no_extra_query(
+    clinician_client, band_walk, url
 ):
     assert post_video(clinician_client, band_walk).status_code == 302
-    link = f'<a href="{band_walk.get_absolute_url()}#video">Watch a short video of the '
     visitor = Client()
-    for url in ["/guides/knee-pain-with-running/", "/protocols/runners-patellofemoral-pain/"]:
+    visitor.cookies["messages"] = "rendered afresh"  # a visitor the shared copy never serves
+    with CaptureQueriesContext(connection) as captured:
         page = visitor.get(url).content.decode()
-        assert link in page
-        assert "<video" not in page
+    assert len(content_queries(captured)) == EXPECTED_QUERIES[url]  # as without a video
+    link = f'<a href="{band_walk.get_absolute_url()}#video">Watch a short video of the '
+    assert link in page
+    assert "<video" not in page
+
+
+def test_the_handout_shows_no_video(clinician_client, band_walk):
+    assert post_video(clinician_client, band_walk).status_code == 302
+    visitor = Client()
     handout = visitor.get("/protocols/runners-patellofemoral-pain/print/").content.decode()
     assert "<video" not in handout and "Watch a short video" not in handout
 
