@@ -82,10 +82,17 @@ def test_a_clinician_adds_a_video_and_a_patient_plays_it_with_captions(
         "response",
         lambda r: "/videos/" in r.url and ranges.append((r.status, r.request.headers.get("range"))),
     )
-    patient.goto(live_server.url + exercise.get_absolute_url())
+    # From the guide, where the exercise is one of the tips, to its video.
+    patient.goto(f"{live_server.url}/guides/knee-pain-with-running/")
+    link = patient.get_by_role("link", name="Watch a short video of the single-leg banded")
+    link.scroll_into_view_if_needed()
+    patient.screenshot(path=f"{SHOTS}/03-phone-guide-link.png")
+    with patient.expect_navigation():
+        link.click()
+    assert patient.url.endswith(f"{exercise.get_absolute_url()}#video")
 
     video = patient.locator("main video")
-    expect(video).to_be_visible()
+    expect(video).to_be_in_viewport()
     box = video.bounding_box()
     assert round(box["height"]) == round(box["width"] * 720 / 1280)  # the space is kept
     patient.wait_for_function(
@@ -94,7 +101,7 @@ def test_a_clinician_adds_a_video_and_a_patient_plays_it_with_captions(
     )
     expect(patient.get_by_role("heading", name="What does the video show?")).to_be_visible()
     assert ranges == []  # preload="none": nothing downloads until the patient presses play
-    patient.screenshot(path=f"{SHOTS}/03-phone-exercise.png")
+    patient.screenshot(path=f"{SHOTS}/04-phone-exercise.png")
     assert patient.evaluate("window.layoutShift") == 0
     assert_accessible(patient)
 
@@ -110,5 +117,12 @@ def test_a_clinician_adds_a_video_and_a_patient_plays_it_with_captions(
     assert cue.startswith(("Lie on your side", "Lift the top knee"))
     assert any(status == 206 for status, _ in ranges), ranges
     patient.evaluate("() => document.querySelector('video').pause()")
-    video.screenshot(path=f"{SHOTS}/04-phone-playing.png")
+    video.screenshot(path=f"{SHOTS}/05-phone-playing.png")
     patient.context.close()
+
+    # On a desktop the video is as wide as the text column.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + exercise.get_absolute_url())
+    expect(page.locator("main video")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/06-desktop-exercise.png")
+    assert_accessible(page)
