@@ -288,8 +288,9 @@ class Exercise(Publishable):
         upload_to="exercises/videos/",
         blank=True,
         help_text="Optional short video of the exercise (under a minute is best): MP4 with "
-        "H.264 video and AAC sound, or WebM. It plays in the browser's own player, never "
-        "by itself. A video needs a poster picture, captions and the text below.",
+        "H.264 video and AAC sound, or WebM. It plays in the browser's own player, only when "
+        "the patient presses play. A video needs a poster picture, captions and the text "
+        "below.",
     )
     video_poster = models.FileField(
         "poster picture",
