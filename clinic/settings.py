@@ -268,6 +268,8 @@ CONTACT_RATE_WINDOW = int(os.environ.get("CONTACT_RATE_WINDOW", "3600"))
 CONTACT_MIN_FILL_SECONDS = int(os.environ.get("CONTACT_MIN_FILL_SECONDS", "3"))
 # A guide or protocol not clinically reviewed for this many months is flagged as due.
 CONTENT_REVIEW_MONTHS = int(os.environ.get("CONTENT_REVIEW_MONTHS", "12"))
+# The largest exercise video staff may upload: a minute at 720p fits in well under this.
+EXERCISE_VIDEO_MAX_MB = int(os.environ.get("EXERCISE_VIDEO_MAX_MB", "40"))
 # Online booking limits, so a script cannot fill a clinician's week: bookings one client
 # may make per window, and upcoming visits one email address or one phone number may hold.
 BOOKING_RATE_LIMIT = int(os.environ.get("BOOKING_RATE_LIMIT", "5"))
@@ -294,12 +296,14 @@ TASKS = {
 # breaks the CSP breaks on a developer's machine first.
 # Nothing is allowed unless named: our own scripts (the self-check's, the admin's with
 # their nonce), our own stylesheets, our own images and the data: images Bootstrap's CSS
-# draws form controls with, and forms that post back to us. No fonts, no fetch, no frames.
+# draws form controls with, our own exercise videos and their captions, and forms that
+# post back to us. No fonts, no fetch, no frames.
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
+    "media-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],

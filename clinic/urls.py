@@ -18,9 +18,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("education.urls")),
     path("", include("intake.urls")),
-    # Exercise pictures and clinician photos that staff upload. Whitenoise serves only
-    # files present at start-up, and a small clinic has a few dozen images, so Django
-    # serves them itself rather than needing a second web server; uploads are limited
-    # to JPEG, PNG and WebP, and the CSP and nosniff headers apply to them too.
+    # Exercise pictures, videos and clinician photos that staff upload. Whitenoise serves
+    # only files present at start-up, and a small clinic has a few dozen, so Django serves
+    # them itself (with byte ranges, for video players) rather than needing a second web
+    # server; uploads are limited to checked JPEG, PNG, WebP, MP4, WebM and WebVTT files,
+    # and the CSP and nosniff headers apply to them too.
     re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", views.uploaded_file),
 ]

@@ -1,16 +1,16 @@
 import logging
 import sys
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django.views.static import serve
 
 from clinic.outage import database_answers, database_unavailable
+from clinic.uploaded_files import uploaded_file_response
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +41,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def uploaded_file(request: HttpRequest, path: str) -> HttpResponse:
-    """An image staff uploaded (see clinic/urls.py for why Django serves these)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    """A picture, video or captions file staff uploaded (see clinic/urls.py for why Django
+    serves these), whole or the byte range a video player asks for."""
+    return uploaded_file_response(request, storage=default_storage, name=path)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -25,6 +25,7 @@ from education.models import (
     Status,
     Tip,
     attach_picture,
+    attach_video_files,
 )
 from education.review import mark_reviewed, reviewer_name
 
@@ -273,6 +274,15 @@ class ExerciseAdmin(RestorableAdmin):
         ("How to do it", {"fields": ("purpose", "equipment", "setup", "steps", "cues")}),
         ("Safety", {"fields": ("precautions",)}),
         ("Image", {"fields": ("image", "image_alt")}),
+        (
+            "Video (optional)",
+            {
+                "fields": ("video", "video_poster", "video_captions", "video_transcript"),
+                "description": "A short video plays on the exercise page, with its captions "
+                "and, under it, the text of what it shows. Choose the files again if the "
+                "form comes back with an error.",
+            },
+        ),
     ]
 
     def save_model(
@@ -280,6 +290,10 @@ class ExerciseAdmin(RestorableAdmin):
     ) -> None:
         if "image" in form.changed_data:
             attach_picture(exercise=obj, upload=form.cleaned_data["image"])
+        video_files = ("video", "video_poster", "video_captions")
+        if changed := [name for name in video_files if name in form.changed_data]:
+            uploads = {name: form.cleaned_data[name] or None for name in changed}
+            attach_video_files(exercise=obj, uploads=uploads)
         super().save_model(request, obj, form, change)
 
 

@@ -1,12 +1,23 @@
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from education.models import Category, Exercise, GuideQuerySet
 from education.pictures import check_picture
+from education.videos import check_video, clean_captions
+
+# What a video needs, with the message when it is missing.
+VIDEO_NEEDS = {
+    "video_poster": "Add a poster picture: the still patients see before the video plays.",
+    "video_captions": "Add a captions file (.vtt), for patients who cannot hear the video.",
+    "video_transcript": "Describe what the video shows, step by step, for patients who "
+    "cannot watch it.",
+}
 
 
 class ExerciseForm(forms.ModelForm):
-    """The admin's exercise form: a new picture must be a real, sensibly sized photo."""
+    """The admin's exercise form: a new picture must be a real, sensibly sized photo, and a
+    video a real MP4 or WebM that comes with its poster, captions and a text description."""
 
     class Meta:
         model = Exercise
@@ -23,13 +34,51 @@ class ExerciseForm(forms.ModelForm):
             "precautions",
             "image",
             "image_alt",
+            "video",
+            "video_poster",
+            "video_captions",
+            "video_transcript",
         )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["video"].help_text += f" Up to {settings.EXERCISE_VIDEO_MAX_MB} MB."
+        self.fields["video"].widget.attrs["accept"] = "video/mp4,video/webm"
+        self.fields["video_poster"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+        self.fields["video_captions"].widget.attrs["accept"] = ".vtt,text/vtt"
 
     def clean_image(self):
         image = self.cleaned_data["image"]
         if isinstance(image, UploadedFile):  # not the file already stored
             check_picture(image)
         return image
+
+    def clean_video(self):
+        video = self.cleaned_data["video"]
+        if isinstance(video, UploadedFile):
+            check_video(video)
+        return video
+
+    def clean_video_poster(self):
+        poster = self.cleaned_data["video_poster"]
+        if isinstance(poster, UploadedFile):
+            check_picture(poster)
+        return poster
+
+    def clean_video_captions(self):
+        captions = self.cleaned_data["video_captions"]
+        if isinstance(captions, UploadedFile):
+            clean_captions(captions)
+        return captions
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        # A video that was refused still means staff want one: say what else it needs now.
+        if cleaned_data.get("video") or "video" in self.errors:
+            for name, message in VIDEO_NEEDS.items():
+                if name not in self.errors and not cleaned_data.get(name):
+                    self.add_error(name, forms.ValidationError(message, code="video_needs"))
+        return cleaned_data
 
 
 class GuideSearchForm(forms.Form):

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import mimetypes
 import re
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from simple_history.utils import bulk_update_with_history
 
 from education.pictures import Picture, store_picture
 from education.rendering import render_markdown
+from education.videos import store_captions, store_video
 
 
 class Status(models.TextChoices):
@@ -282,22 +284,60 @@ class Exercise(Publishable):
         blank=True,
         help_text="What the image shows, for people who cannot see it. Required with an image.",
     )
+    video = models.FileField(
+        upload_to="exercises/videos/",
+        blank=True,
+        help_text="Optional short video of the exercise (under a minute is best): MP4 with "
+        "H.264 video and AAC sound, or WebM. It plays in the browser's own player, only when "
+        "the patient presses play. A video needs a poster picture, captions and the text "
+        "below.",
+    )
+    video_poster = models.FileField(
+        "poster picture",
+        upload_to="exercises/posters/",
+        blank=True,
+        help_text="The still picture shown before the video plays, the same shape as the "
+        "video: JPEG, PNG or WebP, at least 320 pixels on each side. Required with a video.",
+    )
+    video_poster_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    video_captions = models.FileField(
+        "captions",
+        upload_to="exercises/captions/",
+        blank=True,
+        help_text="What is said in the video, as a WebVTT (.vtt) file saved as UTF-8: the "
+        "line WEBVTT, then for each caption a time line such as 00:00:01.000 --> "
+        "00:00:04.000 and its text. Plain text only: tags and styles are removed. "
+        "Required with a video.",
+    )
+    video_transcript = models.TextField(
+        "what the video shows, step by step",
+        blank=True,
+        help_text="For people who cannot watch or hear the video; shown under it. Markdown: "
+        "1. 2. 3. for numbered steps. Required with a video.",
+    )
     purpose_html = _html_field()
     setup_html = _html_field()
     steps_html = _html_field()
     cues_html = _html_field()
     precautions_html = _html_field()
+    video_transcript_html = _html_field()
     objects = PublishableQuerySet.as_manager()
+    markdown_fields = ("purpose", "setup", "steps", "cues", "precautions", "video_transcript")
     # Each save is kept, so a clinician can restore an earlier version from the admin.
-    history = HistoricalRecords(
-        excluded_fields=[
-            f"{name}_html" for name in ("purpose", "setup", "steps", "cues", "precautions")
-        ]
-    )
-    markdown_fields = ("purpose", "setup", "steps", "cues", "precautions")
+    history = HistoricalRecords(excluded_fields=[f"{name}_html" for name in markdown_fields])
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # Patients who cannot watch or hear it get the captions and the text instead.
+            models.CheckConstraint(
+                condition=Q(video="")
+                | (~Q(video_poster="") & ~Q(video_captions="") & ~Q(video_transcript="")),
+                name="exercise_video_has_poster_captions_and_text",
+                violation_error_message="A video needs a poster picture, captions and a "
+                "description of what it shows.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -308,6 +348,15 @@ class Exercise(Publishable):
     def picture(self) -> Picture | None:
         """The resized copies of the image, for templates/education/picture.html."""
         return Picture.from_json(self.image_renditions, self.image.storage)
+
+    def poster(self) -> Picture | None:
+        """The resized copies of the video's poster, for templates/education/video.html."""
+        return Picture.from_json(self.video_poster_renditions, self.video_poster.storage)
+
+    def video_type(self) -> str:
+        """The video's content type, for its <source type>: the stored name says what it is,
+        as it does for the server (education.videos.store_video names it by its bytes)."""
+        return mimetypes.guess_type(self.video.name)[0] or "video/mp4"
 
     def clean(self) -> None:
         if self.image and not self.image_alt.strip():
@@ -327,6 +376,31 @@ def attach_picture(*, exercise: Exercise, upload: File | None) -> None:
     field = Exercise._meta.get_field("image")
     picture = store_picture(upload=upload, folder=field.upload_to, storage=field.storage)
     exercise.image, exercise.image_renditions = picture.fallback(), picture.to_json()
+
+
+def attach_video_files(*, exercise: Exercise, uploads: dict[str, File | None]) -> None:
+    """Store the checked uploads of the video, its poster and its captions that changed.
+
+    `uploads` maps "video", "video_poster" or "video_captions" to the new upload, or to
+    None when staff cleared it. The video is kept as it is, under a name that says what
+    its bytes are; the poster becomes resized, EXIF-free copies like the image; the
+    captions are kept as the plain WebVTT education.videos.clean_captions rewrites them to.
+    """
+    for name, upload in uploads.items():
+        field = Exercise._meta.get_field(name)
+        folder, storage = field.upload_to, field.storage
+        if not upload:
+            setattr(exercise, name, "")
+            if name == "video_poster":
+                exercise.video_poster_renditions = {}
+        elif name == "video":
+            exercise.video = store_video(upload=upload, folder=folder, storage=storage)
+        elif name == "video_poster":
+            picture = store_picture(upload=upload, folder=folder, storage=storage)
+            exercise.video_poster = picture.fallback()
+            exercise.video_poster_renditions = picture.to_json()
+        else:
+            exercise.video_captions = store_captions(upload=upload, folder=folder, storage=storage)
 
 
 class ProtocolQuerySet(ReviewedQuerySet):
@@ -593,7 +667,7 @@ class GuideQuerySet(ReviewedQuerySet):
         joined rows would be most of what each query reads, converts and compiles.
         """
         exercise = ["name", "slug", "status", "summary", "setup_html", "steps_html", "cues_html"]
-        exercise += ["image", "image_alt", "image_renditions"]
+        exercise += ["image", "image_alt", "image_renditions", "video"]
         dose = [field.name for field in ProtocolExercise._meta.concrete_fields]
         return (
             self.select_related("protocol")

@@ -69,6 +69,10 @@ class Picture:
     def smallest_url(self) -> str:
         return self.storage.url(self.jpeg[0][1])
 
+    def poster_url(self) -> str:
+        """One JPEG for a <video poster>, which takes no srcset: sharp on a phone, not more."""
+        return self.storage.url(next((n for w, n in self.jpeg if w >= 960), self.fallback()))
+
     def height_at(self, width: int) -> int:
         """The height that keeps the shape at `width`, for a thumbnail's height attribute."""
         return round(self.height * width / self.width)

@@ -61,6 +61,15 @@ def plain_static_storage(settings) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def uploads_served_by_the_site(monkeypatch) -> None:
+    """Uploads reach clinic.views.uploaded_file, as in production, with its byte ranges and
+    security headers: the live server would otherwise answer /media/ itself, without them."""
+    from django.test.testcases import _MediaFilesHandler
+
+    monkeypatch.setattr(_MediaFilesHandler, "_should_handle", lambda handler, path: False)
+
+
 def assert_accessible(page) -> None:
     """Run axe-core on the page as it is now; fail listing every violation.
 
