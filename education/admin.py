@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import ForeignKey, QuerySet
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -11,8 +11,8 @@ from django.utils.html import format_html_join
 from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 
-from education.forms import ExerciseForm
-from education.history import Restored, parts_at, restore_parts
+from education.forms import ExerciseForm, GuideForm
+from education.history import Restored, exercise_names, plan_restore, restore_parts
 from education.models import (
     Category,
     Exercise,
@@ -124,6 +124,82 @@ def _restored_version_id(request: HttpRequest) -> str | None:
     return match.args[1] if match.url_name.endswith("_simple_history") else None
 
 
+def restore_notes(restored: Restored) -> list[str]:
+    """What will not be as it was in the version: said on the revert page and after it."""
+    steps = [row for row in restored.left_out if isinstance(row, ProtocolExercise)]
+    steps += [step for step, _ in restored.kept]
+    names = exercise_names({step.exercise_id for step in steps})
+    notes = []
+    for row in restored.left_out:
+        if isinstance(row, Tip):
+            notes.append(
+                f"The tip “{row.advice}” cannot come back: its exercise is no longer in the "
+                "protocol. Restore a version of the protocol that has it, or add the tip again "
+                "with another exercise."
+            )
+        else:
+            notes.append(
+                f"The step “{names[row.exercise_id]}” cannot come back: that exercise has been "
+                "deleted."
+            )
+    for step, tips in restored.kept:
+        uses = "; ".join(
+            f"the guide “{tip.guide}” has the tip “{tip.advice}” on it" for tip in tips
+        )
+        notes.append(
+            f"The step “{names[step.exercise_id]}” stays: {uses}. To take the step out, give "
+            "the tip another exercise first."
+        )
+    return notes
+
+
+class PartsHistoryAdmin(RestorableAdmin):
+    """A guide's or protocol's history, with its parts (education/history.py).
+
+    The revert page lists the parts that come back, and reverting brings them back in the
+    same transaction.
+    """
+
+    parts_noun = ""  # "steps": what restoring brings back besides the row's own fields
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, **kwargs):
+        if not (object_id.isdigit() and version_id.isdigit()):
+            raise Http404
+        version = get_object_or_404(self.model.history, id=object_id, history_id=version_id)
+        restored = plan_restore(owner=version.instance, version=version)
+        extra_context = {
+            "restore": restored,
+            "version_parts": restored.parts,
+            "restore_notes": restore_notes(restored),
+            "parts_noun": self.parts_noun,
+            **(kwargs.pop("extra_context", None) or {}),
+        }
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context, **kwargs
+        )
+
+    def save_model(self, request: HttpRequest, obj: Guide | Protocol, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if version_id := _restored_version_id(request):
+            version = self.model.history.get(id=obj.pk, history_id=version_id)
+            self._report(request, version, restore_parts(owner=obj, version=version))
+
+    def _report(self, request: HttpRequest, version, restored: Restored) -> None:
+        if not restored.parts_known:
+            self.message_user(
+                request,
+                f"Its {self.parts_noun} are unchanged: that version is older than their history.",
+                messages.WARNING,
+            )
+            return
+        when = date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
+        self.message_user(  # no full stop: the time ends with one ("9:30 a.m.")
+            request, f"The {self.parts_noun} are back as they were in the version saved {when}"
+        )
+        for note in restore_notes(restored):
+            self.message_user(request, note, messages.WARNING)
+
+
 def _edited(form: ModelForm) -> bool:
     """Whether saving changes what patients read; text that only lost stray spaces does not."""
 
@@ -136,7 +212,7 @@ def _edited(form: ModelForm) -> bool:
     return any(form.cleaned_data.get(name) != stored(name) for name in form.changed_data)
 
 
-class ClinicalReviewAdmin(RestorableAdmin):
+class ClinicalReviewAdmin(PartsHistoryAdmin):
     """A clinician marks rows reviewed; the list shows how old each review is and flags due ones.
 
     "History" lists every saved version; opening one and saving restores it, through the
@@ -176,6 +252,7 @@ class ClinicalReviewAdmin(RestorableAdmin):
 
 @admin.register(Guide)
 class GuideAdmin(ClinicalReviewAdmin):
+    form = GuideForm
     list_display = ("title", "publication", "condition", "protocol", "review_age", "updated_at")
     list_filter = ("status", ReviewDueFilter)
     list_select_related = ("protocol",)
@@ -197,45 +274,18 @@ class GuideAdmin(ClinicalReviewAdmin):
         # Drag to reorder signs, notes, takeaways and tips; typing positions still works.
         js = ("js/admin_reorder.js",)
 
-    # The revert page also lists the signs, reassurances, takeaways and tips coming back.
+    # The revert page also lists the categories, signs, reassurances, takeaways and tips
+    # coming back.
     object_history_form_template = "admin/education/guide/object_history_form.html"
-
-    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, **kwargs):
-        version = get_object_or_404(Guide.history, id=object_id, history_id=version_id)
-        extra_context = {
-            "version_parts": parts_at(version),
-            **(kwargs.pop("extra_context", None) or {}),
-        }
-        return super().history_form_view(
-            request, object_id, version_id, extra_context=extra_context, **kwargs
-        )
-
-    def save_model(self, request: HttpRequest, obj: Guide, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if version_id := _restored_version_id(request):
-            version = Guide.history.get(id=obj.pk, history_id=version_id)
-            self._report(request, version, restore_parts(guide=obj, version=version))
+    parts_noun = "signs, reassurances, takeaways and tips"
 
     def _report(self, request: HttpRequest, version, restored: Restored) -> None:
-        if not restored.parts_known:
+        super()._report(request, version, restored)
+        if restored.parts.categories is None:  # the form kept today's (GuideForm)
             self.message_user(
                 request,
-                "Its signs, reassurances, takeaways and tips are unchanged: that version is "
-                "older than their history.",
-                messages.WARNING,
-            )
-            return
-        when = date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
-        self.message_user(  # no full stop: the time ends with one ("9:30 a.m.")
-            request,
-            "The signs, reassurances, takeaways and tips are back as they were in the version "
-            f"saved {when}",
-        )
-        for tip in restored.tips_left_out:
-            self.message_user(
-                request,
-                f"The tip “{tip.advice}” could not come back: its exercise is no longer in "
-                "the protocol. Add it again with another exercise if it is still needed.",
+                "Its categories are the ones chosen under Topics: that version is older than "
+                "their history.",
                 messages.WARNING,
             )
 
@@ -313,6 +363,9 @@ class ProtocolAdmin(ClinicalReviewAdmin):
     search_fields = ("title", "summary", "steps__exercise__name")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ProtocolExerciseInline]
+    # The revert page also lists the steps coming back.
+    object_history_form_template = "admin/education/protocol/object_history_form.html"
+    parts_noun = "steps"
     fields = ("title", "slug", "status", "summary", "instructions", "reviewed_by", "reviewed_on")
 
 

@@ -1,7 +1,9 @@
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
-from education.models import Category, Exercise, GuideQuerySet
+from education.history import categories_at
+from education.models import Category, Exercise, Guide, GuideQuerySet
 from education.pictures import check_picture
 
 
@@ -30,6 +32,36 @@ class ExerciseForm(forms.ModelForm):
         if isinstance(image, UploadedFile):  # not the file already stored
             check_picture(image)
         return image
+
+
+class GuideForm(forms.ModelForm):
+    """The admin's guide form. Opened on a version from the guide's history, it offers that
+    version's categories, so "Revert" brings them back with the rest."""
+
+    class Meta:
+        model = Guide
+        fields = (
+            "title",
+            "slug",
+            "status",
+            "publish_at",
+            "condition",
+            "summary",
+            "categories",
+            "body",
+            "signs_heading",
+            "tips_intro",
+            "protocol",
+            "seo_title",
+            "seo_description",
+        )
+
+    def __init__(self, *args, instance: Guide | None = None, **kwargs) -> None:
+        # simple-history opens a version as a copy of the guide that knows its record.
+        version = getattr(instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if version is not None and (categories := categories_at(version)) is not None:
+            kwargs["initial"] = {"categories": categories, **(kwargs.get("initial") or {})}
+        super().__init__(*args, instance=instance, **kwargs)
 
 
 class GuideSearchForm(forms.Form):
