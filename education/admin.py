@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
@@ -27,6 +29,7 @@ from education.models import (
     attach_picture,
 )
 from education.review import mark_reviewed, reviewer_name
+from education.version_changes import changes_by_version
 
 
 class PointFormSet(BaseInlineFormSet):
@@ -116,6 +119,15 @@ class RestorableAdmin(SimpleHistoryAdmin):
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, **kwargs)
 
+    def get_history_queryset(self, request: HttpRequest, history_manager, pk_name: str, object_id):
+        # simple-history follows the recorded foreign keys with select_related(*names); for a
+        # model with none (a protocol) that empty call drops "history_user", and the list
+        # then costs a query per version for who saved it.
+        followed = [f.name for f in history_manager.model.tracked_fields if f.many_to_one]
+        return history_manager.filter(**{pk_name: object_id}).select_related(
+            "history_user", *followed
+        )
+
 
 def _restored_version_id(request: HttpRequest) -> str | None:
     """The version simple-history's "Revert" form is saving, or None for an ordinary save."""
@@ -156,11 +168,12 @@ def restore_notes(restored: Restored) -> list[str]:
 class PartsHistoryAdmin(RestorableAdmin):
     """A guide's or protocol's history, with its parts (education/history.py).
 
-    The revert page lists the parts that come back, and reverting brings them back in the
-    same transaction.
+    Each version in the list also says what changed in its parts; the revert page lists the
+    parts that come back, and reverting brings them back in the same transaction.
     """
 
     parts_noun = ""  # "steps": what restoring brings back besides the row's own fields
+    object_history_list_template = "admin/education/object_history_list.html"
 
     def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, **kwargs):
         if not (object_id.isdigit() and version_id.isdigit()):
@@ -198,6 +211,25 @@ class PartsHistoryAdmin(RestorableAdmin):
         )
         for note in restore_notes(restored):
             self.message_user(request, note, messages.WARNING)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each version's changes: simple-history's diff of its fields, then those of its parts.
+
+        A guide's categories are described with its parts: simple-history's own diff would
+        read them one version early (models.GuideHistory), with two queries a version.
+        """
+        related = [field.name for field in self.model._meta.many_to_many]
+        records = list(historical_records)
+        for newer, older in pairwise(records):
+            delta = newer.diff_against(
+                older, excluded_fields=related, foreign_keys_are_objs=foreign_keys_are_objs
+            )
+            helper = self.get_historical_record_context_helper(request, newer)
+            newer.history_delta_changes = helper.context_for_delta_changes(delta)
+        if records:
+            changes = changes_by_version(self.model, records[0].id)
+            for record in records:
+                record.part_changes = changes.get(record.history_id, [])
 
 
 def _edited(form: ModelForm) -> bool:
