@@ -189,3 +189,9 @@ def test_a_version_older_than_the_steps_history_leaves_them_as_they_are(clinicia
     page = Client().get(f"/protocols/{PROTOCOL_SLUG}/").content.decode()
     assert "A summary nobody approved." not in page  # the protocol's own fields are restored
     assert NEW_DOSE in page  # its steps stay as they are
+
+
+@pytest.mark.parametrize("model", ["guide", "protocol"])
+@pytest.mark.parametrize("path", ["x/history/1/", "1/history/x/", "1/history/99999/"])
+def test_a_mistyped_version_address_is_not_found_not_an_error(clinician, db, model, path):
+    assert clinician.get(f"/admin/education/{model}/{path}").status_code == 404
