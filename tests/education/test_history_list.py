@@ -16,12 +16,6 @@ OLD_TIP = "Increase your forward trunk lean when you run."
 OLD_SIGN = "Pain with stairs, especially going down"
 
 
-@pytest.fixture
-def clinician(client, group_member):
-    client.force_login(group_member("Clinician"))
-    return client
-
-
 def history_rows(client, obj: Guide | Protocol) -> list[str]:
     """Each version's row of the History list as a reader sees it, newest first."""
     page = client.get(f"/admin/education/{obj._meta.model_name}/{obj.pk}/history/")

@@ -21,12 +21,6 @@ NEW_DOSE = "2 sets of 10-15 reps, 3-4 times per week"
 
 
 @pytest.fixture
-def clinician(client, group_member):
-    client.force_login(group_member("Clinician"))
-    return client
-
-
-@pytest.fixture
 def wall_sit(knee_protocol) -> ProtocolExercise:
     """A step no guide tip uses, so a clinician may take it out."""
     exercise = make_exercise(name="Wall sit", slug="wall-sit")
