@@ -119,7 +119,9 @@ class RestorableAdmin(SimpleHistoryAdmin):
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, **kwargs)
 
-    def get_history_queryset(self, request: HttpRequest, history_manager, pk_name: str, object_id):
+    def get_history_queryset(
+        self, request: HttpRequest, history_manager, pk_name: str, object_id: str
+    ) -> QuerySet:
         # simple-history follows the recorded foreign keys with select_related(*names); for a
         # model with none (a protocol) that empty call drops "history_user", and the list
         # then costs a query per version for who saved it.
@@ -212,7 +214,9 @@ class PartsHistoryAdmin(RestorableAdmin):
         for note in restore_notes(restored):
             self.message_user(request, note, messages.WARNING)
 
-    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+    def set_history_delta_changes(
+        self, request: HttpRequest, historical_records, foreign_keys_are_objs: bool = True
+    ) -> None:
         """Each version's changes: simple-history's diff of its fields, then those of its parts.
 
         A guide's categories are described with its parts: simple-history's own diff would

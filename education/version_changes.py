@@ -74,15 +74,21 @@ class _Words:
             return row.advice
         return row.text
 
+    def in_full(self, row: models.Model) -> str:
+        """The name, and for a step its dose: "Step-down: 3 sets of 10 reps"."""
+        if isinstance(row, ProtocolExercise):
+            return f"{self.name(row)}: {row.dose_text()}"
+        return self.name(row)
+
     def change(self, old: models.Model, new: models.Model) -> str:
-        """ "old text → new text", or "Step-down: old dose → new dose"."""
-        name, dose = self.name(new), getattr(new, "dose_text", None)
-        if dose and self.name(old) == name:
-            before, after = old.dose_text(), dose()
-            return f"{name}: {before} → {after}" if before != after else name
-        before = f"{self.name(old)}: {old.dose_text()}" if dose else self.name(old)
-        after = f"{name}: {dose()}" if dose else name
-        return f"{before} → {after}" if before != after else name
+        """ "old → new"; a step that kept its exercise: "Step-down: old dose → new dose"."""
+        before, after = self.in_full(old), self.in_full(new)
+        if before == after:  # what changed is not shown here, e.g. a tip's explanation
+            return after
+        shared = f"{self.name(new)}: "
+        if isinstance(new, ProtocolExercise) and before.startswith(shared):
+            return f"{shared}{before.removeprefix(shared)} → {after.removeprefix(shared)}"
+        return f"{before} → {after}"
 
 
 def _part_changes(before: VersionParts, after: VersionParts, words: _Words) -> list[Change]:
