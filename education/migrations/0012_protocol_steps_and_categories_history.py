@@ -55,6 +55,14 @@ def record_current_steps_and_categories(apps, schema_editor):
     )
 
 
+def forget_category_records(apps, schema_editor):
+    """Going back: the versions made above would otherwise claim the guides had no categories."""
+    HistoricalGuide = apps.get_model("education", "HistoricalGuide")
+    HistoricalGuide.objects.filter(
+        history_change_reason="Categories recorded from here on"
+    ).delete()
+
+
 def _tracked(historical) -> list[str]:
     return [
         field.attname for field in historical._meta.fields if not field.name.startswith("history")
@@ -282,5 +290,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
-        migrations.RunPython(record_current_steps_and_categories, migrations.RunPython.noop),
+        migrations.RunPython(record_current_steps_and_categories, forget_category_records),
     ]
