@@ -1,9 +1,11 @@
+from itertools import pairwise
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import ForeignKey, QuerySet
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelForm
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -11,8 +13,8 @@ from django.utils.html import format_html_join
 from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 
-from education.forms import ExerciseForm
-from education.history import Restored, parts_at, restore_parts
+from education.forms import ExerciseForm, GuideForm
+from education.history import Restored, exercise_names, plan_restore, restore_parts
 from education.models import (
     Category,
     Exercise,
@@ -28,6 +30,7 @@ from education.models import (
     attach_video_files,
 )
 from education.review import mark_reviewed, reviewer_name
+from education.version_changes import changes_by_version
 
 
 class PointFormSet(BaseInlineFormSet):
@@ -117,12 +120,121 @@ class RestorableAdmin(SimpleHistoryAdmin):
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, **kwargs)
 
+    def get_history_queryset(
+        self, request: HttpRequest, history_manager, pk_name: str, object_id: str
+    ) -> QuerySet:
+        # simple-history follows the recorded foreign keys with select_related(*names); for a
+        # model with none (a protocol) that empty call drops "history_user", and the list
+        # then costs a query per version for who saved it.
+        followed = [f.name for f in history_manager.model.tracked_fields if f.many_to_one]
+        return history_manager.filter(**{pk_name: object_id}).select_related(
+            "history_user", *followed
+        )
+
 
 def _restored_version_id(request: HttpRequest) -> str | None:
     """The version simple-history's "Revert" form is saving, or None for an ordinary save."""
     match = request.resolver_match
     # Its URL pattern is ^(object id)/history/(version id)/$, passed positionally.
     return match.args[1] if match.url_name.endswith("_simple_history") else None
+
+
+def restore_notes(restored: Restored) -> list[str]:
+    """What will not be as it was in the version: said on the revert page and after it."""
+    steps = [row for row in restored.left_out if isinstance(row, ProtocolExercise)]
+    steps += [step for step, _ in restored.kept]
+    names = exercise_names({step.exercise_id for step in steps})
+    notes = []
+    for row in restored.left_out:
+        if isinstance(row, Tip):
+            notes.append(
+                f"The tip “{row.advice}” cannot come back: its exercise is no longer in the "
+                "protocol. Restore a version of the protocol that has it, or add the tip again "
+                "with another exercise."
+            )
+        else:
+            notes.append(
+                f"The step “{names[row.exercise_id]}” cannot come back: that exercise has been "
+                "deleted."
+            )
+    for step, tips in restored.kept:
+        uses = "; ".join(
+            f"the guide “{tip.guide}” has the tip “{tip.advice}” on it" for tip in tips
+        )
+        notes.append(
+            f"The step “{names[step.exercise_id]}” stays: {uses}. To take the step out, give "
+            "the tip another exercise first."
+        )
+    return notes
+
+
+class PartsHistoryAdmin(RestorableAdmin):
+    """A guide's or protocol's history, with its parts (education/history.py).
+
+    Each version in the list also says what changed in its parts; the revert page lists the
+    parts that come back, and reverting brings them back in the same transaction.
+    """
+
+    parts_noun = ""  # "steps": what restoring brings back besides the row's own fields
+    object_history_list_template = "admin/education/object_history_list.html"
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, **kwargs):
+        if not (object_id.isdigit() and version_id.isdigit()):
+            raise Http404
+        version = get_object_or_404(self.model.history, id=object_id, history_id=version_id)
+        restored = plan_restore(owner=version.instance, version=version)
+        extra_context = {
+            "restore": restored,
+            "version_parts": restored.parts,
+            "restore_notes": restore_notes(restored),
+            "parts_noun": self.parts_noun,
+            **(kwargs.pop("extra_context", None) or {}),
+        }
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context, **kwargs
+        )
+
+    def save_model(self, request: HttpRequest, obj: Guide | Protocol, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if version_id := _restored_version_id(request):
+            version = self.model.history.get(id=obj.pk, history_id=version_id)
+            self._report(request, version, restore_parts(owner=obj, version=version))
+
+    def _report(self, request: HttpRequest, version, restored: Restored) -> None:
+        if not restored.parts_known:
+            self.message_user(
+                request,
+                f"Its {self.parts_noun} are unchanged: that version is older than their history.",
+                messages.WARNING,
+            )
+            return
+        when = date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
+        self.message_user(  # no full stop: the time ends with one ("9:30 a.m.")
+            request, f"The {self.parts_noun} are back as they were in the version saved {when}"
+        )
+        for note in restore_notes(restored):
+            self.message_user(request, note, messages.WARNING)
+
+    def set_history_delta_changes(
+        self, request: HttpRequest, historical_records, foreign_keys_are_objs: bool = True
+    ) -> None:
+        """Each version's changes: simple-history's diff of its fields, then those of its parts.
+
+        A guide's categories are described with its parts: simple-history's own diff would
+        read them one version early (models.GuideHistory), with two queries a version.
+        """
+        related = [field.name for field in self.model._meta.many_to_many]
+        records = list(historical_records)
+        for newer, older in pairwise(records):
+            delta = newer.diff_against(
+                older, excluded_fields=related, foreign_keys_are_objs=foreign_keys_are_objs
+            )
+            helper = self.get_historical_record_context_helper(request, newer)
+            newer.history_delta_changes = helper.context_for_delta_changes(delta)
+        if records:
+            changes = changes_by_version(self.model, records[0].id)
+            for record in records:
+                record.part_changes = changes.get(record.history_id, [])
 
 
 def _edited(form: ModelForm) -> bool:
@@ -137,7 +249,7 @@ def _edited(form: ModelForm) -> bool:
     return any(form.cleaned_data.get(name) != stored(name) for name in form.changed_data)
 
 
-class ClinicalReviewAdmin(RestorableAdmin):
+class ClinicalReviewAdmin(PartsHistoryAdmin):
     """A clinician marks rows reviewed; the list shows how old each review is and flags due ones.
 
     "History" lists every saved version; opening one and saving restores it, through the
@@ -177,6 +289,7 @@ class ClinicalReviewAdmin(RestorableAdmin):
 
 @admin.register(Guide)
 class GuideAdmin(ClinicalReviewAdmin):
+    form = GuideForm
     list_display = ("title", "publication", "condition", "protocol", "review_age", "updated_at")
     list_filter = ("status", ReviewDueFilter)
     list_select_related = ("protocol",)
@@ -198,45 +311,18 @@ class GuideAdmin(ClinicalReviewAdmin):
         # Drag to reorder signs, notes, takeaways and tips; typing positions still works.
         js = ("js/admin_reorder.js",)
 
-    # The revert page also lists the signs, reassurances, takeaways and tips coming back.
+    # The revert page also lists the categories, signs, reassurances, takeaways and tips
+    # coming back.
     object_history_form_template = "admin/education/guide/object_history_form.html"
-
-    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, **kwargs):
-        version = get_object_or_404(Guide.history, id=object_id, history_id=version_id)
-        extra_context = {
-            "version_parts": parts_at(version),
-            **(kwargs.pop("extra_context", None) or {}),
-        }
-        return super().history_form_view(
-            request, object_id, version_id, extra_context=extra_context, **kwargs
-        )
-
-    def save_model(self, request: HttpRequest, obj: Guide, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if version_id := _restored_version_id(request):
-            version = Guide.history.get(id=obj.pk, history_id=version_id)
-            self._report(request, version, restore_parts(guide=obj, version=version))
+    parts_noun = "signs, reassurances, takeaways and tips"
 
     def _report(self, request: HttpRequest, version, restored: Restored) -> None:
-        if not restored.parts_known:
+        super()._report(request, version, restored)
+        if restored.parts.categories is None:  # the form kept today's (GuideForm)
             self.message_user(
                 request,
-                "Its signs, reassurances, takeaways and tips are unchanged: that version is "
-                "older than their history.",
-                messages.WARNING,
-            )
-            return
-        when = date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
-        self.message_user(  # no full stop: the time ends with one ("9:30 a.m.")
-            request,
-            "The signs, reassurances, takeaways and tips are back as they were in the version "
-            f"saved {when}",
-        )
-        for tip in restored.tips_left_out:
-            self.message_user(
-                request,
-                f"The tip “{tip.advice}” could not come back: its exercise is no longer in "
-                "the protocol. Add it again with another exercise if it is still needed.",
+                "Its categories are the ones chosen under Topics: that version is older than "
+                "their history.",
                 messages.WARNING,
             )
 
@@ -327,6 +413,9 @@ class ProtocolAdmin(ClinicalReviewAdmin):
     search_fields = ("title", "summary", "steps__exercise__name")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ProtocolExerciseInline]
+    # The revert page also lists the steps coming back.
+    object_history_form_template = "admin/education/protocol/object_history_form.html"
+    parts_noun = "steps"
     fields = ("title", "slug", "status", "summary", "instructions", "reviewed_by", "reviewed_on")
 
 

@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
-from education.models import Category, Exercise, GuideQuerySet
+from education.history import categories_at
+from education.models import Category, Exercise, Guide, GuideQuerySet
 from education.pictures import check_picture
 from education.videos import check_video, clean_captions
 
@@ -79,6 +81,36 @@ class ExerciseForm(forms.ModelForm):
                 if name not in self.errors and not cleaned_data.get(name):
                     self.add_error(name, forms.ValidationError(message, code="video_needs"))
         return cleaned_data
+
+
+class GuideForm(forms.ModelForm):
+    """The admin's guide form. Opened on a version from the guide's history, it offers that
+    version's categories, so "Revert" brings them back with the rest."""
+
+    class Meta:
+        model = Guide
+        fields = (
+            "title",
+            "slug",
+            "status",
+            "publish_at",
+            "condition",
+            "summary",
+            "categories",
+            "body",
+            "signs_heading",
+            "tips_intro",
+            "protocol",
+            "seo_title",
+            "seo_description",
+        )
+
+    def __init__(self, *args, instance: Guide | None = None, **kwargs) -> None:
+        # simple-history opens a version as a copy of the guide that knows its record.
+        version = getattr(instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if version is not None and (categories := categories_at(version)) is not None:
+            kwargs["initial"] = {"categories": categories, **(kwargs.get("initial") or {})}
+        super().__init__(*args, instance=instance, **kwargs)
 
 
 class GuideSearchForm(forms.Form):

@@ -511,6 +511,9 @@ class ProtocolExercise(Content):
         blank=True,
         help_text='Why the variation helps, e.g. "to help solidify where that point is".',
     )
+    # Kept so that restoring a version of the protocol brings back its steps too
+    # (education/history.py).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -620,6 +623,20 @@ class Category(Content):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GuideHistory(HistoricalRecords):
+    """A guide's history, with its categories read at each save of the guide.
+
+    simple-history would also record a whole new version at each change of the categories,
+    and the admin saves them just after the guide: one edit would show as two or three
+    versions. Here each save records the categories as they were at that moment, so a
+    version's categories are those recorded with the next version, like its other parts
+    (education/history.py).
+    """
+
+    def m2m_changed(self, *args, **kwargs) -> None:
+        return
 
 
 class GuideQuerySet(ReviewedQuerySet):
@@ -762,7 +779,7 @@ class Guide(ClinicallyReviewed, Publishable):
         "Empty: the summary is used.",
     )
     objects = GuideQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html"])
+    history = GuideHistory(excluded_fields=["body_html"], m2m_fields=["categories"])
     markdown_fields = ("body",)
 
     class Meta:

@@ -39,10 +39,15 @@ def test_a_clinician_restores_the_guide_and_its_tips_come_back(
     patient.goto(public_url)
     expect(patient.get_by_role("heading", level=3, name=NEW_TIP)).to_be_visible()
 
-    # The version before the edit, from the guide's history.
+    # The version before the edit, from the guide's history, which says what the save did.
     page.goto(f"{live_server.url}/admin/education/guide/{guide.pk}/history/")
+    expect(page.locator("#change-history tbody tr").first).to_contain_text(
+        f"Tip changed: {OLD_TIP}. → {NEW_TIP}"
+    )
+    assert_accessible(page)
     page.screenshot(path=f"{SHOTS}/02-history.png", full_page=True)
     page.locator("#change-history tbody tr").last.get_by_role("link").first.click()
+    expect(page.locator(".version-categories")).to_contain_text("Knee")
     parts = page.locator(".version-parts")
     expect(parts).to_contain_text(OLD_TIP)
     expect(parts).not_to_contain_text(NEW_TIP)
@@ -53,10 +58,11 @@ def test_a_clinician_restores_the_guide_and_its_tips_come_back(
     # axe on the list this page adds; the rest of the form is Django's own, whose
     # filter_horizontal widget (categories) puts aria-label on an <span> axe rejects.
     page.evaluate(AXE_SOURCE.read_text())
-    found = page.evaluate(
-        "async () => await axe.run('.version-parts', {resultTypes: ['violations']})"
-    )
-    assert found["violations"] == []
+    for added in (".version-categories", ".version-parts"):
+        found = page.evaluate(
+            f"async () => await axe.run('{added}', {{resultTypes: ['violations']}})"
+        )
+        assert found["violations"] == []
 
     # By keyboard: focus the Revert button and press Enter.
     page.get_by_role("button", name="Revert").first.focus()

@@ -75,6 +75,13 @@ def add_point(guide: Guide, kind: str, text: str) -> GuidePoint:
 
 
 @pytest.fixture
+def clinician(client, group_member):
+    """A test client signed in as a member of the Clinician group."""
+    client.force_login(group_member("Clinician"))
+    return client
+
+
+@pytest.fixture
 def knee_guide(db) -> Guide:
     return Guide.objects.get(slug=GUIDE_SLUG)
 

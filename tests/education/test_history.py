@@ -2,11 +2,13 @@
 
 import datetime
 
+import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.utils import timezone
 
-from education.models import Guide, GuidePoint, PointKind, Tip
+from education.history import CATEGORIES_STARTED
+from education.models import Category, Guide, GuidePoint, PointKind, Tip
 from tests.education.admin_forms import _form_values, change_form_data
 
 OLD_TITLE = "3 ways to Improve Knee Pain with Running"
@@ -142,7 +144,7 @@ def test_a_tip_whose_exercise_left_the_protocol_is_named_instead_of_restored(
 
     assert response.status_code == 302
     shown = " ".join(str(message) for message in get_messages(response.wsgi_request))
-    assert f"The tip “{tip.advice}” could not come back" in shown
+    assert f"The tip “{tip.advice}” cannot come back" in shown
     assert not Tip.objects.filter(advice=tip.advice).exists()
     assert knee_guide.tips.exists()  # the others are back
 
@@ -167,3 +169,74 @@ def test_a_version_older_than_the_parts_history_leaves_them_as_they_are(
     page = Client().get(knee_guide.get_absolute_url()).content.decode()
     assert f"{OLD_TITLE}</h1>" in page  # the guide's own fields are restored
     assert "Run with your chest up high." in page  # its parts stay as they are
+
+
+@pytest.fixture
+def ankle(db) -> Category:
+    return Category.objects.create(name="Ankle", slug="ankle", kind="body_area")
+
+
+def change_categories(client, guide: Guide, categories: list[Category]) -> None:
+    url = f"/admin/education/guide/{guide.pk}/change/"
+    data = change_form_data(client.get(url))
+    data["categories"] = [str(category.pk) for category in categories]
+    assert client.post(url, data).status_code == 302
+
+
+def listed_under(visitor: Client, slug: str) -> bool:
+    return OLD_TITLE in visitor.get("/guides/", {"category": slug}).content.decode()
+
+
+def test_restoring_a_version_brings_back_its_categories(client, group_member, knee_guide, ankle):
+    client.force_login(group_member("Clinician"))
+    before = knee_guide.history.latest("history_date")
+    running = Category.objects.get(slug="running")
+    anonymous = Client()
+    assert listed_under(anonymous, "knee") and not listed_under(anonymous, "ankle")
+    versions = knee_guide.history.count()
+    change_categories(client, knee_guide, [running, ankle])
+    assert listed_under(anonymous, "ankle") and not listed_under(anonymous, "knee")
+    # One version per save (simple-history alone adds one per change of the categories).
+    assert knee_guide.history.count() == versions + 1
+
+    response = restore(client, knee_guide, before)
+
+    assert response.status_code == 302
+    assert set(knee_guide.categories.values_list("slug", flat=True)) == {"knee", "running"}
+    # The next anonymous request gets the list as restored, not a kept copy.
+    assert listed_under(anonymous, "knee") and not listed_under(anonymous, "ankle")
+
+
+def test_the_revert_page_offers_the_versions_categories(client, group_member, knee_guide, ankle):
+    client.force_login(group_member("Clinician"))
+    before = knee_guide.history.latest("history_date")
+    change_categories(client, knee_guide, [ankle])
+
+    response = client.get(f"/admin/education/guide/{knee_guide.pk}/history/{before.history_id}/")
+
+    chosen = response.context["adminform"].form["categories"].value()
+    assert {Category.objects.get(pk=pk).slug for pk in chosen} == {"knee", "running"}
+    page = response.content.decode()
+    assert "Categories in this version" in page
+    assert "<li>Knee</li>" in page and "<li>Ankle</li>" not in page
+
+
+def test_a_version_older_than_the_categories_history_keeps_todays_categories(
+    client, group_member, knee_guide, ankle
+):
+    client.force_login(group_member("Clinician"))
+    first = knee_guide.history.earliest("history_date")
+    change_categories(client, knee_guide, [ankle])
+    # As if the categories' history had begun after that edit.
+    knee_guide.history.filter(history_change_reason=CATEGORIES_STARTED).update(
+        history_date=timezone.now() + datetime.timedelta(days=1)
+    )
+    version_url = f"/admin/education/guide/{knee_guide.pk}/history/{first.history_id}/"
+    assert "older than the history of its categories" in client.get(version_url).content.decode()
+
+    response = restore(client, knee_guide, first)
+
+    assert response.status_code == 302
+    shown = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert "Its categories are the ones chosen under Topics" in shown
+    assert list(knee_guide.categories.all()) == [ankle]
