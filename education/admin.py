@@ -1,3 +1,4 @@
+from dataclasses import replace
 from itertools import pairwise
 
 from django.contrib import admin, messages
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
+from django.utils.text import normalize_newlines
 from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -229,6 +231,9 @@ class PartsHistoryAdmin(RestorableAdmin):
             delta = newer.diff_against(
                 older, excluded_fields=related, foreign_keys_are_objs=foreign_keys_are_objs
             )
+            # Text that only gained or lost line ends or spaces at its ends reads the same.
+            changes = [c for c in delta.changes if as_saved(c.old) != as_saved(c.new)]
+            delta = replace(delta, changes=changes, changed_fields=[c.field for c in changes])
             helper = self.get_historical_record_context_helper(request, newer)
             newer.history_delta_changes = helper.context_for_delta_changes(delta)
         if records:
@@ -237,16 +242,19 @@ class PartsHistoryAdmin(RestorableAdmin):
                 record.part_changes = changes.get(record.history_id, [])
 
 
+def as_saved(value: object) -> object:
+    """Text as the admin form and Content.save keep it: no spaces at its ends, LF line ends."""
+    return normalize_newlines(value).strip() if isinstance(value, str) else value
+
+
 def _edited(form: ModelForm) -> bool:
     """Whether saving changes what patients read; text that only lost stray spaces does not."""
-
-    def stored(name: str) -> object:
-        value = form.initial.get(name)
-        return value.strip() if isinstance(value, str) else value
-
     if not form.instance.pk or getattr(form, "cleaned_data", {}).get("DELETE"):
         return form.has_changed() or "DELETE" in form.changed_data
-    return any(form.cleaned_data.get(name) != stored(name) for name in form.changed_data)
+    return any(
+        as_saved(form.cleaned_data.get(name)) != as_saved(form.initial.get(name))
+        for name in form.changed_data
+    )
 
 
 class ClinicalReviewAdmin(PartsHistoryAdmin):

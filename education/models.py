@@ -16,6 +16,7 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.text import normalize_newlines
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
@@ -117,6 +118,12 @@ class Content(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
+        # Browsers send a text box's lines ended by CR LF: stored as sent, an unchanged
+        # text would differ from the seeded one, show as a change in History and flag the
+        # guide for review.
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.TextField) and "\r" in (getattr(self, field.attname) or ""):
+                setattr(self, field.attname, normalize_newlines(getattr(self, field.attname)))
         for name in self.markdown_fields:
             setattr(self, f"{name}_html", render_markdown(getattr(self, name)))
         update_fields = kwargs.get("update_fields")

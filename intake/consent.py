@@ -9,6 +9,7 @@ place, so a typo fixed the same morning does not leave a trail of versions.
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
+from django.utils.text import normalize_newlines
 
 from intake.models import ConsentText
 
@@ -23,6 +24,9 @@ def save_consent_text(*, text: ConsentText, edited_by: AbstractBaseUser) -> Cons
     waits (its foreign key takes a share lock), so a text is never corrected in place at
     the moment someone signs it.
     """
+    # Browsers send a text box's lines ended by CR LF; compared as sent, saving a signed
+    # text unchanged would make a new version of the same words.
+    text.body = normalize_newlines(text.body)
     with transaction.atomic():
         versions = ConsentText.objects.select_for_update().filter(kind=text.kind).order_by("pk")
         stored = {version.pk: version for version in versions}.get(text.pk)

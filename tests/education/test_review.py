@@ -57,6 +57,24 @@ def test_an_edit_in_the_admin_makes_a_reviewed_guide_due(clinician, knee_guide, 
     assert "Due: changed since its review" in listing
 
 
+def test_saving_from_a_browser_unchanged_leaves_a_reviewed_guide_reviewed(
+    clinician, knee_guide, monkeypatch
+):
+    """Browsers end a text box's lines with CR LF; the seeded text ends them with LF."""
+    monkeypatch.setattr(timezone, "now", lambda: at(2026, 12, 1))
+    body = knee_guide.body
+    url = f"/admin/education/guide/{knee_guide.pk}/change/"
+    data = change_form_data(clinician.get(url))
+    as_sent = {k: v.replace("\n", "\r\n") if isinstance(v, str) else v for k, v in data.items()}
+
+    assert clinician.post(url, as_sent).status_code == 302
+
+    assert knee_guide not in Guide.objects.review_due()
+    knee_guide.refresh_from_db()
+    assert knee_guide.body == body.strip()  # the form drops spaces and line ends at the ends
+    assert "Body" not in clinician.get(f"{url.removesuffix('change/')}history/").content.decode()
+
+
 def test_marking_reviewed_records_the_login_and_today_and_patients_see_it(
     clinician, knee_guide, monkeypatch, django_user_model
 ):

@@ -173,3 +173,17 @@ def test_save_and_continue_after_a_signature_opens_the_new_version(client, clini
     page = client.get(response["Location"]).content.decode()
     assert "Reworded." in page
     assert "Nobody has signed this version yet" in page
+
+
+def test_saving_a_signed_version_from_a_browser_unchanged_makes_no_new_version(
+    client, clinician_user
+):
+    """Browsers send a text box's lines ended by CR LF, whatever the stored text has."""
+    text = treatment_v1()
+    sign(text)
+
+    edit(client, text, text.body.replace("\n", "\r\n"))
+
+    assert ConsentText.objects.filter(kind=ConsentKind.TREATMENT).count() == 1
+    text.refresh_from_db()
+    assert "\r" not in text.body
