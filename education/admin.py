@@ -303,7 +303,8 @@ class GuideAdmin(ClinicalReviewAdmin):
     list_select_related = ("protocol",)
     search_fields = ("title", "condition", "summary", "body")
     prepopulated_fields = {"slug": ("title",)}
-    filter_horizontal = ("categories",)
+    # Categories are ticked (GuideForm): a clinic has a dozen, and the two-list picker is
+    # neither labelled for screen readers (axe) nor usable without JavaScript.
     # In the order patients read them.
     inlines = [SignInline, ReassuranceInline, TipInline, TakeawayInline]
     readonly_fields = ("headings", "reviewed_by", "reviewed_on")

@@ -104,6 +104,7 @@ class GuideForm(forms.ModelForm):
             "seo_title",
             "seo_description",
         )
+        widgets = {"categories": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, instance: Guide | None = None, **kwargs) -> None:
         # simple-history opens a version as a copy of the guide that knows its record.
