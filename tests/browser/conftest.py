@@ -85,6 +85,18 @@ def assert_accessible(page) -> None:
     assert violations == [], f"axe violations on {page.url}:\n" + "\n".join(violations)
 
 
+def sign_in_at(page, url: str, username: str, password: str = "pw-group-123") -> None:
+    """Open a staff page, which asks to sign in first, and sign in as at a first sign-in:
+    password, then the authenticator set up. The group_member fixture's password is the
+    default; superuser's is "pw-boss-123"."""
+    page.goto(url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    pass_second_factor(page)
+
+
 def pass_second_factor(page) -> None:
     """The sign-in's second step, as at a staff member's first sign-in: set up the
     authenticator from the setup key on the page, type its code, continue past the

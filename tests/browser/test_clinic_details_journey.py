@@ -3,18 +3,18 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, pass_second_factor
+from tests.browser.conftest import assert_accessible, sign_in_at
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_staff_enter_the_address_and_the_home_page_and_footer_show_it(live_server, page, superuser):
-    page.goto(f"{live_server.url}/admin/intake/clinicdetails/")
-    page.get_by_label("Username").fill(superuser.username)
-    page.get_by_label("Password").fill("pw-boss-123")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    pass_second_factor(page)  # first sign-in: set up the authenticator
+    sign_in_at(
+        page,
+        f"{live_server.url}/admin/intake/clinicdetails/",
+        superuser.username,
+        password="pw-boss-123",
+    )
     expect(page.get_by_text("The street address is missing.")).to_be_visible()
     page.get_by_label("Street address").fill("1234 Example St, Suite 5")
     page.get_by_label("Postal code").fill("53703")

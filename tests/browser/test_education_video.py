@@ -8,7 +8,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from education.models import Exercise
-from tests.browser.conftest import assert_accessible, pass_second_factor
+from tests.browser.conftest import assert_accessible, sign_in_at
 from tests.browser.layout_shifts import RECORD_LAYOUT_SHIFTS
 from tests.education.test_videos import CAPTIONS, WEBM
 
@@ -42,12 +42,11 @@ def test_a_clinician_adds_a_video_and_a_patient_plays_it_with_captions(
     (tmp_path / "band-walk.vtt").write_bytes(CAPTIONS)
     (tmp_path / "letter.mp4").write_bytes(b"Dear clinic, this is not a video.\n" * 20)
 
-    page.goto(f"{live_server.url}/admin/education/exercise/{exercise.pk}/change/")
-    page.get_by_label("Username").fill(clinician.username)
-    page.get_by_label("Password").fill("pw-group-123")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    pass_second_factor(page)
+    sign_in_at(
+        page,
+        f"{live_server.url}/admin/education/exercise/{exercise.pk}/change/",
+        clinician.username,
+    )
 
     # A renamed non-video first: the form says so on the field and keeps the text typed.
     file_field(page, "Video:").set_input_files(str(tmp_path / "letter.mp4"))

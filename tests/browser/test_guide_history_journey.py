@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from education.models import Guide
-from tests.browser.conftest import assert_accessible, pass_second_factor
+from tests.browser.conftest import assert_accessible, sign_in_at
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -21,12 +21,9 @@ def test_a_clinician_restores_the_guide_and_its_tips_come_back(
     patient = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     public_url = f"{live_server.url}{guide.get_absolute_url()}"
 
-    page.goto(f"{live_server.url}/admin/education/guide/{guide.pk}/change/")
-    page.get_by_label("Username").fill(clinician.username)
-    page.get_by_label("Password").fill("pw-group-123")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    pass_second_factor(page)
+    sign_in_at(
+        page, f"{live_server.url}/admin/education/guide/{guide.pk}/change/", clinician.username
+    )
 
     tip = page.locator("#tips-group input[value^='Increase your forward trunk lean']")
     tip.fill(NEW_TIP)

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from education.models import Guide
-from tests.browser.conftest import pass_second_factor
+from tests.browser.conftest import sign_in_at
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -16,12 +16,9 @@ def test_a_clinician_drags_a_sign_to_the_top_and_patients_see_it_first(
 ):
     guide = Guide.objects.get(slug="knee-pain-with-running")
     clinician = group_member("Clinician")
-    page.goto(f"{live_server.url}/admin/education/guide/{guide.pk}/change/")
-    page.get_by_label("Username").fill(clinician.username)
-    page.get_by_label("Password").fill("pw-group-123")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    pass_second_factor(page)
+    sign_in_at(
+        page, f"{live_server.url}/admin/education/guide/{guide.pk}/change/", clinician.username
+    )
 
     signs = page.locator("#points-group tbody tr.has_original")
     moved = signs.filter(has=page.locator(f"textarea:text-is('{MOVED}')"))

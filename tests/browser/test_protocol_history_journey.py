@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from education.models import Protocol
-from tests.browser.conftest import assert_accessible, pass_second_factor
+from tests.browser.conftest import assert_accessible, sign_in_at
 from tests.education.conftest import make_exercise, make_step
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -26,12 +26,11 @@ def test_a_clinician_restores_a_protocols_steps_and_the_patient_sees_them(
     patient = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     public_url = f"{live_server.url}{protocol.get_absolute_url()}"
 
-    page.goto(f"{live_server.url}/admin/education/protocol/{protocol.pk}/change/")
-    page.get_by_label("Username").fill(clinician.username)
-    page.get_by_label("Password").fill("pw-group-123")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    pass_second_factor(page)
+    sign_in_at(
+        page,
+        f"{live_server.url}/admin/education/protocol/{protocol.pk}/change/",
+        clinician.username,
+    )
 
     def inline(step) -> str:
         name = page.locator(f"input[name$='-id'][value='{step.pk}']").get_attribute("name")

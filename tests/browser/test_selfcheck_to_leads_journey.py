@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from intake.models import Lead, LeadSource, TriageOutcome
-from tests.browser.conftest import assert_accessible, pass_second_factor
+from tests.browser.conftest import assert_accessible, sign_in_at
 from tests.browser.selfcheck_pages import KNEECAP_PATTERN, answer_every_step
 from tests.intake.selfcheck_client import CALM
 
@@ -95,12 +95,7 @@ def test_self_check_answers_reach_the_front_desk_but_no_email(
     admin_path = re.search(r"/admin/intake/lead/\d+/change/", notification.body).group()
 
     desk = group_member("Front desk")
-    page.goto(f"{live_server.url}{admin_path}")  # the link in the staff email
-    page.get_by_label("Username").fill(desk.username)
-    page.get_by_label("Password").fill("pw-group-123")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    pass_second_factor(page)
+    sign_in_at(page, f"{live_server.url}{admin_path}", desk.username)  # the link in the staff email
     assert page.url == f"{live_server.url}{admin_path}"
     assert shown_answers(page) == on_result
     assert (

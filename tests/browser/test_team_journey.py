@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from intake.models import AppointmentMode, Clinician, WeeklyAvailability
-from tests.browser.conftest import assert_accessible, pass_second_factor
+from tests.browser.conftest import assert_accessible, sign_in_at
 from tests.browser.layout_shifts import RECORD_LAYOUT_SHIFTS
 from tests.intake.booking_factories import make_type
 
@@ -45,12 +45,12 @@ def maya(db) -> Clinician:
 
 
 def sign_in_and_add_photo(page: Page, live_server, superuser, clinician, upload: Path) -> None:
-    page.goto(f"{live_server.url}/admin/intake/clinician/{clinician.pk}/change/")
-    page.get_by_label("Username").fill(superuser.username)
-    page.get_by_label("Password").fill("pw-boss-123")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    pass_second_factor(page)
+    sign_in_at(
+        page,
+        f"{live_server.url}/admin/intake/clinician/{clinician.pk}/change/",
+        superuser.username,
+        password="pw-boss-123",
+    )
     page.locator("input[type=file][name=photo]").set_input_files(upload)
     page.get_by_label("Running").check()
     page.get_by_label("Climbing").check()
