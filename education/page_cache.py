@@ -155,6 +155,8 @@ def public_page_copy(
         if (hit := _read(key, version)) is not None:
             content, headers = hit
             return HttpResponse(content, headers=headers)
+        # What else the page shows (the clinic's phone and address) is read as of it too.
+        request.content_version = version
         response = get_response(request)
         if getattr(response, "may_be_copied", False) and _is_shareable(request, response):
             _keep(key, (response.content, dict(response.headers)), version)
@@ -177,6 +179,7 @@ def cached_parts(
     key = parts_key(name)
     # Read before rendering, as above: parts are never older than the number they are kept by.
     version = ContentVersion.objects.current()
+    request.content_version = version  # the frame's clinic details too (clinic_details)
     if (hit := _read(key, version)) is not None:
         return hit  # SafeStrings stay safe through pickling
     parts = render()

@@ -2,10 +2,15 @@
 
 Every page shows them (the footer), so reading the record must not cost each
 request a query: each worker keeps the details it read for up to
-CLINIC_DETAILS_SECONDS (60 by default), the way education pages are kept
-(`education/page_cache.py`). Saving the record in the admin forgets this
+CLINIC_DETAILS_SECONDS (60 by default). Saving the record in the admin forgets this
 worker's copy at once; other workers pick the edit up within that time. The
 copy is a plain frozen value, so a template or task cannot change it.
+
+Pages kept for every visitor under a content version (`education/page_cache.py`) cannot
+wait those 60 seconds: an edit of the details moves the version, and a worker that
+rendered the page with details read before the edit would keep the old phone number for
+as long as the version lasts. Such pages pass the version they were read under, and a copy
+read under another version (or without one) is read again.
 """
 
 import time
@@ -66,25 +71,30 @@ class ClinicInfo:
         return days
 
 
-def clinic_details() -> ClinicInfo:
-    """The clinic's details, from this worker's copy when it is fresh enough."""
+def clinic_details(*, content_version: str | None = None) -> ClinicInfo:
+    """The clinic's details, from this worker's copy when it is fresh enough and, for a
+    page kept under `content_version`, was read under that version."""
     global _copy
     now = time.monotonic()
-    if _copy is None or _copy[0] <= now:
-        _copy = (now + SECONDS, _read())
-    return _copy[1]
+    if (
+        _copy is None
+        or _copy.expires <= now
+        or (content_version is not None and _copy.content_version != content_version)
+    ):
+        _copy = _Copy(now + SECONDS, content_version, _read())
+    return _copy.info
 
 
 def clinic_details_without_the_database() -> ClinicInfo:
     """This worker's last copy, however old, or what settings know: for the page shown
     while the database is failing, which must not ask it again."""
-    return _copy[1] if _copy is not None else from_settings()
+    return _copy.info if _copy is not None else from_settings()
 
 
 def forget_clinic_details(info: ClinicInfo | None = None) -> None:
     """Drop this worker's copy (after an edit), or set it to `info` (tests start clean)."""
     global _copy
-    _copy = None if info is None else (time.monotonic() + SECONDS, info)
+    _copy = None if info is None else _Copy(time.monotonic() + SECONDS, None, info)
 
 
 def from_settings(**record) -> ClinicInfo:
@@ -96,7 +106,14 @@ def from_settings(**record) -> ClinicInfo:
     )
 
 
-_copy: tuple[float, ClinicInfo] | None = None
+@dataclass(frozen=True)
+class _Copy:
+    expires: float  # time.monotonic()
+    content_version: str | None
+    info: ClinicInfo
+
+
+_copy: _Copy | None = None
 
 
 def _read() -> ClinicInfo:

@@ -126,8 +126,9 @@ EXPECTED_QUERIES = {
     # How many there are, this page of them, their topics, and the topics to filter by.
     "/guides/": 4,
     # The content version its rendered parts are kept by, then (not yet kept) the guide,
-    # its signs/reassurances/takeaways, its tips with their exercise and dose.
-    f"/guides/{GUIDE_SLUG}/": 4,
+    # its signs/reassurances/takeaways, its tips with their exercise and dose; and the
+    # clinic's details with their hours, read as of that version (once per version).
+    f"/guides/{GUIDE_SLUG}/": 6,
     # The exercise, and the published protocols that prescribe it.
     **{f"/exercises/{slug}/": 2 for slug in EXERCISE_SLUGS},
     # The protocol, its exercises with doses, and the guides that recommend it.

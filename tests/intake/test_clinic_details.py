@@ -245,3 +245,24 @@ def test_an_edit_reaches_public_pages_already_kept_for_visitors(client, superuse
     after = Client().get("/guides/").content.decode()
     assert ADDRESS in after
     assert "(608) 555-0199" in after and "(608) 218-4215" not in after
+
+
+@pytest.mark.django_db
+def test_another_worker_never_keeps_a_public_page_with_the_old_phone(client, superuser):
+    """The edit moves the content version; a worker whose details were read before it must
+    read them again before it renders the page kept for everyone under the new version."""
+    before = clinic_details()
+    response = edit_in_admin(
+        client, superuser, phone_display="(608) 555-0199", phone_e164="+16085550199"
+    )
+    assert response.status_code == 302
+    forget_clinic_details(before)  # another worker: its copy, read seconds before the edit
+
+    for visitor in (Client(), Client()):  # the first renders and keeps it; the second reads it
+        page = visitor.get("/guides/").content.decode()
+        assert "(608) 555-0199" in page and "(608) 218-4215" not in page
+    # Visitors with a cookie get the guide rendered around parts kept per version.
+    stale_cookie = Client()
+    stale_cookie.cookies["messages"] = "stale"
+    page = stale_cookie.get("/guides/knee-pain-with-running/").content.decode()
+    assert "(608) 555-0199" in page and "(608) 218-4215" not in page
