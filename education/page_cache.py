@@ -178,8 +178,9 @@ def cached_parts(
         return render()
     key = parts_key(name)
     # Read before rendering, as above: parts are never older than the number they are kept by.
-    version = ContentVersion.objects.current()
-    request.content_version = version  # the frame's clinic details too (clinic_details)
+    # The whole-page copy already read it for a page it is about to keep.
+    if (version := getattr(request, "content_version", None)) is None:
+        version = request.content_version = ContentVersion.objects.current()
     if (hit := _read(key, version)) is not None:
         return hit  # SafeStrings stay safe through pickling
     parts = render()
