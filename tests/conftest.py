@@ -2,8 +2,10 @@
 
 import os
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -21,6 +23,24 @@ hypothesis_settings.register_profile("dev", max_examples=100, **_PROFILE)
 hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
+
+
+def pytest_configure(config) -> None:
+    """`TEST_CLOCK=2026-12-06T20:00-06:00` runs the whole suite as if started at that moment.
+
+    Tests must pass at any day and hour; `make test-clocks` proves it at the moments that
+    used to break them. The clock keeps ticking from there (tick=True), and only the wall
+    clock moves: timeouts run on the real monotonic clock. time-machine rather than a
+    process-wide faketime: libfaketime made Python's short sleeps fail with EINVAL.
+    """
+    if clock := os.environ.get("TEST_CLOCK"):
+        time_machine.travel(datetime.fromisoformat(clock), tick=True).start()
+
+
+def pytest_report_header(config) -> str | None:
+    if clock := os.environ.get("TEST_CLOCK"):
+        return f"clock: the suite started at {clock} (TEST_CLOCK), not now"
+    return None
 
 
 def request_examples() -> int:

@@ -120,7 +120,7 @@ def hung_database():
 
 
 REQUESTS_SCRIPT = """
-import json, time
+import json
 import clinic.wsgi  # sets Django up as gunicorn's workers do, URLconf imported up front
 from django.test import Client
 from tests.intake.leads_support import contact_data
@@ -131,13 +131,8 @@ for name, call in [
     ("guides", lambda: client.get("/guides/")),
     ("contact", lambda: client.post("/contact/", contact_data(message="Sore knee, call me"))),
 ]:
-    start = time.monotonic()
     response = call()
-    out[name] = {
-        "status": response.status_code,
-        "seconds": time.monotonic() - start,
-        "body": response.content.decode(),
-    }
+    out[name] = {"status": response.status_code, "body": response.content.decode()}
 print(json.dumps(out))
 """
 
@@ -153,35 +148,41 @@ def child_env(**env: str) -> dict[str, str]:
     )
 
 
-def run_requests(database_url: str, **env: str) -> dict:
+# Without its timeouts a request to a hung database never returns; with them every request
+# here ends within a few seconds. The bound only tells the two apart: how long the
+# timeouts take is measured by `bench/outage.py`, not asserted on a shared machine.
+HANG_BOUND_SECONDS = 60
+
+
+def run_requests(database_url: str, **env: str) -> tuple[dict, str]:
+    """Each page's status and body, and what the child logged."""
     result = subprocess.run(
         [sys.executable, "-c", REQUESTS_SCRIPT],
         cwd=ROOT,
         env=child_env(DATABASE_URL=database_url, **env),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG_BOUND_SECONDS,
     )
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.splitlines()[-1])
+    return json.loads(result.stdout.splitlines()[-1]), result.stderr
 
 
-def test_hung_database_gets_503_pages_with_the_phone_within_seconds(hung_database):
-    results = run_requests(hung_database, DATABASE_CONNECT_TIMEOUT="2")
-    timings = {name: round(result["seconds"], 2) for name, result in results.items()}
-    health = results["healthz"]
-    assert health["status"] == 503
-    assert health["seconds"] < 3, timings
+def test_hung_database_gets_503_pages_with_the_phone_instead_of_a_hang(hung_database):
+    results, log = run_requests(hung_database, DATABASE_CONNECT_TIMEOUT="2")
+    assert results["healthz"]["status"] == 503
+    # The health check gave up waiting on its own clock, before the connect timeout.
+    assert "Health check: database did not answer within 1.5s" in log
     for page in ("guides", "contact"):
         assert results[page]["status"] == 503
-        # The 2-second connect timeout plus rendering on a busy machine: not gunicorn's 30 s.
-        assert results[page]["seconds"] < 6, timings
         assert PHONE in results[page]["body"]
+    # The pages were cut off by the connect timeout, not by any other error.
+    assert "timeout expired" in log
     assert "Sore knee, call me" in results["contact"]["body"]
 
 
 SLOW_QUERY_SCRIPT = """
-import json, time
+import json
 from unittest import mock
 import django
 django.setup()
@@ -193,10 +194,8 @@ def render_after_a_slow_query(*args, **kwargs):
         cursor.execute("SELECT pg_sleep(30)")
 
 with mock.patch("clinic.views.render", render_after_a_slow_query):
-    start = time.monotonic()
     response = Client(raise_request_exception=False).get("/")
-print(json.dumps({"status": response.status_code, "seconds": time.monotonic() - start,
-                  "body": response.content.decode()}))
+print(json.dumps({"status": response.status_code, "body": response.content.decode()}))
 """
 
 
@@ -215,10 +214,11 @@ def test_a_statement_that_runs_too_long_is_cut_off_into_a_503():
         env=child_env(DATABASE_URL=url, DATABASE_STATEMENT_TIMEOUT="1"),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG_BOUND_SECONDS,  # pg_sleep(30) and more if the timeout did not cut it
     )
     assert result.returncode == 0, result.stderr
     page = json.loads(result.stdout.splitlines()[-1])
     assert page["status"] == 503
-    assert 1 <= page["seconds"] < 3  # cut off by the 1-second timeout, not refused at once
+    # Cut off by the statement timeout, not refused for some other reason.
+    assert "canceling statement due to statement timeout" in result.stderr
     assert PHONE in page["body"]

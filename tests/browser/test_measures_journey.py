@@ -75,8 +75,8 @@ def test_clinician_reads_the_change_and_the_front_desk_sees_none(live_server, pa
 
     page.emulate_media(color_scheme="dark")
     # The admin fades link colours over 0.15 s; checked mid-fade, light links sit on
-    # dark rows. Check the theme as people see it.
-    page.wait_for_timeout(400)
+    # dark rows. Check the theme as people see it, once every fade has finished.
+    page.evaluate("Promise.all(document.getAnimations().map(animation => animation.finished))")
     assert_accessible(page)
     shot(page, "appointment-clinician-dark")
     page.emulate_media(color_scheme="light", media="print")

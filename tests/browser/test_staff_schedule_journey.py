@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from intake.models import Appointment, AppointmentStatus, Clinician, TimeOff
 from tests.browser.conftest import assert_accessible, pass_second_factor
-from tests.intake.booking_factories import local, make_appointment, make_clinician, make_type
+from tests.intake.booking_factories import (
+    local,
+    make_appointment,
+    make_clinician,
+    make_type,
+    monday_a_week_ahead,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -49,8 +55,7 @@ def test_front_desk_books_moves_and_clears_a_visit_by_keyboard(live_server, page
     Clinician.objects.all().delete()
     dana = make_clinician("Dana Lee", hours=[(time(8), time(17))], weekdays=range(5))
     make_type(name="Knee evaluation", slug="knee-evaluation", minimum_notice_hours=24)
-    today = timezone.localdate()
-    monday = today + timedelta(days=7 - today.weekday())
+    monday = monday_a_week_ahead(timezone.localdate())
     sunday = monday + timedelta(days=6)
     desk = group_member("Front desk")
     page.set_viewport_size({"width": 1280, "height": 900})

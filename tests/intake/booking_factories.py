@@ -1,7 +1,7 @@
 """Small factories for scheduling rows. Times in tests are written in clinic local time."""
 
 import itertools
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from intake.models import (
@@ -18,6 +18,15 @@ _counter = itertools.count(1)
 def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """An aware datetime at that wall-clock time in Madison."""
     return datetime(year, month, day, hour, minute, tzinfo=CHICAGO)
+
+
+def monday_a_week_ahead(today: date, *, weeks_ahead: int = 1) -> date:
+    """The first Monday at least 7 days after `today` (then `weeks_ahead - 1` more weeks).
+
+    "Next Monday" is tomorrow on a Sunday, inside a 24-hour notice: a test that wants a
+    time any rule allows needs a whole week between today and the visit.
+    """
+    return today + timedelta(days=7 + (-today.weekday()) % 7 + 7 * (weeks_ahead - 1))
 
 
 def make_type(**fields) -> AppointmentType:

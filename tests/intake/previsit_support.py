@@ -72,12 +72,19 @@ def book(
     name: str = "Pat Runner",
     message: str = "",
 ) -> Appointment:
-    """Book the first free time `days_ahead` days from now with Dana Lee."""
+    """Book Dana Lee's first free time from `days_ahead` days from now on.
+
+    That day may have no free time left (an evaluation needs 24 hours' notice, so "tomorrow"
+    after 19:00 has none), so the search runs on over the next week.
+    """
     visit = AppointmentType.objects.get(slug=type_slug)
     day = (timezone.now() + timedelta(days=days_ahead)).astimezone(CHICAGO).date()
-    slot = find_slots(appointment_type=visit, start_date=day, end_date=day, clinician=clinician())[
-        0
-    ]
+    slot = find_slots(
+        appointment_type=visit,
+        start_date=day,
+        end_date=day + timedelta(days=7),
+        clinician=clinician(),
+    )[0]
     return book_appointment(
         slot=slot,
         appointment_type=visit,

@@ -18,6 +18,7 @@ from tests.intake.booking_factories import (
     make_appointment,
     make_clinician,
     make_type,
+    monday_a_week_ahead,
 )
 from tests.intake.queued_emails import deliver_queued_emails
 from tests.intake.staff_booking_form import booking_data, split
@@ -44,8 +45,7 @@ def visit(db):
 
 def monday(weeks_ahead: int = 1, hour: int = 9):
     """A Monday at `hour`, local time, at least a week ahead."""
-    today = timezone.localdate()
-    day = today + timedelta(days=7 * weeks_ahead - today.weekday())
+    day = monday_a_week_ahead(timezone.localdate(), weeks_ahead=weeks_ahead)
     return local(day.year, day.month, day.day, hour)
 
 
