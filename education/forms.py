@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -116,6 +118,9 @@ class GuideForm(forms.ModelForm):
 
 class GuideSearchForm(forms.Form):
     """The search box and category filter on /guides/ (a GET form: results have an address)."""
+
+    # Feeds no model field: a search.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     q = forms.CharField(
         label="Search the guides",

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,6 +17,9 @@ WRONG_CODE = (
 
 class CodeForm(forms.Form):
     """A code from the authenticator app, or a recovery code."""
+
+    # Feeds no model field: the code is checked, never stored.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     code = forms.CharField(
         label="Code",
@@ -39,6 +44,9 @@ class CodeForm(forms.Form):
 
 class EnrolForm(forms.Form):
     """The first code from a newly added authenticator app, proving it has the secret."""
+
+    # Feeds no model field: the code is checked, never stored.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     code = forms.CharField(
         label="6-digit code from the app",
@@ -67,6 +75,9 @@ class PasswordAgainForm(forms.Form):
 
     It goes through authenticate(), so wrong tries count towards the lockout like any sign-in.
     """
+
+    # Feeds no model field: the password is checked, never stored.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     password = forms.CharField(
         label="Your password",

@@ -1,6 +1,7 @@
 """Forms for online booking: choosing a time, the patient's details, cancelling."""
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
@@ -26,6 +27,9 @@ ANY_CLINICIAN = "any"
 
 class TimeFilterForm(forms.Form):
     """Which clinician and which week of times to show; bad values fall back to defaults."""
+
+    # Feeds no model field: which times to show.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     clinician = forms.ChoiceField(
         label="Clinician", required=False, widget=forms.Select(attrs={"class": "form-select"})
@@ -56,6 +60,14 @@ class BookingForm(forms.Form):
     choose from, not as an error page.
     """
 
+    # Model fields each field is saved to; tests/test_form_limits.py checks their limits match.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {
+        "name": ("intake.Appointment.patient_name", "intake.Lead.name"),
+        "email": ("intake.Appointment.patient_email", "intake.Lead.email"),
+        "phone": ("intake.Appointment.patient_phone", "intake.Lead.phone"),
+        "message": ("intake.Lead.message", "intake.LeadNote.text"),
+    }
+
     slot = forms.CharField(widget=forms.HiddenInput)
     name = forms.CharField(
         label="Your name",
@@ -64,6 +76,11 @@ class BookingForm(forms.Form):
     )
     email = forms.EmailField(
         label="Email",
+        max_length=254,
+        error_messages={
+            "max_length": "This email address is too long for us to store: use one of at most "
+            "%(limit_value)d characters (this one has %(show_value)d)."
+        },
         help_text="We send your confirmation and your private link to change the booking here.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -127,6 +144,11 @@ class BookingForm(forms.Form):
 
 
 class CancelForm(forms.Form):
+    # Model fields each field is saved to; tests/test_form_limits.py checks their limits match.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {
+        "reason": ("intake.Appointment.cancellation_reason",)
+    }
+
     reason = forms.CharField(
         label="Why are you cancelling? (optional)",
         help_text="It helps us plan. Please don't include health details.",
@@ -144,6 +166,9 @@ class StaffChangeFields(forms.Form):
     """What every staff change asks besides the time: email the patient, and the
     confirmations of rules the time breaks (offered only once the booking function
     has named them)."""
+
+    # Feeds no model field: choices about the change.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     email_patient = forms.BooleanField(
         label="Email the patient about this change",
@@ -232,6 +257,12 @@ class StaffBookingForm(StaffChangeFields, forms.ModelForm):
 class StaffMoveForm(StaffChangeFields):
     """A new time (and maybe another clinician) for an appointment."""
 
+    # Model fields each field is saved to; tests/test_form_limits.py checks their limits match.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {
+        "clinician": ("intake.Appointment.clinician",),
+        "start": ("intake.Appointment.start",),
+    }
+
     clinician = forms.ModelChoiceField(queryset=Clinician.objects.all(), label="Clinician")
     start = forms.SplitDateTimeField(
         label="New start (Central Time)",
@@ -253,6 +284,11 @@ class StaffMoveForm(StaffChangeFields):
 
 
 class StaffCancelForm(forms.Form):
+    # Model fields each field is saved to; tests/test_form_limits.py checks their limits match.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {
+        "reason": ("intake.Appointment.cancellation_reason",)
+    }
+
     reason = forms.CharField(
         label="Reason (staff only)",
         required=False,

@@ -9,6 +9,8 @@ class PhoneNumberField(forms.CharField):
     """A phone number as people type it, cleaned to E.164 (US numbers by default)."""
 
     default_region = "US"
+    # People type spaces, brackets and words; what is kept is E.164: "+" and at most 15 digits.
+    cleaned_max_length = 16
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("max_length", 32)

@@ -120,6 +120,8 @@ class ContactForm(forms.ModelForm):
             "email": {
                 "required": "Enter your email address.",
                 "invalid": "Enter an email address like name@example.com.",
+                "max_length": "This email address is too long for us to store: use one of at "
+                "most %(limit_value)d characters (this one has %(show_value)d).",
             },
             "preferred_contact_method": {
                 "required": "Choose how you would like us to contact you.",

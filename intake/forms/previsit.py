@@ -8,6 +8,7 @@ when another is wrong, and every error says what to do.
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -27,6 +28,9 @@ EARLIEST_BIRTH_YEAR = 1900
 
 class SectionForm(forms.Form):
     """A section: no ":" after labels, and a list of problems for the error summary."""
+
+    # Feeds no model field: the answers are kept as JSON on the PreVisit.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -79,6 +83,9 @@ class BirthDateField(forms.DateField):
 
 
 class ContactForm(SectionForm):
+    # Feeds no model field: the answers are kept as JSON on the PreVisit.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
+
     name = forms.CharField(
         label="Your full name",
         max_length=120,
@@ -118,6 +125,9 @@ class ContactForm(SectionForm):
 
 
 class ReasonsForm(SectionForm):
+    # Feeds no model field: the answers are kept as JSON on the PreVisit.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
+
     problem = forms.CharField(
         label="What brings you in? Tell us about the problem in your own words.",
         max_length=3000,
@@ -172,6 +182,9 @@ PREGNANCY = [
 
 
 class HistoryForm(SectionForm):
+    # Feeds no model field: the answers are kept as JSON on the PreVisit.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
+
     conditions = forms.MultipleChoiceField(
         label="Have you ever had any of these? Tick all that apply.",
         choices=CONDITIONS,
@@ -212,6 +225,9 @@ class HistoryForm(SectionForm):
 class SafetyForm(StepForm):
     """The self-check's red-flag questions on one page. A follow-up question (asked only
     after a given answer) is required only when that answer was given."""
+
+    # Feeds no model field: the answers are kept as JSON on the PreVisit.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def __init__(self, data: Mapping | None = None, *, questions: Sequence[QuestionSpec], **kw):
         super().__init__(data, questions=questions, required=False, **kw)
@@ -261,6 +277,9 @@ class MeasuresForm(SectionForm):
     names are fixed and only rated again. Every rating may be left blank: a partial
     answer still scores (see `intake.measures.score`).
     """
+
+    # Feeds no model field: the answers are kept as JSON on the PreVisit.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def __init__(
         self,
@@ -388,6 +407,11 @@ def _as_int(value: str | None) -> int | None:
 
 class ConsentForm(SectionForm):
     """One tick box per current text, and the full name typed once for all of them."""
+
+    # Model fields each field is saved to; tests/test_form_limits.py checks their limits match.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {
+        "typed_name": ("intake.ConsentSignature.typed_name",)
+    }
 
     typed_name = forms.CharField(
         label="Type your full name to sign",

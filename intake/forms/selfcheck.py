@@ -1,6 +1,7 @@
 """The form for one self-check step: its fields are built from the step's questions."""
 
 from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
 from django import forms
 from django.utils.html import format_html
@@ -66,6 +67,9 @@ def _scale_label(text: str) -> str:
 
 class StepForm(forms.Form):
     """The questions of one step; every one needs an answer (several-choice ones may be empty)."""
+
+    # Feeds no model field: the answers travel signed between steps.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def __init__(
         self,

@@ -163,6 +163,23 @@ def test_wrong_details_are_explained_on_the_field_and_input_is_kept(client, cons
     assert Appointment.objects.count() == 0
 
 
+def test_an_email_too_long_to_store_is_refused_on_the_details_page(client, consult):
+    """The column holds 254 characters: a longer address once passed the details and check
+    pages and then failed at Confirm with the "site is having trouble" page."""
+    slot = first_slot(client, consult)
+    email = "a" * 300 + "@example.com"  # 312 characters, valid in form
+
+    page = review(client, consult, slot, email=email)
+
+    assert page.status_code == 200
+    assert page.context["form"].errors["email"] == [
+        "This email address is too long for us to store: use one of at most 254 characters "
+        "(this one has 312)."
+    ]
+    assert f'value="{email}"' in page.content.decode()
+    assert Appointment.objects.count() == 0
+
+
 def test_losing_the_slot_before_confirming_offers_the_nearest_free_times(client, consult):
     slot = first_slot(client, consult)
     clinician_id, start = parse_slot_value(
