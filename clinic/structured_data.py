@@ -1,6 +1,7 @@
 """Schema.org JSON-LD: what search engines read about the clinic and its pages."""
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -33,7 +34,7 @@ def clinic_business() -> dict:
         address["streetAddress"] = clinic.street_address
     if clinic.postal_code:
         address["postalCode"] = clinic.postal_code
-    business = {
+    business: dict[str, Any] = {
         "@type": "MedicalBusiness",
         "@id": absolute_url("/#clinic"),
         "name": clinic.name,

@@ -21,6 +21,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseNotModified,
     StreamingHttpResponse,
 )
@@ -63,7 +64,9 @@ def _chunks(file, length: int) -> Iterator[bytes]:
         file.close()
 
 
-def uploaded_file_response(request: HttpRequest, *, storage: Storage, name: str) -> HttpResponse:
+def uploaded_file_response(
+    request: HttpRequest, *, storage: Storage, name: str
+) -> HttpResponseBase:
     """The stored file `name` (a path from a URL), as a 200, 206, 304 or 416 response."""
     name = posixpath.normpath(name).lstrip("/")
     if name in ("", ".") or name.startswith(".."):
@@ -88,7 +91,7 @@ def uploaded_file_response(request: HttpRequest, *, storage: Storage, name: str)
         span = byte_range(requested, size) if requested else None
     except ValueError:
         file.close()
-        response = HttpResponse(status=416, content_type=content_type)
+        response: HttpResponseBase = HttpResponse(status=416, content_type=content_type)
         response["Content-Range"] = f"bytes */{size}"
     else:
         if span is None:

@@ -3,7 +3,7 @@ import sys
 
 from django.core.files.storage import default_storage
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -40,7 +40,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def uploaded_file(request: HttpRequest, path: str) -> HttpResponse:
+def uploaded_file(request: HttpRequest, path: str) -> HttpResponseBase:
     """A picture, video or captions file staff uploaded (see clinic/urls.py for why Django
     serves these), whole or the byte range a video player asks for."""
     return uploaded_file_response(request, storage=default_storage, name=path)

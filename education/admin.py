@@ -1,7 +1,9 @@
 from dataclasses import replace
 from itertools import pairwise
+from typing import cast
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import ForeignKey, QuerySet
@@ -35,6 +37,13 @@ from education.review import mark_reviewed, reviewer_name
 from education.version_changes import changes_by_version
 
 
+class StaffRequest(HttpRequest):
+    """An admin request as the type checker should see it: the admin lets in only
+    signed-in staff, so `request.user` is never AnonymousUser."""
+
+    user: User
+
+
 class PointFormSet(BaseInlineFormSet):
     """Rows of one kind of point: new rows take the kind of the inline they were typed in."""
 
@@ -57,7 +66,9 @@ class PointInline(admin.TabularInline):
         return super().get_queryset(request).filter(kind=self.kind)
 
     def get_formset(self, request: HttpRequest, obj: Guide | None = None, **kwargs):
-        formset = super().get_formset(request, obj, formset=PointFormSet, **kwargs)
+        formset = cast(
+            type[PointFormSet], super().get_formset(request, obj, formset=PointFormSet, **kwargs)
+        )
         formset.kind = self.kind
         return formset
 
@@ -88,7 +99,7 @@ class TipInline(admin.StackedInline):
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs
-    ) -> ModelChoiceField:
+    ) -> ModelChoiceField | None:
         if db_field.name == "step":
             # Each choice is labelled "Exercise: dose", so fetch the exercises with the steps.
             kwargs["queryset"] = ProtocolExercise.objects.select_related("exercise", "protocol")
@@ -102,7 +113,8 @@ class ReviewDueFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
         return [("due", "Due"), ("current", "Up to date")]
 
-    def queryset(self, request: HttpRequest, queryset: ReviewedQuerySet) -> QuerySet:
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        queryset = cast(ReviewedQuerySet, queryset)  # the admins using this filter give one
         if self.value() == "due":
             return queryset.review_due()
         if self.value() == "current":
@@ -137,8 +149,10 @@ class RestorableAdmin(SimpleHistoryAdmin):
 def _restored_version_id(request: HttpRequest) -> str | None:
     """The version simple-history's "Revert" form is saving, or None for an ordinary save."""
     match = request.resolver_match
+    if match is None or not (match.url_name or "").endswith("_simple_history"):
+        return None
     # Its URL pattern is ^(object id)/history/(version id)/$, passed positionally.
-    return match.args[1] if match.url_name.endswith("_simple_history") else None
+    return match.args[1]
 
 
 def restore_notes(restored: Restored) -> list[str]:
@@ -237,9 +251,9 @@ class PartsHistoryAdmin(RestorableAdmin):
             helper = self.get_historical_record_context_helper(request, newer)
             newer.history_delta_changes = helper.context_for_delta_changes(delta)
         if records:
-            changes = changes_by_version(self.model, records[0].id)
+            by_version = changes_by_version(self.model, records[0].id)
             for record in records:
-                record.part_changes = changes.get(record.history_id, [])
+                record.part_changes = by_version.get(record.history_id, [])
 
 
 def as_saved(value: object) -> object:
@@ -267,7 +281,7 @@ class ClinicalReviewAdmin(PartsHistoryAdmin):
     actions = ["mark_reviewed"]
 
     @admin.action(description="Mark as clinically reviewed (by you, today)", permissions=["change"])
-    def mark_reviewed(self, request: HttpRequest, queryset: ReviewedQuerySet) -> None:
+    def mark_reviewed(self, request: StaffRequest, queryset: ReviewedQuerySet) -> None:
         count = mark_reviewed(rows=queryset, by=request.user)
         self.message_user(request, f"Marked {count} as reviewed by {reviewer_name(request.user)}.")
 

@@ -1,4 +1,4 @@
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
@@ -75,8 +75,9 @@ class ExerciseForm(forms.ModelForm):
             clean_captions(captions)
         return captions
 
-    def clean(self) -> dict:
-        cleaned_data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned_data = self.cleaned_data
         # A video that was refused still means staff want one: say what else it needs now.
         if cleaned_data.get("video") or "video" in self.errors:
             for name, message in VIDEO_NEEDS.items():
@@ -113,7 +114,8 @@ class GuideForm(forms.ModelForm):
         version = getattr(instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
         if version is not None and (categories := categories_at(version)) is not None:
             kwargs["initial"] = {"categories": categories, **(kwargs.get("initial") or {})}
-        super().__init__(*args, instance=instance, **kwargs)
+        kwargs["instance"] = instance
+        super().__init__(*args, **kwargs)
 
 
 class GuideSearchForm(forms.Form):

@@ -24,6 +24,7 @@ version whose tip used it brings that tip back too.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models, transaction
 from django.db.models import Min, prefetch_related_objects
@@ -52,7 +53,7 @@ class Part:
     """A kind of row a guide or protocol is made of, recorded and restored with it."""
 
     name: str
-    model: type[models.Model]
+    model: type[Any]  # a model simple-history records (its `history` is added at run time)
     owner: str  # its foreign key to the guide or protocol
     needs: str = ""  # a foreign key to a row outside it that must exist for it to come back
     used_by: str = ""  # rows outside it that point at it and stop it being removed
@@ -64,13 +65,13 @@ PARTS: dict[type[models.Model], tuple[Part, ...]] = {
 }
 
 
-def _row(record: models.Model) -> models.Model:
+def _row(record: Any) -> Any:
     """The part as this record saw it (without simple-history's query for excluded fields)."""
     fields = {field.attname: getattr(record, field.attname) for field in record.tracked_fields}
     return record.instance_type(**fields)
 
 
-def _started(model: type[models.Model], reason: str) -> datetime.datetime | None:
+def _started(model: type[Any], reason: str) -> datetime.datetime | None:
     """When the model's history began, from its first records; None if all saves are recorded."""
     first_records = model.history.filter(history_change_reason=reason)
     return first_records.aggregate(start=Min("history_date"))["start"]
@@ -87,7 +88,7 @@ class Recorded:
             )
         )
 
-    def at(self, when: datetime.datetime) -> list[models.Model]:
+    def at(self, when: datetime.datetime) -> list[Any]:
         """The rows as they stood at `when`, in reading order."""
         latest = {}
         for record in self.records:
@@ -107,7 +108,7 @@ class VersionParts:
     knows what they were.
     """
 
-    rows: dict[str, list[models.Model]] | None
+    rows: dict[str, list[Any]] | None
     categories: list[Category] | None = None
 
     def of_kind(self, kind: str) -> list[GuidePoint]:
@@ -135,7 +136,7 @@ class History:
     `versions` are oldest first; `at(version)` says what any of them was made of.
     """
 
-    def __init__(self, model: type[models.Model], owner_id: int) -> None:
+    def __init__(self, model: type[Any], owner_id: int) -> None:
         self.versions = list(
             model.history.filter(id=owner_id)
             .order_by("history_date", "history_id")
@@ -167,7 +168,7 @@ class History:
         categories = self.categories.of(self._next(version)) if self.categories else None
         return VersionParts(rows=rows, categories=categories)
 
-    def each(self) -> list[tuple[object, VersionParts]]:
+    def each(self) -> list[tuple[Any, VersionParts]]:
         """Every version with what it was made of, oldest first."""
         return [(version, self.at(version)) for version in self.versions]
 
@@ -223,9 +224,9 @@ class Restored:
     """
 
     parts: VersionParts
-    back: dict[str, list[models.Model]] = field(default_factory=dict)
-    left_out: list[models.Model] = field(default_factory=list)
-    kept: list[tuple[models.Model, list[models.Model]]] = field(default_factory=list)
+    back: dict[str, list[Any]] = field(default_factory=dict)
+    left_out: list[Any] = field(default_factory=list)
+    kept: list[tuple[Any, list[Any]]] = field(default_factory=list)
 
     @property
     def parts_known(self) -> bool:
@@ -253,7 +254,7 @@ def plan_restore(*, owner: Guide | Protocol, version) -> Restored:
     return Restored(parts=parts, back=back, left_out=left_out, kept=kept)
 
 
-def _missing_needs(part: Part, rows: list[models.Model]) -> set[int]:
+def _missing_needs(part: Part, rows: list[Any]) -> set[int]:
     """The rows (their ids) whose step or exercise has been deleted since."""
     if not part.needs:
         return set()
@@ -263,11 +264,11 @@ def _missing_needs(part: Part, rows: list[models.Model]) -> set[int]:
     return {row.pk for row in rows if getattr(row, target.attname) not in existing}
 
 
-def _in_use(part: Part, rows: models.QuerySet) -> list[tuple[models.Model, list[models.Model]]]:
+def _in_use(part: Part, rows: models.QuerySet) -> list[tuple[models.Model, list[Any]]]:
     """The rows something outside still points at, which may not be deleted, with those users."""
     relation = part.model._meta.get_field(part.used_by)  # e.g. a step's tips
     users = relation.related_model.objects.filter(**{f"{relation.field.name}__in": rows})
-    by_row: dict[int, list[models.Model]] = {}
+    by_row: dict[int, list[Any]] = {}
     for user in users.select_related(_part_of(relation.related_model).owner):  # a tip's guide
         by_row.setdefault(getattr(user, relation.field.attname), []).append(user)
     return [(row, by_row[row.pk]) for row in rows if row.pk in by_row]
@@ -285,7 +286,7 @@ def restore_parts(*, owner: Guide | Protocol, version) -> Restored:
     the history, like an edit, and moves the content version on with it.
     """
     plan = plan_restore(owner=owner, version=version)
-    if not plan.parts_known:
+    if not plan.parts_known or plan.parts.rows is None:
         return plan
     reason = f"Restored with the {owner._meta.verbose_name}"
     with transaction.atomic():

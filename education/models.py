@@ -4,9 +4,10 @@ import calendar
 import datetime
 import mimetypes
 import re
+from typing import Any, Self
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -20,7 +21,7 @@ from django.utils.text import normalize_newlines
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
-from education.pictures import Picture, store_picture
+from education.pictures import Picture, store_picture, upload_place
 from education.rendering import render_markdown
 from education.videos import store_captions, store_video
 
@@ -93,7 +94,7 @@ class ContentQuerySet(models.QuerySet):
             ContentVersion.objects.using(self.db).bump()
         return rows
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self) -> tuple[int, dict[str, int]]:
         with transaction.atomic(using=self.db):
@@ -101,7 +102,7 @@ class ContentQuerySet(models.QuerySet):
             ContentVersion.objects.using(self.db).bump()
         return deleted
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]
 
 
 class Content(models.Model):
@@ -134,7 +135,7 @@ class Content(models.Model):
             super().save(*args, **kwargs)
             ContentVersion.objects.using(self._state.db).bump()
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
         with transaction.atomic(using=kwargs.get("using")):
@@ -142,7 +143,7 @@ class Content(models.Model):
             ContentVersion.objects.using(self._state.db).bump()
         return deleted
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]
 
 
 def _html_field() -> models.TextField:
@@ -150,10 +151,10 @@ def _html_field() -> models.TextField:
 
 
 class PublishableQuerySet(ContentQuerySet):
-    def published(self) -> "PublishableQuerySet":
+    def published(self) -> Self:
         return self.filter(status=Status.PUBLISHED)
 
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> "PublishableQuerySet":
+    def visible_to(self, user: User | AnonymousUser) -> "PublishableQuerySet":
         """Staff preview drafts at their public address; everyone else sees published rows only."""
         return self if user.is_staff else self.published()
 
@@ -328,7 +329,7 @@ class Exercise(Publishable):
     cues_html = _html_field()
     precautions_html = _html_field()
     video_transcript_html = _html_field()
-    objects = PublishableQuerySet.as_manager()
+    objects = PublishableQuerySet.as_manager()  # type: ignore[misc]
     markdown_fields = ("purpose", "setup", "steps", "cues", "precautions", "video_transcript")
     # Each save is kept, so a clinician can restore an earlier version from the admin.
     history = HistoricalRecords(excluded_fields=[f"{name}_html" for name in markdown_fields])
@@ -363,7 +364,7 @@ class Exercise(Publishable):
     def video_type(self) -> str:
         """The video's content type, for its <source type>: the stored name says what it is,
         as it does for the server (education.videos.store_video names it by its bytes)."""
-        return mimetypes.guess_type(self.video.name)[0] or "video/mp4"
+        return mimetypes.guess_type(self.video.name or "")[0] or "video/mp4"
 
     def clean(self) -> None:
         if self.image and not self.image_alt.strip():
@@ -380,8 +381,8 @@ def attach_picture(*, exercise: Exercise, upload: File | None) -> None:
     if not upload:
         exercise.image, exercise.image_renditions = "", {}
         return
-    field = Exercise._meta.get_field("image")
-    picture = store_picture(upload=upload, folder=field.upload_to, storage=field.storage)
+    folder, storage = upload_place(Exercise, "image")
+    picture = store_picture(upload=upload, folder=folder, storage=storage)
     exercise.image, exercise.image_renditions = picture.fallback(), picture.to_json()
 
 
@@ -394,8 +395,7 @@ def attach_video_files(*, exercise: Exercise, uploads: dict[str, File | None]) -
     captions are kept as the plain WebVTT education.videos.clean_captions rewrites them to.
     """
     for name, upload in uploads.items():
-        field = Exercise._meta.get_field(name)
-        folder, storage = field.upload_to, field.storage
+        folder, storage = upload_place(Exercise, name)
         if not upload:
             setattr(exercise, name, "")
             if name == "video_poster":
@@ -435,7 +435,7 @@ class Protocol(ClinicallyReviewed, Publishable):
         blank=True, help_text="General advice for the whole protocol. Markdown. Optional."
     )
     instructions_html = _html_field()
-    objects = ProtocolQuerySet.as_manager()
+    objects = ProtocolQuerySet.as_manager()  # type: ignore[misc]
     history = HistoricalRecords(excluded_fields=["instructions_html"])
     markdown_fields = ("instructions",)
 
@@ -695,7 +695,7 @@ class GuideQuerySet(ReviewedQuerySet):
         dose = [field.name for field in ProtocolExercise._meta.concrete_fields]
         return (
             self.select_related("protocol")
-            .defer(*self.model.markdown_fields, "created_at")
+            .defer(*Guide.markdown_fields, "created_at")
             .defer("protocol__instructions", "protocol__instructions_html")
             .prefetch_related(
                 Prefetch("points", queryset=GuidePoint.objects.only("guide", "kind", "text")),
@@ -785,7 +785,7 @@ class Guide(ClinicallyReviewed, Publishable):
         help_text="Description for search results (up to 160 characters). "
         "Empty: the summary is used.",
     )
-    objects = GuideQuerySet.as_manager()
+    objects = GuideQuerySet.as_manager()  # type: ignore[misc]
     history = GuideHistory(excluded_fields=["body_html"], m2m_fields=["categories"])
     markdown_fields = ("body",)
 
@@ -823,7 +823,9 @@ class Guide(ClinicallyReviewed, Publishable):
         Editors may type the same position twice or leave gaps; what they see after saving
         is the order patients get, with no number used twice in a list.
         """
-        lists = [self.points.filter(kind=kind) for kind in PointKind] + [self.tips.all()]
+        # Points and tips: rows of two models, each with its `order`.
+        lists: list[models.QuerySet[Any]] = [self.points.filter(kind=kind) for kind in PointKind]
+        lists.append(self.tips.all())
         for rows in lists:
             changed = []
             for position, row in enumerate(rows.order_by("order", "pk"), start=1):

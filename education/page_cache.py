@@ -44,13 +44,13 @@ too, where an edit cannot reach it.
 from collections.abc import Callable, Mapping
 from functools import wraps
 from hashlib import md5
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import SafeString
 
 from education.models import ContentVersion
 
@@ -68,18 +68,20 @@ def parts_key(name: str) -> str:
     return "parts:" + md5(name.encode(), usedforsecurity=False).hexdigest()
 
 
-def _read(key: str, version: str) -> object | None:
+# Django's caches format `version` into the key as it is, so the content version (a
+# string) serves; its stubs say int, hence the ignores.
+def _read(key: str, version: str) -> Any:
     """This worker's copy, else the shared one (then kept here too)."""
     here = caches["pages_here"]
-    hit = here.get(key, version=version)
-    if hit is None and (hit := caches["pages"].get(key, version=version)) is not None:
-        here.set(key, hit, version=version)
+    hit = here.get(key, version=version)  # type: ignore[arg-type]
+    if hit is None and (hit := caches["pages"].get(key, version=version)) is not None:  # type: ignore[arg-type]
+        here.set(key, hit, version=version)  # type: ignore[arg-type]
     return hit
 
 
 def _keep(key: str, value: object, version: str) -> None:
-    caches["pages"].set(key, value, version=version)
-    caches["pages_here"].set(key, value, version=version)
+    caches["pages"].set(key, value, version=version)  # type: ignore[arg-type]
+    caches["pages_here"].set(key, value, version=version)  # type: ignore[arg-type]
 
 
 def _used_per_request_values(request: HttpRequest) -> bool:
@@ -124,10 +126,10 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         response = view(request, *args, **kwargs)
         # Like any copy: a visitor with a session may get a different page.
         patch_vary_headers(response, ["Cookie"])
-        response.may_be_copied = True
+        response.may_be_copied = True  # type: ignore[attr-defined]  # read by the middleware
         return response
 
-    wrapper.may_be_copied = True
+    wrapper.may_be_copied = True  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -156,7 +158,7 @@ def public_page_copy(
             content, headers = hit
             return HttpResponse(content, headers=headers)
         # What else the page shows (the clinic's phone and address) is read as of it too.
-        request.content_version = version
+        request.content_version = version  # type: ignore[attr-defined]  # read by cached_parts
         response = get_response(request)
         if getattr(response, "may_be_copied", False) and _is_shareable(request, response):
             _keep(key, (response.content, dict(response.headers)), version)
@@ -167,7 +169,7 @@ def public_page_copy(
 
 def cached_parts(
     *, request: HttpRequest, name: str, render: Callable[[], Mapping[str, str]]
-) -> Mapping[str, SafeString]:
+) -> Mapping[str, str]:
     """The named parts of a page as `render()` made them since the last edit.
 
     `render` fetches the content and renders it to HTML (raising Http404 as a view
@@ -180,7 +182,8 @@ def cached_parts(
     # Read before rendering, as above: parts are never older than the number they are kept by.
     # The whole-page copy already read it for a page it is about to keep.
     if (version := getattr(request, "content_version", None)) is None:
-        version = request.content_version = ContentVersion.objects.current()
+        version = ContentVersion.objects.current()
+        request.content_version = version  # type: ignore[attr-defined]
     if (hit := _read(key, version)) is not None:
         return hit  # SafeStrings stay safe through pickling
     parts = render()

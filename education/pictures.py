@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage
+from django.db import models
 from django.utils.crypto import get_random_string
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -36,7 +37,7 @@ class Picture:
     height: int
     webp: list[tuple[int, str]]
     jpeg: list[tuple[int, str]]
-    storage: Storage | None = field(default=None, compare=False)
+    storage: Storage = field(compare=False)
 
     @classmethod
     def from_json(cls, data: dict, storage: Storage) -> "Picture | None":
@@ -127,6 +128,14 @@ def _encode(image: Image.Image, kind: str) -> ContentFile:
     else:
         image.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
     return ContentFile(buffer.getvalue())
+
+
+def upload_place(model: type[models.Model], name: str) -> tuple[str, Storage]:
+    """The folder and storage of a model's file field (its `upload_to` is a plain folder)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.FileField) or not isinstance(field.upload_to, str):
+        raise TypeError(f"{model.__name__}.{name} is not a file field with a folder")
+    return field.upload_to, field.storage
 
 
 def store_picture(*, upload: File, folder: str, storage: Storage) -> Picture:

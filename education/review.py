@@ -6,19 +6,17 @@ field, so "Reviewed by" on the public page is always someone who actually presse
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from education.models import ReviewedQuerySet
 
 
-def reviewer_name(user: AbstractBaseUser) -> str:
+def reviewer_name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def mark_reviewed(
-    *, rows: ReviewedQuerySet, by: AbstractBaseUser, now: datetime.datetime | None = None
-) -> int:
+def mark_reviewed(*, rows: ReviewedQuerySet, by: User, now: datetime.datetime | None = None) -> int:
     """Record `by` as the reviewer of `rows` today; the public pages show it at once."""
     return rows.update(
         reviewed_by=reviewer_name(by),

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
 from education.models import Exercise, Guide, Protocol
 
@@ -9,13 +9,13 @@ from education.models import Exercise, Guide, Protocol
 class PublishedSitemap(Sitemap):
     """Published pages only: drafts must not be announced to search engines."""
 
-    model: type[Model]
+    model: type[Guide] | type[Exercise] | type[Protocol]
     changefreq = "monthly"
 
     def items(self) -> QuerySet:
         return self.model.objects.published().only("slug", "updated_at")
 
-    def lastmod(self, item: Model) -> datetime:
+    def lastmod(self, item: Guide | Exercise | Protocol) -> datetime:
         return item.updated_at
 
 

@@ -6,6 +6,8 @@ MedicalBusiness node the home page describes (same @id), so search engines
 join the two.
 """
 
+from typing import Any
+
 from django.conf import settings
 
 from education.models import Guide, Protocol, ProtocolExercise
@@ -37,7 +39,7 @@ def clinic_business() -> dict:
 
 def guide_page(guide: Guide) -> dict:
     """A MedicalWebPage about the guide's MedicalCondition, with its signs."""
-    page = {
+    page: dict[str, Any] = {
         "@type": "MedicalWebPage",
         "name": guide.page_title(),
         "headline": guide.title,
@@ -61,7 +63,7 @@ def guide_page(guide: Guide) -> dict:
 
 
 def _step_plan(step: ProtocolExercise) -> dict:
-    plan = {
+    plan: dict[str, Any] = {
         "@type": "ExercisePlan",
         "name": step.exercise.name,
         "url": absolute_url(step.exercise.get_absolute_url()),

@@ -9,8 +9,7 @@ the history holds.
 
 from dataclasses import dataclass
 from itertools import pairwise
-
-from django.db import models
+from typing import Any
 
 from education.history import History, VersionParts, exercise_names
 from education.models import Category, PointKind, ProtocolExercise, Tip
@@ -33,7 +32,7 @@ class Change:
     detail: str = ""
 
 
-def changes_by_version(model: type[models.Model], owner_id: int) -> dict[int, list[Change]]:
+def changes_by_version(model: type[Any], owner_id: int) -> dict[int, list[Change]]:
     """Each version's changes to its parts (by history_id); the first version has none."""
     history = History(model, owner_id)
     exercises = {
@@ -67,20 +66,20 @@ class _Words:
     def __init__(self, exercise_names: dict[int, str]) -> None:
         self.exercise_names = exercise_names
 
-    def name(self, row: models.Model) -> str:
+    def name(self, row: Any) -> str:
         if isinstance(row, ProtocolExercise):
             return self.exercise_names.get(row.exercise_id, "An exercise since deleted")
         if isinstance(row, Tip):
             return row.advice
         return row.text
 
-    def in_full(self, row: models.Model) -> str:
+    def in_full(self, row: Any) -> str:
         """The name, and for a step its dose: "Step-down: 3 sets of 10 reps"."""
         if isinstance(row, ProtocolExercise):
             return f"{self.name(row)}: {row.dose_text()}"
         return self.name(row)
 
-    def change(self, old: models.Model, new: models.Model) -> str:
+    def change(self, old: Any, new: Any) -> str:
         """ "old → new"; a step that kept its exercise: "Step-down: old dose → new dose"."""
         before, after = self.in_full(old), self.in_full(new)
         if before == after:  # what changed is not shown here, e.g. a tip's explanation
@@ -104,9 +103,9 @@ def _part_changes(before: VersionParts, after: VersionParts, words: _Words) -> l
     return changes
 
 
-def _lists(name: str, rows: list[models.Model]) -> dict[str, list[models.Model]]:
+def _lists(name: str, rows: list[Any]) -> dict[str, list[Any]]:
     """The rows as patients meet them, one list per label: signs apart from takeaways."""
-    lists: dict[str, list[models.Model]] = {}
+    lists: dict[str, list[Any]] = {}
     for row in rows:
         lists.setdefault(LABELS[row.kind if name == "points" else name], []).append(row)
     return lists
@@ -126,7 +125,7 @@ def _list_changes(label: str, old: list, new: list, words: _Words) -> list[Chang
     return changes
 
 
-def _content(row: models.Model) -> list[object]:
+def _content(row: Any) -> list[object]:
     """What patients read of the row: every recorded field but its position."""
     fields = type(row).history.model.tracked_fields
     return [getattr(row, field.attname) for field in fields if field.name != "order"]

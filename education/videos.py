@@ -74,7 +74,7 @@ def check_video(upload: File) -> str:
 # MP4: a sequence of boxes, each `size (4 bytes) type (4 bytes) payload`.
 
 
-def _boxes(data: io.BufferedIOBase, end: int | None = None):
+def _boxes(data: File, end: int | None = None):
     """(type, payload start, payload end) of each box from the current position to `end`."""
     while end is None or data.tell() < end:
         start = data.tell()
@@ -95,14 +95,14 @@ def _boxes(data: io.BufferedIOBase, end: int | None = None):
         data.seek(start + size)
 
 
-def _read(data: io.BufferedIOBase, count: int) -> bytes:
+def _read(data: File, count: int) -> bytes:
     chunk = data.read(count)
     if len(chunk) < count:
         raise EOFError
     return chunk
 
 
-def _child(data: io.BufferedIOBase, start: int, end: int, kind: str) -> list[tuple[int, int]]:
+def _child(data: File, start: int, end: int, kind: str) -> list[tuple[int, int]]:
     data.seek(start)
     return [(s, e) for k, s, e in list(_boxes(data, end)) if k == kind]
 
@@ -146,7 +146,7 @@ def _check_mp4(upload: File) -> None:
         raise _not_a_video()
 
 
-def _mp4_tracks(data: io.BufferedIOBase, start: int, end: int) -> list[tuple[str, str]]:
+def _mp4_tracks(data: File, start: int, end: int) -> list[tuple[str, str]]:
     """(handler, codec) of each track: ("vide", "avc1"), ("soun", "mp4a")..."""
     tracks = []
     for trak in _child(data, start, end, "trak"):
@@ -172,7 +172,7 @@ CLUSTER = 0x1F43B675
 UNKNOWN_SIZE = -1
 
 
-def _vint(data: io.BufferedIOBase, *, keep_marker: bool) -> int:
+def _vint(data: File, *, keep_marker: bool) -> int:
     first = _read(data, 1)[0]
     if first == 0:
         raise ValueError("vint")
@@ -186,7 +186,7 @@ def _vint(data: io.BufferedIOBase, *, keep_marker: bool) -> int:
     return value
 
 
-def _elements(data: io.BufferedIOBase, end: int | None):
+def _elements(data: File, end: int | None):
     """(id, payload start, payload end or None for an unknown size) up to `end`."""
     while end is None or data.tell() < end:
         element = _vint(data, keep_marker=True)
@@ -221,7 +221,7 @@ def _check_webm(upload: File) -> None:
         raise _not_a_video()
 
 
-def _webm_codecs(data: io.BufferedIOBase) -> list[str]:
+def _webm_codecs(data: File) -> list[str]:
     """The CodecID of each track ("V_VP9", "A_OPUS"...), from the segment's Tracks element."""
     for element, start, stop in _elements(data, None):
         if element == SEGMENT:
@@ -235,7 +235,7 @@ def _webm_codecs(data: io.BufferedIOBase) -> list[str]:
     return []
 
 
-def _track_codecs(data: io.BufferedIOBase, start: int, stop: int) -> list[str]:
+def _track_codecs(data: File, start: int, stop: int) -> list[str]:
     codecs = []
     data.seek(start)
     entries = [(s, e) for kind, s, e in list(_elements(data, stop)) if kind == TRACK_ENTRY]

@@ -44,8 +44,8 @@ def record_attendance(
         if not changed:
             return False
         appointment.status = status
-        if appointment.lead_id is not None and status in LEAD_EVENTS:
+        if status in LEAD_EVENTS and (lead := appointment.lead) is not None:
             lead_after_appointment(
-                lead=appointment.lead, event=LEAD_EVENTS[status], appointment=appointment, now=now
+                lead=lead, event=LEAD_EVENTS[status], appointment=appointment, now=now
             )
     return True

@@ -144,10 +144,10 @@ def find_slots(
     if start_date > end_date:
         return []
 
-    clinicians = Clinician.objects.bookable().prefetch_related("availability")
+    bookable = Clinician.objects.bookable().prefetch_related("availability")
     if clinician is not None:
-        clinicians = clinicians.filter(pk=clinician.pk)
-    clinicians = list(clinicians)
+        bookable = bookable.filter(pk=clinician.pk)
+    clinicians = list(bookable)
     if not clinicians:
         return []
 
@@ -231,8 +231,8 @@ def _busy_intervals(
     time_off = TimeOff.objects.filter(
         clinician_id__in=clinician_ids, start__lt=range_end, end__gt=range_start
     ).values_list("clinician_id", "start", "end")
-    for clinician_id, start, end in time_off:
-        raw[clinician_id].append((int(start.timestamp()), int(end.timestamp())))
+    for clinician_id, off_start, off_end in time_off:
+        raw[clinician_id].append((int(off_start.timestamp()), int(off_end.timestamp())))
 
     merged: dict[int, tuple[list[int], list[int]]] = {}
     for clinician_id, intervals in raw.items():

@@ -110,7 +110,7 @@ def outcome_chart(*, series: Series, chart_id: str) -> Chart:
 
 def _band(series: Series, y) -> Band | None:
     baseline = series.baseline
-    if baseline is None:
+    if baseline is None or baseline.score is None:
         return None
     upper, lower = y(baseline.score + series.mcid), y(baseline.score - series.mcid)
     label = f"Baseline {points(baseline.score)} ± MCID {points(series.mcid)}"

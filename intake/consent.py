@@ -6,7 +6,7 @@ the words its signatures point at. A version nobody has signed yet may be correc
 place, so a typo fixed the same morning does not leave a trail of versions.
 """
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import normalize_newlines
@@ -14,7 +14,7 @@ from django.utils.text import normalize_newlines
 from intake.models import ConsentText
 
 
-def save_consent_text(*, text: ConsentText, edited_by: AbstractBaseUser) -> ConsentText:
+def save_consent_text(*, text: ConsentText, edited_by: User) -> ConsentText:
     """Save a staff member's new or edited text and return the row that holds it: `text`
     itself, which becomes a new version (a new row) when the one edited has signatures.
 
@@ -40,7 +40,7 @@ def save_consent_text(*, text: ConsentText, edited_by: AbstractBaseUser) -> Cons
         return text
 
 
-def _as_next_version(text: ConsentText, edited_by: AbstractBaseUser) -> ConsentText:
+def _as_next_version(text: ConsentText, edited_by: User) -> ConsentText:
     # Read afresh after the locks: on PostgreSQL this sees a version another editor
     # committed while this one waited.
     newest = ConsentText.objects.filter(kind=text.kind).aggregate(newest=Max("version"))

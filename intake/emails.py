@@ -16,6 +16,7 @@ import icalendar
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from icalendar.enums import STATUS
 
 from intake.clinic_details import clinic_details
 from intake.models import Appointment, AppointmentStatus, CancelledBy, Lead, PreVisit
@@ -163,7 +164,7 @@ def appointment_ics(
         sequence=appointment.sequence + (1 if cancelled else 0),
         location=location,
         description="\n".join(lines),
-        status="CANCELLED" if cancelled else "CONFIRMED",
+        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
         url=manage_url,
     )
     calendar = icalendar.Calendar.new(

@@ -15,6 +15,7 @@ import enum
 import logging
 import uuid
 from datetime import date, datetime, timedelta
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -32,6 +33,25 @@ logger = logging.getLogger(__name__)
 # phone. Contact details only (no message, no answers), so the server-side
 # session may hold them.
 CONTACT_DETAILS_SESSION_KEY = "intake.contact_details"
+
+
+class LeadDetails(TypedDict):
+    """What the contact form hands `record_lead`: the type checker matches each key to
+    the function's keywords, so a misspelt or missing one fails `make lint`."""
+
+    name: str
+    email: str
+    phone: str
+    preferred_contact_method: str
+    preferred_time: str
+    activity: str
+    body_area: str
+    message: str
+    heard_about: str
+    source: LeadSource
+    handoff: SelfCheckHandoff | None
+    consented: bool
+    submission_key: uuid.UUID
 
 
 def record_lead(

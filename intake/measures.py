@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 from intake.models.measures import Measure, MeasureResponse, Scoring
 
@@ -168,7 +169,7 @@ class Series:
 
     def change_at(self, point: Point) -> Change | None:
         baseline = self.baseline
-        if baseline is None or point.score is None or point is baseline:
+        if baseline is None or baseline.score is None or point.score is None or point is baseline:
             return None
         return change(
             baseline=baseline.score,
@@ -189,9 +190,9 @@ class Series:
         """The change in one sentence, for the chart's accessible name and the table."""
         visits = f"{len(self.points)} visit{'s' if len(self.points) != 1 else ''}"
         baseline, latest, moved = self.baseline, self.latest, self.change()
-        if baseline is None:
+        if baseline is None or baseline.score is None:
             return f"{self.title}, {visits}: not answered yet."
-        if latest is None or moved is None:
+        if latest is None or latest.score is None or moved is None:
             start = points(baseline.score)
             return f"{self.title}, {visits}: {start} at the start, no later score yet."
         important = "yes" if moved.important else "no"
@@ -263,7 +264,7 @@ def _series_of_episode(responses: list[MeasureResponse]) -> list[Series]:
     for measure_responses in ordered:
         measure = measure_responses[0].measure
         low, high = score_range(measure)
-        common = {
+        common: dict[str, Any] = {
             "measure_name": measure.name,
             "mcid": measure.mcid,
             "higher_is_better": measure.higher_is_better,

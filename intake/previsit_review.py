@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Prefetch
-from django.forms import DateField
+from django.forms import DateField, Form
 from django.utils.dateformat import format as format_date
 from django.utils.html import strip_tags
 
@@ -72,7 +72,7 @@ class Wording:
     is_date: bool = False
 
 
-def form_wording(form: type | None) -> dict[str, Wording]:
+def form_wording(form: type[Form] | None) -> dict[str, Wording]:
     """Each field of the patient's section form as the patient read it; empty when there
     is no such form (the answers then read in words made from their stored names)."""
     if form is None:
@@ -206,7 +206,7 @@ def for_summary(appointment_id: int) -> PreVisit | None:
     )
 
 
-def record_answers_read(*, appointment: Appointment, user: AbstractBaseUser) -> ReadLogEntry:
+def record_answers_read(*, appointment: Appointment, user: User) -> ReadLogEntry:
     """Log one staff reading of an appointment's before-visit answers (the summary, or the
     scores on the appointment's page), against its lead (kept and purged with it); the
     appointment is named too, and alone when it has no lead."""
@@ -218,7 +218,7 @@ def record_answers_read(*, appointment: Appointment, user: AbstractBaseUser) -> 
     )
 
 
-def mark_reviewed(*, previsit: PreVisit, user: AbstractBaseUser, now: datetime) -> bool:
+def mark_reviewed(*, previsit: PreVisit, user: User, now: datetime) -> bool:
     """Record who reviewed a flagged form and when; False when it was not flagged or
     someone already did (a conditional update, so two clicks keep the first)."""
     changed = PreVisit.objects.filter(

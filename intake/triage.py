@@ -20,7 +20,7 @@ PRIORITY = (
     TriageOutcome.PATELLOFEMORAL,
     TriageOutcome.BOOK_EVALUATION,
 )
-RANK = {outcome: rank for rank, outcome in enumerate(PRIORITY)}
+RANK: dict[str, int] = {outcome: rank for rank, outcome in enumerate(PRIORITY)}
 PAIN_SCALE = tuple(str(level) for level in range(11))
 
 # Answers: question key -> the chosen values (one for most questions, several

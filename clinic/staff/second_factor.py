@@ -11,7 +11,7 @@ from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -22,11 +22,11 @@ APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
-def has_authenticator(user: AbstractBaseUser) -> bool:
+def has_authenticator(user: User) -> bool:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
-def pending_authenticator(*, user: AbstractBaseUser) -> TOTPDevice:
+def pending_authenticator(*, user: User) -> TOTPDevice:
     """The authenticator being set up: the same secret until the person confirms it."""
     device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
     if device is None:
@@ -45,7 +45,7 @@ def confirm_authenticator(*, device: TOTPDevice, code: str) -> list[str] | None:
         return new_recovery_codes(user=device.user)
 
 
-def new_recovery_codes(*, user: AbstractBaseUser) -> list[str]:
+def new_recovery_codes(*, user: User) -> list[str]:
     """Replace the person's recovery codes with ten new ones; the old ones stop working."""
     with transaction.atomic():
         StaticDevice.objects.filter(user=user).delete()
@@ -55,11 +55,11 @@ def new_recovery_codes(*, user: AbstractBaseUser) -> list[str]:
     return codes
 
 
-def recovery_codes_left(user: AbstractBaseUser) -> int:
+def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def verify(*, user: AbstractBaseUser, code: str) -> Device | None:
+def verify(*, user: User, code: str) -> Device | None:
     """The device that accepts this code: six digits are the app's, anything else a recovery code.
 
     Telling them apart first matters: a device counts every code it rejects towards its

@@ -1,8 +1,10 @@
 """The second-factor steps after the password: type a code, or set up the app the first time."""
 
+from typing import TypeIs
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -18,6 +20,12 @@ from clinic.staff import second_factor as factor
 from clinic.staff.forms import CodeForm, EnrolForm
 
 SHOW_CODES_KEY = "staff_show_recovery_codes"
+
+
+class SignedInRequest(HttpRequest):
+    """A request from staff past the password step (for the type checker: a real user)."""
+
+    user: User
 
 
 @never_cache
@@ -59,7 +67,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: SignedInRequest) -> HttpResponse:
     """Codes are shown once, right after they are made; a new set replaces the old one."""
     if request.method == "POST":
         factor.new_recovery_codes(user=request.user)
@@ -93,7 +101,7 @@ def with_next(name: str, request: HttpRequest, target: str | None = None) -> str
     return f"{reverse(name)}?{urlencode({'next': target or next_url(request)})}"
 
 
-def _signed_in_staff(request: HttpRequest) -> bool:
+def _signed_in_staff(request: HttpRequest) -> TypeIs[SignedInRequest]:
     return request.user.is_authenticated and request.user.is_active and request.user.is_staff
 
 

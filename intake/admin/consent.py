@@ -1,15 +1,28 @@
 """Admin for the consent texts patients agree to: edits of a signed version become a new
 version (intake.consent), so the list reads as the texts' history."""
 
+from typing import TYPE_CHECKING, TypedDict, cast
 from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from intake.consent import save_consent_text
 from intake.models import ConsentText
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Signatures(TypedDict):
+    signature_count: int
+
+
+# A text as this admin's queryset gives it: with how many patients signed it.
+type CountedText = WithAnnotations[ConsentText, _Signatures]
 
 
 @admin.register(ConsentText)
@@ -28,12 +41,12 @@ class ConsentTextAdmin(admin.ModelAdmin):
         return readonly if obj is None else ("kind", *readonly)
 
     @admin.display(description="signed by", ordering="signature_count")
-    def signed(self, text: ConsentText) -> str:
+    def signed(self, text: CountedText) -> str:
         count = text.signature_count
         return f"{count} patient{'s' if count != 1 else ''}"
 
     @admin.display(description="what saving does")
-    def signed_note(self, text: ConsentText) -> str:
+    def signed_note(self, text: CountedText) -> str:
         if text.pk is None:
             return "Saving makes the next version of this kind; new patients read it."
         if text.signature_count:
@@ -46,7 +59,8 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ConsentText, form, change: bool) -> None:
         edited_version = obj.version
-        save_consent_text(text=obj, edited_by=request.user)
+        # The admin lets in only signed-in staff: never AnonymousUser here.
+        save_consent_text(text=obj, edited_by=cast(User, request.user))
         if change and obj.version != edited_version:
             self.message_user(
                 request,

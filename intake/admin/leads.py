@@ -17,12 +17,13 @@ from simple_history.utils import bulk_update_with_history
 
 from intake.admin.measures import LeadOutcomes
 from intake.admin.read_only import ReadOnlyAdminMixin
+from intake.admin.staff_request import StaffRequest
 from intake.forms.fields import PhoneNumberField
 from intake.models import Lead, LeadNote, LeadStatus, ReadAction, ReadLogEntry, TriageOutcome
 from intake.models.leads import URGENT_FIRST, LeadExport
 
 # The self-check outcomes as a list column can hold them.
-SHORT_OUTCOMES = {
+SHORT_OUTCOMES: dict[str, str] = {
     TriageOutcome.EMERGENCY: "Emergency",
     TriageOutcome.SEE_DOCTOR: "See a doctor",
     TriageOutcome.PATELLOFEMORAL: "Patellofemoral pain",
@@ -249,7 +250,7 @@ class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
         self.message_user(request, f"{len(leads)} assigned to you.", messages.SUCCESS)
 
     @admin.action(description="Export selected leads to CSV", permissions=["export"])
-    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    def export_csv(self, request: StaffRequest, queryset: QuerySet) -> HttpResponse:
         """Contact and pipeline fields only: no message, body area, answers or outcome."""
         if asked := self.admin_site.confirm_password(request, title="Export leads"):
             return asked

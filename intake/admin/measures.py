@@ -55,7 +55,10 @@ class OutcomesOnChangePage:
             forms, note = self.outcome_forms(obj)
             context["outcomes"] = outcome_charts(forms=forms)
             context["outcomes_note"] = note
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        # A mixin for ModelAdmin subclasses, which have render_change_form.
+        return super().render_change_form(  # type: ignore[misc]
+            request, context, add, change, form_url, obj
+        )
 
 
 class AppointmentOutcomes(OutcomesOnChangePage):

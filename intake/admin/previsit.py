@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from intake import previsit_review as review
+from intake.admin.staff_request import StaffRequest
 from intake.models import Appointment, PreVisit
 from intake.models.previsit import can_read_answers
 from intake.previsit import safety_spec
@@ -36,7 +37,7 @@ def _previsit_or_404(object_id: str) -> PreVisit:
 
 
 @require_GET
-def summary_view(request: HttpRequest, object_id: str) -> HttpResponse:
+def summary_view(request: StaffRequest, object_id: str) -> HttpResponse:
     """Every answer of one appointment's form on a page that prints on one or two sheets."""
     if not can_read_answers(request.user):
         raise PermissionDenied
@@ -59,7 +60,7 @@ def summary_view(request: HttpRequest, object_id: str) -> HttpResponse:
 
 
 @require_POST
-def mark_reviewed_view(request: HttpRequest, object_id: str) -> HttpResponse:
+def mark_reviewed_view(request: StaffRequest, object_id: str) -> HttpResponse:
     user = request.user
     if not (can_read_answers(user) and user.has_perm("intake.change_previsit")):
         raise PermissionDenied

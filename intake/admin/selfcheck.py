@@ -1,5 +1,7 @@
 """Admin for self-checks: clinicians edit questions, answers and rules, then test them."""
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -13,10 +15,12 @@ from intake import selfcheck
 from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.forms.selfcheck import StepForm
 from intake.models import Choice, OutcomeRule, OutcomeTally, Question, Questionnaire
-from intake.models.selfcheck import split_codes
+from intake.models.selfcheck import OutcomeRuleQuerySet, split_codes
 from intake.triage import triage, visible_answers
 
-SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}}
+SHORT_TEXT: dict[type[models.Field], dict[str, Any]] = {
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 50})}
+}
 
 
 class QuestionInline(admin.TabularInline):
@@ -42,8 +46,8 @@ class OutcomeRuleInline(admin.TabularInline):
     show_change_link = True  # links are edited there
     formfield_overrides = SHORT_TEXT
 
-    def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).in_priority_order()
+    def get_queryset(self, request: HttpRequest) -> OutcomeRuleQuerySet:
+        return cast(OutcomeRuleQuerySet, super().get_queryset(request)).in_priority_order()
 
 
 @admin.register(Questionnaire)
@@ -174,8 +178,8 @@ class OutcomeRuleAdmin(admin.ModelAdmin):
         ),
     ]
 
-    def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).in_priority_order()
+    def get_queryset(self, request: HttpRequest) -> OutcomeRuleQuerySet:
+        return cast(OutcomeRuleQuerySet, super().get_queryset(request)).in_priority_order()
 
     @admin.display(description="Flags you can use")
     def flags_you_can_use(self, rule: OutcomeRule) -> str:

@@ -1,7 +1,7 @@
 """Forms for online booking: choosing a time, the patient's details, cancelling."""
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
@@ -19,7 +19,7 @@ from intake.booking import (
     parse_slot_value,
     resolve_slot,
 )
-from intake.forms.fields import BookableDateField, PhoneNumberField
+from intake.forms.fields import BookableDateField, PhoneNumberField, choice_field
 from intake.models import Appointment, AppointmentType, Clinician, TimeOff
 
 ANY_CLINICIAN = "any"
@@ -39,9 +39,9 @@ class TimeFilterForm(forms.Form):
     def __init__(self, *args, clinicians: list[Clinician], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.clinicians = {str(c.pk): c for c in clinicians}
-        self.fields["clinician"].choices = [(ANY_CLINICIAN, "Any clinician (first free)")] + [
-            (pk, str(c)) for pk, c in self.clinicians.items()
-        ]
+        choice_field(self, "clinician").choices = [
+            (ANY_CLINICIAN, "Any clinician (first free)")
+        ] + [(pk, str(c)) for pk, c in self.clinicians.items()]
 
     def chosen_clinician(self) -> Clinician | None:
         if not self.is_valid():
@@ -187,7 +187,7 @@ class StaffChangeFields(forms.Form):
         # The problems are the booking function's sentences; any posted one is a choice,
         # and the function itself decides whether they cover what the time breaks.
         posted = self.data.getlist("confirmed") if hasattr(self.data, "getlist") else []
-        self.fields["confirmed"].choices = [(problem, problem) for problem in posted]
+        choice_field(self, "confirmed").choices = [(problem, problem) for problem in posted]
         self.problems: list[str] = []
 
     def staff_change(self) -> StaffChange:
@@ -205,7 +205,7 @@ class StaffChangeFields(forms.Form):
             )
             return
         self.problems = error.problems
-        self.fields["confirmed"].choices = [(problem, problem) for problem in error.problems]
+        choice_field(self, "confirmed").choices = [(problem, problem) for problem in error.problems]
         self.add_error(
             "confirmed",
             ValidationError(
@@ -357,8 +357,9 @@ class TimeOffForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.stranded: StrandedChoices | None = None
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         clinician, start, end = data.get("clinician"), data.get("start"), data.get("end")
         if clinician is None or start is None or end is None or end <= start:
             return data

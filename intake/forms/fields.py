@@ -5,6 +5,14 @@ from django.core.exceptions import ValidationError
 from intake.booking import parse_day
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, typed as one: `form.fields` holds plain Fields."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
+
+
 class PhoneNumberField(forms.CharField):
     """A phone number as people type it, cleaned to E.164 (US numbers by default)."""
 

@@ -4,19 +4,22 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from intake import selfcheck
-from intake.forms.fields import PhoneNumberField
+from intake.forms.fields import PhoneNumberField, choice_field
+from intake.leads import LeadDetails
 from intake.models import Lead, LeadSource, TriageOutcome
-from intake.models.leads import ContactMethod, PreferredTime
+from intake.models.leads import Activity, BodyArea, ContactMethod, HeardAbout, PreferredTime
 
 FORM_TOKEN_SALT = "intake.contact.form"
 # Hidden from people (CSS, aria-hidden, out of the tab order); bots fill it in.
@@ -154,14 +157,14 @@ class ContactForm(forms.ModelForm):
             fields[name].required = True
         fields["name"].validators.append(no_control_characters)
         # Radio buttons need no empty choice; the lists get a plain-language one.
-        fields["preferred_contact_method"].choices = ContactMethod.choices
-        fields["preferred_time"].choices = PreferredTime.choices
+        choice_field(self, "preferred_contact_method").choices = ContactMethod.choices
+        choice_field(self, "preferred_time").choices = PreferredTime.choices
         fields["preferred_time"].initial = PreferredTime.ANY
-        fields["activity"].choices = [("", "Choose one"), *fields["activity"].choices[1:]]
-        fields["body_area"].choices = [("", "Choose one"), *fields["body_area"].choices[1:]]
-        fields["heard_about"].choices = [
+        choice_field(self, "activity").choices = [("", "Choose one"), *Activity.choices]
+        choice_field(self, "body_area").choices = [("", "Choose one"), *BodyArea.choices]
+        choice_field(self, "heard_about").choices = [
             ("", "Choose one, or leave blank"),
-            *fields["heard_about"].choices[1:],
+            *HeardAbout.choices,
         ]
         fields["consent"].help_text = format_html(
             'How we use your details: read our <a href="{}">privacy notice</a>.',
@@ -172,8 +175,10 @@ class ContactForm(forms.ModelForm):
         self.token = read_form_token(self.data.get("form_token", "")) if self.is_bound else None
         if self.is_bound and self.token is None:
             # Show the person a fresh, valid token with the error, so sending again works.
-            self.data = self.data.copy()
-            self.data["form_token"] = issue_form_token()
+            # A QueryDict from a request (a dict from some callers): both copy, keeping lists.
+            data = cast(QueryDict, self.data).copy()
+            data["form_token"] = issue_form_token()
+            self.data = data
         elif not self.is_bound:
             self.initial["form_token"] = issue_form_token()
 
@@ -188,8 +193,9 @@ class ContactForm(forms.ModelForm):
             raise ValidationError("Enter your name using letters.", code="invalid_name")
         return name
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         wants_phone = cleaned.get("preferred_contact_method") in {
             ContactMethod.PHONE,
             ContactMethod.TEXT,
@@ -229,16 +235,32 @@ class ContactForm(forms.ModelForm):
         """True when the hidden honeypot field came back filled in."""
         return bool(self.data.get(HONEYPOT_FIELD))
 
-    def lead_details(self) -> dict:
+    @property
+    def submission_key(self) -> uuid.UUID:
+        """The key of the lead this form makes; a valid form always has its token."""
+        if self.token is None:
+            raise ValueError("A form without its token is never valid.")
+        return self.token.submission_key
+
+    def lead_details(self) -> LeadDetails:
         """Keyword arguments for `intake.leads.record_lead` from a valid form."""
-        attached = self.handoff if self.cleaned_data.get("attach_selfcheck") else None
-        return {
-            **{name: self.cleaned_data[name] for name in self._meta.fields},
-            "source": LeadSource.SELF_CHECK if attached else LeadSource.CONTACT_FORM,
-            "handoff": attached,
-            "consented": self.cleaned_data["consent"],
-            "submission_key": self.token.submission_key,
-        }
+        data = self.cleaned_data
+        attached = self.handoff if data.get("attach_selfcheck") else None
+        return LeadDetails(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            preferred_contact_method=data["preferred_contact_method"],
+            preferred_time=data["preferred_time"],
+            activity=data["activity"],
+            body_area=data["body_area"],
+            message=data["message"],
+            heard_about=data["heard_about"],
+            source=LeadSource.SELF_CHECK if attached else LeadSource.CONTACT_FORM,
+            handoff=attached,
+            consented=data["consent"],
+            submission_key=self.submission_key,
+        )
 
 
 def is_handoff(post: dict) -> bool:

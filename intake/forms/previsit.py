@@ -8,7 +8,7 @@ when another is wrong, and every error says what to do.
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,7 +45,7 @@ class SectionForm(forms.Form):
                 target = bound.auto_id
                 if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                     target += "_0"
-                found.append((target, _plain(field.label), error))
+                found.append((target, _plain(field.label), str(error)))
         return found
 
     def answers(self) -> dict:
@@ -245,8 +245,9 @@ class SafetyForm(StepForm):
                     Truncator(parent.text).words(7),
                 )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         given = {key: _values(value) for key, value in cleaned.items() if value not in ("", [])}
         kept = visible_answers(questions=self.questions, answers=given)
         for question in self.questions:
@@ -259,7 +260,7 @@ class SafetyForm(StepForm):
 
     def problems(self) -> list[tuple[str, str, str]]:
         return [
-            (f"{self[q.key].auto_id}_0", q.text, error)
+            (f"{self[q.key].auto_id}_0", q.text, str(error))
             for q in self.questions
             for error in self.errors.get(q.key, [])
         ]
@@ -319,8 +320,9 @@ class MeasuresForm(SectionForm):
                     names.append(f"m{measure.pk}_{item.key}")
             self.groups.append((measure, names))
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         for measure in self.measures:
             if not measure.patient_names_items or measure.pk in self.named:
                 continue

@@ -1,7 +1,7 @@
 """The form for one self-check step: its fields are built from the step's questions."""
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.html import format_html
@@ -24,7 +24,7 @@ def field_for(question: QuestionSpec, *, required: bool = True) -> forms.Field:
         label = format_html(
             '{} <span class="question-hint">{}</span>', question.text, question.help_text
         )
-    common = {"label": label, "choices": question.options()}
+    common: dict[str, Any] = {"label": label, "choices": question.options()}
     if question.kind == QuestionKind.PAIN_SCALE:
         return forms.ChoiceField(
             label=label,
@@ -94,7 +94,7 @@ class StepForm(forms.Form):
     def problems(self) -> list[tuple[str, str, str]]:
         """(id of the question's first answer, question, message) for the error summary."""
         return [
-            (f"{self[q.key].auto_id}_0", q.text, error)
+            (f"{self[q.key].auto_id}_0", q.text, str(error))
             for q in self.questions
             for error in self.errors.get(q.key, [])
         ]

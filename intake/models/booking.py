@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from education.pictures import Picture, store_picture
+from education.pictures import Picture, store_picture, upload_place
 from intake.constraints import PostgresExclusionConstraint, TsTzRange
 from intake.models.leads import Lead
 from intake.phone import display_phone
@@ -147,8 +147,8 @@ def attach_photo(*, clinician: Clinician, upload: File | None) -> None:
     if not upload:
         clinician.photo, clinician.photo_renditions = "", {}
         return
-    field = Clinician._meta.get_field("photo")
-    picture = store_picture(upload=upload, folder=field.upload_to, storage=field.storage)
+    folder, storage = upload_place(Clinician, "photo")
+    picture = store_picture(upload=upload, folder=folder, storage=storage)
     clinician.photo, clinician.photo_renditions = picture.fallback(), picture.to_json()
 
 

@@ -182,10 +182,10 @@ class ConsentKind(models.TextChoices):
     PRIVACY = "privacy", "Privacy notice"
 
 
-class ConsentTextQuerySet(models.QuerySet):
+class ConsentTextQuerySet(models.QuerySet["ConsentText"]):
     def current(self) -> list["ConsentText"]:
         """The newest version of each kind, in the order patients read them."""
-        newest = {}
+        newest: dict[str, ConsentText] = {}
         for text in self.order_by("kind", "-version"):
             newest.setdefault(text.kind, text)
         order = list(ConsentKind.values)

@@ -58,7 +58,12 @@ from intake.models import (
 )
 from intake.models.booking import clinic_tz
 from intake.previsit import first_visit_form
-from intake.views.selfcheck import forget_handoff, receive_handoff, with_selfcheck_handoff
+from intake.views.selfcheck import (
+    HandoffRequest,
+    forget_handoff,
+    receive_handoff,
+    with_selfcheck_handoff,
+)
 
 DAYS_PER_PAGE = 7
 TEMPLATES = "intake/booking/"
@@ -72,7 +77,7 @@ KEY_WAIT_SECONDS = 10
 @require_http_methods(["GET", "POST"])
 @never_cache
 @with_selfcheck_handoff
-def booking_start(request: HttpRequest) -> HttpResponse:
+def booking_start(request: HandoffRequest) -> HttpResponse:
     """Step 1, choose what to book. A POST is the self-check hand-off (only its token)."""
     if request.method == "POST":
         return receive_handoff(request, reverse("intake:booking_start"))
@@ -83,7 +88,7 @@ def booking_start(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 @with_selfcheck_handoff
-def booking_times(request: HttpRequest, slug: str) -> HttpResponse:
+def booking_times(request: HandoffRequest, slug: str) -> HttpResponse:
     """Step 2, choose a day and time, with any clinician or a chosen one."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
     picker = time_picker(params=request.GET, appointment_type=appointment_type)
@@ -99,7 +104,7 @@ def booking_times(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @with_selfcheck_handoff
-def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
+def booking_details(request: HandoffRequest, slug: str) -> HttpResponse:
     """Step 3, the patient's details: fresh from the time picker, or again from the
     check page ("Change") or the browser's Back, filled in with what they typed."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
@@ -115,7 +120,7 @@ def booking_details(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @never_cache
 @with_selfcheck_handoff
-def booking_review(request: HttpRequest, slug: str) -> HttpResponse:
+def booking_review(request: HandoffRequest, slug: str) -> HttpResponse:
     """Step 4, check and confirm: nothing is booked until the patient confirms."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
     draft = _current_draft(request, slug)
@@ -134,7 +139,7 @@ def booking_review(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @with_selfcheck_handoff
-def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+def booking_confirm(request: HandoffRequest, slug: str) -> HttpResponse:
     """Book the checked draft once. Sending it again shows the booking already made."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
     draft = _current_draft(request, slug)
@@ -315,7 +320,7 @@ def _group_by_day(slots: list, *, any_clinician: bool) -> list[dict]:
     return days
 
 
-def _handoff_context(request: HttpRequest) -> dict:
+def _handoff_context(request: HandoffRequest) -> dict:
     """Whether a self-check came along, and any medical advice to show for it."""
     handoff = request.selfcheck_handoff
     if handoff is None:
@@ -324,7 +329,7 @@ def _handoff_context(request: HttpRequest) -> dict:
     return {"handoff": handoff, "medical_advice": advice}
 
 
-def _booking_form(request: HttpRequest, appointment_type: AppointmentType, data) -> BookingForm:
+def _booking_form(request: HandoffRequest, appointment_type: AppointmentType, data) -> BookingForm:
     """The details as posted; a time picked from the "just taken" alternatives wins."""
     data = data.copy()
     if data.get("new_slot"):
@@ -363,7 +368,7 @@ def _booked_with_key(key: str) -> str:
     return token or ""
 
 
-def _details_arrival(request: HttpRequest, appointment_type: AppointmentType) -> HttpResponse:
+def _details_arrival(request: HandoffRequest, appointment_type: AppointmentType) -> HttpResponse:
     """The details step by GET: the chosen time from the picker, or the draft again."""
     draft = _current_draft(request, appointment_type.slug)
     typed = draft["data"] if draft and not draft.get("booked") else {}
@@ -390,7 +395,7 @@ def _around(parsed: tuple[int | None, datetime] | None) -> datetime:
 
 
 def _render_details(
-    request: HttpRequest,
+    request: HandoffRequest,
     form: BookingForm,
     *,
     slot=None,

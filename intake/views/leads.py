@@ -11,13 +11,18 @@ from intake.leads import CONTACT_DETAILS_SESSION_KEY, record_lead
 from intake.models import Lead
 from intake.models.leads import BodyArea
 from intake.selfcheck import SelfCheckHandoff
-from intake.views.selfcheck import forget_handoff, receive_handoff, with_selfcheck_handoff
+from intake.views.selfcheck import (
+    HandoffRequest,
+    forget_handoff,
+    receive_handoff,
+    with_selfcheck_handoff,
+)
 
 
 @require_http_methods(["GET", "POST"])
 @never_cache
 @with_selfcheck_handoff
-def contact(request: HttpRequest) -> HttpResponse:
+def contact(request: HandoffRequest) -> HttpResponse:
     handoff = request.selfcheck_handoff
     if request.method == "POST" and is_handoff(request.POST):
         return receive_handoff(request, reverse("intake:contact"))
@@ -52,7 +57,7 @@ def contact_done(request: HttpRequest) -> HttpResponse:
 
 def _count_request(request: HttpRequest, form: ContactForm) -> ratelimit.Verdict:
     """Count a new request from this client. Sending a saved form again is not new."""
-    if Lead.objects.filter(submission_key=form.token.submission_key).exists():
+    if Lead.objects.filter(submission_key=form.submission_key).exists():
         return ratelimit.Verdict(allowed=True, count=0, retry_after=0)
     return ratelimit.hit(
         "contact",

@@ -167,6 +167,13 @@ def _result_page(request, spec, answers) -> HttpResponse:
     return render(request, "intake/selfcheck/result.html", context)
 
 
+class HandoffRequest(HttpRequest):
+    """A request through `with_selfcheck_handoff`, for the type checker: it carries the
+    decoded hand-off."""
+
+    selfcheck_handoff: selfcheck.SelfCheckHandoff | None
+
+
 def with_selfcheck_handoff(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Decode the self-check hand-off cookie once, for the view and its forms.
 
@@ -174,7 +181,7 @@ def with_selfcheck_handoff(view: Callable[..., HttpResponse]) -> Callable[..., H
     """
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HandoffRequest, *args, **kwargs) -> HttpResponse:
         token = request.COOKIES.get(HANDOFF_COOKIE_NAME, "")
         request.selfcheck_handoff = selfcheck.load_handoff(token)
         return view(request, *args, **kwargs)

@@ -29,7 +29,7 @@ def can_see_today(user) -> bool:
 
 
 @require_GET
-def today_view(request: HttpRequest) -> HttpResponse:
+def today_view(request: HttpRequest) -> TemplateResponse:
     today = timezone.localdate(timezone=clinic_tz())
     user = request.user
     context = {
