@@ -1,17 +1,11 @@
-"""Showing stored E.164 phone numbers the way people write them."""
+"""Showing stored phone numbers the way people write them."""
 
-import phonenumbers
+from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 
-def display_phone(e164: str) -> str:
+def display_phone(number: PhoneNumber | str) -> str:
     """+16085550123 as (608) 555-0123; numbers outside North America keep their +."""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == 1
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, style)
+    parsed = to_python(number)
+    if not isinstance(parsed, PhoneNumber) or not parsed.is_valid():
+        return str(number)
+    return parsed.as_national if parsed.country_code == 1 else parsed.as_international

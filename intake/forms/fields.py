@@ -1,6 +1,10 @@
-import phonenumbers
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from phonenumber_field import formfields
+from phonenumber_field.phonenumber import PhoneNumber
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from intake.booking import parse_day
 
@@ -13,31 +17,37 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     return field
 
 
-class PhoneNumberField(forms.CharField):
-    """A phone number as people type it, cleaned to E.164 (US numbers by default)."""
+class PhoneNumberField(formfields.PhoneNumberField):
+    """A phone number as people type it (US numbers by default), cleaned to E.164 text.
+
+    django-phonenumber-field parses it; the clinic's message stays, and the value is the
+    E.164 text that sessions, `record_lead` and the phone model fields take as it is.
+    """
 
     default_region = "US"
     # People type spaces, brackets and words; what is kept is E.164: "+" and at most 15 digits.
     cleaned_max_length = 16
+    # is_valid() below says it with the clinic's words and code.
+    default_validators: list[Any] = []
 
     def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("region", self.default_region)
         kwargs.setdefault("max_length", 32)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+        kwargs.setdefault(
+            "widget", RegionalPhoneNumberWidget(self.default_region, {"autocomplete": "tel"})
+        )
         super().__init__(**kwargs)
 
-    def clean(self, value: str) -> str:
-        value = super().clean(value)
-        if not value:
-            return value
-        try:
-            number = phonenumbers.parse(value, self.default_region)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+    def validate(self, value: PhoneNumber | str) -> None:
+        super().validate(value)
+        if isinstance(value, PhoneNumber) and not value.is_valid():
             raise ValidationError(
                 "Enter a phone number we can call, like (608) 555-0123.", code="invalid_phone"
             )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean(self, value: str) -> str:
+        number = super().clean(value)
+        return number.as_e164 if isinstance(number, PhoneNumber) else ""
 
 
 class BookableDateField(forms.DateField):

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from phonenumber_field.modelfields import PhoneNumberField
 
 from education.pictures import Picture, store_picture, upload_place
 from intake.constraints import PostgresExclusionConstraint, TsTzRange
@@ -443,8 +444,10 @@ class Appointment(models.Model):
     blocked_end = models.DateTimeField(editable=False, help_text="End plus the buffer after.")
     patient_name = models.CharField(max_length=120, help_text="The patient's name.")
     patient_email = models.EmailField(help_text="Confirmations and reminders go here.")
-    patient_phone = models.CharField(
-        max_length=20, help_text="Phone number in E.164 form, e.g. +16082184215."
+    patient_phone = PhoneNumberField(
+        region="US",
+        max_length=20,
+        help_text="Kept in E.164 form, e.g. +16082184215; any US format may be typed.",
     )
     lead = models.ForeignKey(
         Lead,

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from intake.models.selfcheck import TriageOutcome
@@ -130,8 +131,11 @@ class Lead(models.Model):
 
     name = models.CharField(max_length=120, help_text="The person's name as they gave it.")
     email = models.EmailField(help_text="Where to reply.")
-    phone = models.CharField(
-        max_length=20, blank=True, help_text="Phone number in E.164 form, e.g. +16082184215."
+    phone = PhoneNumberField(
+        region="US",
+        max_length=20,
+        blank=True,
+        help_text="Kept in E.164 form, e.g. +16082184215; any US format may be typed.",
     )
     preferred_contact_method = models.CharField(
         "how to contact",
