@@ -9,6 +9,7 @@ transaction sees every earlier booking.
 """
 
 import re
+import uuid
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from intake import emails, selfcheck
+from intake.booking_limits import OverLimit, limit_reached
 from intake.leads import AppointmentEvent, lead_after_appointment, record_booking_lead
 from intake.models import (
     Appointment,
@@ -449,6 +451,55 @@ def _check_time(
     return clinician
 
 
+def booked_with_key(key: str) -> Appointment | None:
+    """The appointment confirmed from the check page with this one-time key, if any;
+    None for no key, or for text that is not one."""
+    try:
+        value = uuid.UUID(key)
+    except (TypeError, ValueError):
+        return None
+    return Appointment.objects.filter(booking_key=value).first()
+
+
+def confirm_booking(
+    *,
+    key: str,
+    slot: Slot,
+    appointment_type: AppointmentType,
+    patient: Patient,
+    client: str,
+    handoff: selfcheck.SelfCheckHandoff | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """The patient's "Confirm booking": book the checked page once, under its one-time key.
+
+    A key already booked returns that appointment (Reload, Forward, a double click,
+    a second tab), checked by the database's unique key, so of confirms racing with
+    one key exactly one books and the others return its appointment. A new key
+    first passes the online limits (`client` is the address's key, see
+    intake.ratelimit); raises OverLimit when it does not, SlotTaken when the time
+    went meanwhile.
+    """
+    if (existing := booked_with_key(key)) is not None:
+        return existing
+    if (refusal := limit_reached(patient=patient, client=client)) is not None:
+        raise OverLimit(refusal)
+    try:
+        return book_appointment(
+            slot=slot,
+            appointment_type=appointment_type,
+            patient=patient,
+            handoff=handoff,
+            now=now,
+            booking_key=uuid.UUID(key),
+        )
+    except (SlotTaken, IntegrityError):
+        # Another confirm of the same page won: its booking holds this time and key.
+        if (existing := booked_with_key(key)) is not None:
+            return existing
+        raise
+
+
 def book_appointment(
     *,
     slot: Slot,
@@ -457,11 +508,13 @@ def book_appointment(
     handoff: selfcheck.SelfCheckHandoff | None = None,
     now: datetime | None = None,
     staff: StaffChange | None = None,
+    booking_key: uuid.UUID | None = None,
 ) -> Appointment:
     """Book `slot` for the patient, record the lead, and queue the emails, all or nothing.
 
     `handoff` is the patient's self-check, passed only when they chose to send
-    their answers. `staff` marks a booking the front desk makes (a phone call, a
+    their answers. `booking_key` is the online check page's one-time key (see
+    `confirm_booking`). `staff` marks a booking the front desk makes (a phone call, a
     walk-in). Raises SlotTaken when the time is no longer free, NeedsConfirmation
     when staff broke a rule they did not confirm. The patient's manage link
     (`appointment.manage_token`) stays the same for the life of the appointment.
@@ -477,7 +530,7 @@ def book_appointment(
                 patient_name=patient.name,
                 patient_email=patient.email,
                 patient_phone=patient.phone,
-                # Lead seam: the `today` branch's lead-transitions function replaces this.
+                booking_key=booking_key,
                 lead=record_booking_lead(
                     name=patient.name,
                     email=patient.email,

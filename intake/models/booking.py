@@ -484,6 +484,13 @@ class Appointment(models.Model):
     reminder_sent_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the 24-hour reminder went out."
     )
+    booking_key = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The one-time key of the online check page it was confirmed from: "
+        "confirming that page again finds this appointment instead of booking twice.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -503,6 +510,9 @@ class Appointment(models.Model):
                 & Q(blocked_end__gte=F("end")),
                 name="appointment_times_in_order",
             ),
+            # "Book once" is this key, as a lead's submission key: the database, not a
+            # lock, decides which of two confirms of one check page books.
+            models.UniqueConstraint(fields=["booking_key"], name="appointment_unique_booking_key"),
             PostgresExclusionConstraint(
                 name=NO_OVERLAP_CONSTRAINT,
                 expressions=[

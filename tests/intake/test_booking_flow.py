@@ -192,7 +192,7 @@ def test_a_race_lost_inside_booking_shows_the_taken_page_not_an_error(client, co
     def taken(**kwargs):
         raise SlotTaken()
 
-    monkeypatch.setattr("intake.views.booking.book_appointment", taken)
+    monkeypatch.setattr("intake.booking.book_appointment", taken)
     slot = first_slot(client, consult)
 
     sent = confirm(client, consult, slot)
