@@ -227,16 +227,12 @@ class ContactForm(forms.ModelForm):
         """True when the hidden honeypot field came back filled in."""
         return bool(self.data.get(HONEYPOT_FIELD))
 
-    def lead_details(self) -> dict:
-        """Keyword arguments for `intake.leads.record_lead` from a valid form."""
-        attached = self.handoff if self.cleaned_data.get("attach_selfcheck") else None
-        return {
-            **{name: self.cleaned_data[name] for name in self._meta.fields},
-            "source": LeadSource.SELF_CHECK if attached else LeadSource.CONTACT_FORM,
-            "handoff": attached,
-            "consented": self.cleaned_data["consent"],
-            "submission_key": self.token.submission_key,
-        }
+    def handoff_to_send(self) -> selfcheck.SelfCheckHandoff | None:
+        """The self-check, only when the person ticked the box to send it."""
+        return self.handoff if self.cleaned_data.get("attach_selfcheck") else None
+
+    def source(self) -> LeadSource:
+        return LeadSource.SELF_CHECK if self.handoff_to_send() else LeadSource.CONTACT_FORM
 
 
 def is_handoff(post: dict) -> bool:
