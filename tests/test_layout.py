@@ -110,7 +110,6 @@ def writes_in(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="leads and clinic details admin still write")
 def test_intake_views_and_admin_never_write():
     """Views and admin parse, call the owning module's function and render."""
     offenders = {
