@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from intake import emails, selfcheck
+from intake import emails, selfcheck, times
 from intake.booking_limits import OverLimit, limit_reached
 from intake.leads import AppointmentEvent, lead_after_appointment, record_booking_lead
 from intake.models import (
@@ -30,7 +30,7 @@ from intake.models import (
     PreVisitKind,
     TimeOff,
 )
-from intake.models.booking import NO_OVERLAP_CONSTRAINT, clinic_tz
+from intake.models.booking import NO_OVERLAP_CONSTRAINT
 from intake.phone import display_phone
 from intake.previsit import first_visit_form_to_finish, follow_up_check_in, open_previsit
 
@@ -57,7 +57,7 @@ class Slot:
 
     @property
     def local_start(self) -> datetime:
-        return self.start.astimezone(clinic_tz())
+        return times.local(self.start)
 
     @property
     def value(self) -> str:
@@ -135,7 +135,7 @@ def find_slots(
     as free. Four queries whatever the range; only appointments overlapping the
     range are read, so a long history costs nothing.
     """
-    tz = clinic_tz()
+    tz = times.clinic_zone()
     # In UTC, so the minimum notice counts real hours across a clock change.
     now = (now or timezone.now()).astimezone(UTC)
     earliest = now + timedelta(hours=appointment_type.minimum_notice_hours)
@@ -259,7 +259,7 @@ def slots_at(
     exclude: Appointment | None = None,
 ) -> list[Slot]:
     """The free slots starting exactly at `start` (one per free clinician, best first)."""
-    day = start.astimezone(clinic_tz()).date()
+    day = times.local(start).date()
     return [
         slot
         for slot in find_slots(
@@ -311,7 +311,7 @@ def nearest_slots(
     limit: int = 6,
 ) -> list[Slot]:
     """The free times closest to `around`, any clinician: what to offer after losing a race."""
-    day = around.astimezone(clinic_tz()).date()
+    day = times.local(around).date()
     slots = find_slots(
         appointment_type=appointment_type,
         start_date=day - timedelta(days=3),
@@ -358,10 +358,10 @@ def schedule_problems(
     ("Sunday, December 6 at 6:00 AM is outside Dana Lee's hours"); [] when a patient
     could book it. A clash with another appointment is not here: see `clashes`."""
     now = (now or timezone.now()).astimezone(UTC)
-    tz = clinic_tz()
-    local = start.astimezone(tz)
+    tz = times.clinic_zone()
+    local = times.local(start)
     end = start + appointment_type.duration
-    when = f"{local:%A, %B} {local.day} at {_clock(local)}"
+    when = times.day_and_clock(start)
     problems = []
     if start < now:
         problems.append(f"{when} has already passed")
@@ -406,10 +406,6 @@ def clashes(
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     return others.exists()
-
-
-def _clock(moment: datetime) -> str:
-    return moment.strftime("%I:%M %p").lstrip("0")
 
 
 def _check_time(

@@ -26,7 +26,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from intake import emails
+from intake import emails, times
 from intake.models import (
     Appointment,
     Lead,
@@ -37,7 +37,6 @@ from intake.models import (
     ReadLogEntry,
     TriageOutcome,
 )
-from intake.models.booking import clinic_tz
 from intake.models.leads import IS_OPEN, URGENT_OUTCOMES, LeadExport, is_overdue
 from intake.selfcheck import SelfCheckHandoff
 
@@ -221,7 +220,7 @@ def lead_after_appointment(
     Call it inside the transaction that changed the appointment.
     """
     now = now or timezone.now()
-    today = timezone.localdate(now, timezone=clinic_tz())
+    today = timezone.localdate(now)
     visit = _describe(appointment)
     if event == AppointmentEvent.BOOKED:
         if lead.status != LeadStatus.BECAME_PATIENT:
@@ -258,9 +257,7 @@ def business_day(day: date) -> date:
 def _describe(appointment: Appointment | None) -> str:
     if appointment is None:
         return "a visit"
-    local = timezone.localtime(appointment.start, clinic_tz())
-    hour = local.strftime("%I:%M %p").lstrip("0")
-    return f"the {appointment.appointment_type.name} on {local:%a %b} {local.day} at {hour}"
+    return f"the {appointment.appointment_type.name} on {times.short(appointment.start)}"
 
 
 def _note(lead: Lead, text: str) -> None:

@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
 
+from intake import times
 from intake.models import Appointment, Clinician, Lead, LeadStatus, TimeOff
-from intake.models.booking import clinic_tz
 from intake.models.leads import IS_URGENT
 
 LIST_LIMIT = 25
@@ -55,7 +55,7 @@ def schedule(
     """Each day's appointments (not cancelled) with their before-visit forms, and time
     off, a row per clinician, in three queries. Bookable clinicians always get a row;
     others only when they have something that day."""
-    tz = clinic_tz()
+    tz = times.clinic_zone()
     start = datetime.combine(first_day, datetime.min.time(), tz)
     end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tz)
     clinicians = Clinician.objects.bookable()

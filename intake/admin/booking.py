@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from intake import times
 from intake import today as board
 from intake.admin import previsit as previsit_admin
 from intake.admin.measures import AppointmentOutcomes
@@ -272,7 +273,7 @@ class AppointmentAdmin(AppointmentOutcomes, admin.ModelAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    @admin.display(description="Starts (Central Time)", ordering="start")
+    @admin.display(description=f"Starts ({times.zone_name()})", ordering="start")
     def start_local(self, appointment: Appointment) -> str:
         return f"{appointment.local_start:%a %b %d, %Y %I:%M %p %Z}"
 
@@ -354,8 +355,7 @@ class AppointmentAdmin(AppointmentOutcomes, admin.ModelAdmin):
         return TemplateResponse(request, "admin/intake/appointment/staff_form.html", context)
 
     def _done(self, request: HttpRequest, appointment: Appointment, verb: str, emailed: bool):
-        when = f"{appointment.local_start:%A, %B} {appointment.local_start.day} at "
-        when += appointment.local_start.strftime("%I:%M %p").lstrip("0")
+        when = times.day_and_clock(appointment.start)
         told = "The patient is being emailed." if emailed else "The patient was not emailed."
         summary = f"{verb}: {appointment.patient_name}, {when} with {appointment.clinician}."
         # The appointment's History shows who booked, moved or cancelled it, and when.

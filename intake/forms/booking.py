@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from education.pictures import check_picture
-from intake import selfcheck
+from intake import selfcheck, times
 from intake.booking import (
     NeedsConfirmation,
     Patient,
@@ -62,7 +62,7 @@ def time_picker(
 ) -> dict:
     """One page of days with their free times, and the filter and paging around it."""
     now = timezone.now()
-    tz = timezone.get_default_timezone()
+    tz = times.clinic_zone()
     first_day = (now + timedelta(hours=appointment_type.minimum_notice_hours)).astimezone(tz).date()
     last_day = now.astimezone(tz).date() + timedelta(days=appointment_type.booking_window_days)
     clinicians = list(Clinician.objects.bookable())
@@ -256,7 +256,7 @@ class StaffBookingForm(StaffChangeFields, forms.ModelForm):
     """A booking the front desk makes: a patient who phoned or walked in."""
 
     start = forms.SplitDateTimeField(
-        label="Starts (Central Time)",
+        label=f"Starts ({times.zone_name()})",
         widget=AdminSplitDateTime,
         help_text="Date as YYYY-MM-DD and time as HH:MM, e.g. 2026-12-08 and 09:00.",
     )
@@ -297,7 +297,7 @@ class StaffMoveForm(StaffChangeFields):
 
     clinician = forms.ModelChoiceField(queryset=Clinician.objects.all(), label="Clinician")
     start = forms.SplitDateTimeField(
-        label="New start (Central Time)",
+        label=f"New start ({times.zone_name()})",
         widget=AdminSplitDateTime,
         help_text="Date as YYYY-MM-DD and time as HH:MM, e.g. 2026-12-08 and 09:00.",
     )

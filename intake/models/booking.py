@@ -9,7 +9,6 @@ import base64
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeBoundary, RangeOperators
@@ -19,18 +18,13 @@ from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from education.pictures import Picture, store_picture
+from intake import times
 from intake.constraints import PostgresExclusionConstraint, TsTzRange
 from intake.models.leads import Lead
 from intake.phone import display_phone
-
-
-def clinic_tz() -> ZoneInfo:
-    """The clinic's time zone: every time a patient or staff member reads is in it."""
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def hash_manage_token(token: str) -> str:
@@ -351,7 +345,7 @@ class TimeOff(models.Model):
         ]
 
     def __str__(self) -> str:
-        start = timezone.localtime(self.start, clinic_tz())
+        start = times.local(self.start)
         return f"{self.clinician} off from {start:%Y-%m-%d %H:%M}"
 
     def clean(self) -> None:
@@ -583,7 +577,7 @@ class Appointment(models.Model):
 
     @property
     def local_start(self) -> datetime:
-        return timezone.localtime(self.start, clinic_tz())
+        return times.local(self.start)
 
     @property
     def patient_phone_display(self) -> str:
@@ -591,7 +585,7 @@ class Appointment(models.Model):
 
     @property
     def local_end(self) -> datetime:
-        return timezone.localtime(self.end, clinic_tz())
+        return times.local(self.end)
 
     def change_deadline(self) -> datetime:
         """After this the patient must phone to cancel or move it."""

@@ -20,7 +20,6 @@ from intake import today as board
 from intake.attendance import ATTENDANCE_STATUSES, record_attendance
 from intake.booking import parse_day
 from intake.models import Appointment, AppointmentStatus, Clinician
-from intake.models.booking import clinic_tz
 from intake.models.previsit import can_read_answers
 
 
@@ -30,7 +29,7 @@ def can_see_today(user) -> bool:
 
 @require_GET
 def today_view(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate(timezone=clinic_tz())
+    today = timezone.localdate()
     user = request.user
     context = {
         **admin.site.each_context(request),
@@ -52,7 +51,7 @@ def week_view(request: HttpRequest, clinician_id: int) -> HttpResponse:
     if not request.user.has_perm("intake.view_appointment"):
         raise PermissionDenied
     clinician = get_object_or_404(Clinician, pk=clinician_id)
-    day = parse_day(request.GET.get("date")) or timezone.localdate(timezone=clinic_tz())
+    day = parse_day(request.GET.get("date")) or timezone.localdate()
     monday = day - timedelta(days=day.weekday())
     context = {
         **admin.site.each_context(request),
