@@ -75,6 +75,7 @@ def _from_imports(path: Path) -> list[tuple[ast.ImportFrom, set[str]]]:
 
 # What writes rows or the cache. `.update(` counts whatever it is called on (a dict's
 # too): views and admin build dicts with `{**a, **b}`, so the rule needs no type guessing.
+# `bump` is the project's own verb for a counter's atomic upsert (content version, tally).
 ORM_WRITES = {
     "save",
     "delete",
@@ -82,6 +83,7 @@ ORM_WRITES = {
     "create",
     "get_or_create",
     "update_or_create",
+    "bump",
     "save_m2m",
 }
 CACHE_WRITES = {"set", "add", "delete", "incr", "decr", "set_many", "delete_many", "clear", "touch"}

@@ -132,14 +132,11 @@ def booking_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET" or draft["key"] != key or not form.is_valid():
         return redirect("intake:booking_review", slug=slug)
     try:
-        appointment = _confirm(request, form, key)
+        return _booked(request, form, _confirm(request, form, key))
     except SlotTaken:
         return redirect("intake:booking_review", slug=slug)
     except OverLimit as over:
         return _limit_page(request, appointment_type, over.refusal)
-    messages.success(request, "You’re booked. We’ve emailed you a confirmation.")
-    response = redirect("intake:booking_manage", token=appointment.manage_token)
-    return forget_handoff(response, form.handoff_to_send(), path=reverse("intake:booking_start"))
 
 
 def manage_token_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -202,15 +199,9 @@ def booking_reschedule(request: HttpRequest, appointment: Appointment, token: st
         appointment_type=appointment.appointment_type, value=value, exclude=appointment
     )
     if request.method == "POST" and slot:
-        try:
-            moved = reschedule_appointment(appointment=appointment, slot=slot)
-        except TooLateToChange:
-            return _render_manage(request, appointment, token, CancelForm())
-        except SlotTaken:
-            slot = None
-        else:
-            messages.success(request, "Your appointment has moved. We’ve emailed you the details.")
-            return redirect("intake:booking_manage", token=moved.manage_token)
+        if moved := _move(request, appointment, token, slot):
+            return moved
+        slot = None  # taken meanwhile: choose again
     if slot:
         context = {"appointment": appointment, "slot": slot, "token": token}
         return render(request, TEMPLATES + "reschedule_confirm.html", context)
@@ -240,6 +231,24 @@ def _booking_form(request: HttpRequest, appointment_type: AppointmentType, data)
     if data.get("new_slot"):
         data["slot"] = data["new_slot"]
     return BookingForm(data, appointment_type=appointment_type, handoff=request.selfcheck_handoff)
+
+
+def _booked(request: HttpRequest, form: BookingForm, appointment: Appointment) -> HttpResponse:
+    messages.success(request, "You’re booked. We’ve emailed you a confirmation.")
+    response = redirect("intake:booking_manage", token=appointment.manage_token)
+    return forget_handoff(response, form.handoff_to_send(), path=reverse("intake:booking_start"))
+
+
+def _move(request: HttpRequest, appointment: Appointment, token: str, slot) -> HttpResponse | None:
+    """Move to `slot`: the manage page after, or None when the time was taken meanwhile."""
+    try:
+        moved = reschedule_appointment(appointment=appointment, slot=slot)
+    except TooLateToChange:
+        return _render_manage(request, appointment, token, CancelForm())
+    except SlotTaken:
+        return None
+    messages.success(request, "Your appointment has moved. We’ve emailed you the details.")
+    return redirect("intake:booking_manage", token=moved.manage_token)
 
 
 def _confirm(request: HttpRequest, form: BookingForm, key: str) -> Appointment:

@@ -18,19 +18,19 @@ from intake.views.selfcheck import forget_handoff, receive_handoff, with_selfche
 @never_cache
 @with_selfcheck_handoff
 def contact(request: HttpRequest) -> HttpResponse:
+    """The contact form. A bot (the hidden honeypot filled in) is shown the "sent" page, so
+    it learns nothing, and nothing is saved."""
     handoff = request.selfcheck_handoff
     if request.method == "POST" and is_handoff(request.POST):
         return receive_handoff(request, reverse("intake:contact"))
     data = request.POST if request.method == "POST" else None
     form = ContactForm(data, initial=_initial(handoff), handoff=handoff)
     if form.is_bound and form.is_bot():
-        # Looks like success to the bot, so it learns nothing; nothing is saved.
         return redirect("intake:contact_done")
     if not form.is_bound or not form.is_valid():
         return render(request, "intake/leads/lead_form.html", {"form": form})
-    verdict = _count_request(request, form)
-    if not verdict.allowed:
-        return _too_many_requests(request, verdict)
+    if refused := _too_many_requests(request, form):
+        return refused
     lead = _record(form)
     request.session[CONTACT_DETAILS_SESSION_KEY] = lead.contact_details()
     response = redirect("intake:contact_done")
@@ -78,7 +78,11 @@ def _count_request(request: HttpRequest, form: ContactForm) -> ratelimit.Verdict
     )
 
 
-def _too_many_requests(request: HttpRequest, verdict: ratelimit.Verdict) -> HttpResponse:
+def _too_many_requests(request: HttpRequest, form: ContactForm) -> HttpResponse | None:
+    """The "try again later" page when this client sent too many requests, else None."""
+    verdict = _count_request(request, form)
+    if verdict.allowed:
+        return None
     response = render(request, "intake/leads/rate_limited.html", status=429)
     response["Retry-After"] = str(verdict.retry_after)
     return response
