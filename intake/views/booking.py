@@ -106,10 +106,10 @@ def booking_review(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 4, check and confirm: nothing is booked until the patient confirms."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
     draft = _current_draft(request, slug)
-    if draft is None:
-        return redirect("intake:booking_times", slug=slug)
-    if booked := booked_with_key(draft["key"]):
+    if draft and (booked := booked_with_key(draft["key"])):
         return redirect("intake:booking_manage", token=booked.manage_token)
+    if draft is None or "data" not in draft:
+        return redirect("intake:booking_times", slug=slug)
     form = _booking_form(request, appointment_type, draft["data"])
     if not form.is_valid():
         return _render_details(request, form)
@@ -280,7 +280,7 @@ def _current_draft(request: HttpRequest, slug: str) -> dict | None:
     draft = request.session.get(DRAFT_SESSION_KEY)
     if isinstance(draft, dict) and draft.get("type") == slug and isinstance(draft.get("key"), str):
         return draft
-    return None
+    return None  # none yet, or one for another visit type
 
 
 def _details_arrival(request: HttpRequest, appointment_type: AppointmentType) -> HttpResponse:
