@@ -173,6 +173,12 @@ class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
         return self.readonly_fields
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "triage_outcome":
+            # Only editable while adding a lead (see get_readonly_fields).
+            kwargs["help_text"] = (
+                "For a caller who describes a red flag, choose Emergency or See a doctor "
+                "first: the lead is then urgent and due for a call today."
+            )
         if db_field.name == "phone":
             # Staff type numbers the way people say them; store E.164 like the form does.
             return PhoneNumberField(

@@ -386,9 +386,7 @@ def test_confirming_again_shows_the_first_booking_never_a_second(client, consult
         assert (response.status_code, response["Location"]) == (302, first["Location"])
 
 
-def test_the_check_page_after_a_booking_staff_deleted_starts_over_without_an_error(
-    client, consult
-):
+def test_the_check_page_after_a_booking_staff_deleted_starts_over_without_an_error(client, consult):
     checked = review(client, consult, first_slot(client, consult))
     press_confirm(client, consult, checked)
     Appointment.objects.all().delete()
