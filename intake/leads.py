@@ -7,11 +7,12 @@ emails queued for the worker. Either all of it is kept or none of it is, so a
 request can never be saved without the front desk hearing of it. A booking
 joins the person's open lead instead (`record_booking_lead`).
 
-A lead's status moves only through the named transitions here: `mark_contacted`
-(the admin's action), and `lead_after_appointment`, the one place that moves a
-lead when one of its appointments is booked, cancelled, completed or missed,
-whoever made the change (the patient online, the front desk in the admin, a
-clinician on the Today page), so the lead list always says who needs a call.
+A lead's status moves only through the named transitions here: `mark_contacted`,
+`mark_needs_follow_up` and `close` (the admin's actions), and
+`lead_after_appointment`, the one place that moves a lead when one of its
+appointments is booked, cancelled, completed or missed, whoever made the change
+(the patient online, the front desk in the admin, a clinician on the Today page),
+so the lead list always says who needs a call.
 """
 
 import enum
@@ -37,7 +38,13 @@ from intake.models import (
     ReadLogEntry,
     TriageOutcome,
 )
-from intake.models.leads import IS_OPEN, URGENT_OUTCOMES, LeadExport, is_overdue
+from intake.models.leads import (
+    CLOSED_STATUSES,
+    IS_OPEN,
+    URGENT_OUTCOMES,
+    LeadExport,
+    is_overdue,
+)
 from intake.selfcheck import SelfCheckHandoff
 
 logger = logging.getLogger(__name__)
@@ -125,10 +132,39 @@ def record_lead(
 def mark_contacted(*, leads: Iterable[Lead], by: AbstractBaseUser) -> list[Lead]:
     """New leads move to Contacted (the first call was made); any other status stays, so a
     lead never moves backwards. Returns the leads moved; their history names `by`."""
-    moved = [lead for lead in leads if lead.status == LeadStatus.NEW]
+    return _move(leads, {LeadStatus.NEW}, LeadStatus.CONTACTED, by=by, reason="Marked contacted")
+
+
+def mark_needs_follow_up(*, leads: Iterable[Lead], by: AbstractBaseUser) -> list[Lead]:
+    """Open leads that need another call (set its date on the lead); closed ones stay closed."""
+    return _move(leads, _OPEN, LeadStatus.FOLLOW_UP, by=by, reason="Needs a follow-up call")
+
+
+def close(*, leads: Iterable[Lead], outcome: LeadStatus, by: AbstractBaseUser) -> list[Lead]:
+    """Close open leads as a patient, not a fit, or no response: nothing more to chase, so
+    their follow-up date goes; leads already closed keep the outcome they have."""
+    if outcome not in CLOSED_STATUSES:
+        raise ValueError(f"{outcome} does not close a lead")
+    return _move(leads, _OPEN, outcome, by=by, reason=f"Closed: {outcome.label}")
+
+
+_OPEN = set(LeadStatus) - set(CLOSED_STATUSES)
+
+
+def _move(
+    leads: Iterable[Lead],
+    allowed_from: set[LeadStatus],
+    to: LeadStatus,
+    *,
+    by: AbstractBaseUser,
+    reason: str,
+) -> list[Lead]:
+    moved = [lead for lead in leads if lead.status in allowed_from and lead.status != to]
     for lead in moved:
-        lead.status = LeadStatus.CONTACTED
-    _save_with_history(moved, ["status"], by=by, reason="Marked contacted")
+        lead.status = to
+        if to in CLOSED_STATUSES:
+            lead.follow_up_due = None
+    _save_with_history(moved, ["status", "follow_up_due"], by=by, reason=reason)
     return moved
 
 

@@ -18,7 +18,7 @@ from intake import leads as lead_rules
 from intake.admin.measures import LeadOutcomes
 from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.forms.fields import PhoneNumberField
-from intake.models import Lead, LeadNote, ReadAction, TriageOutcome
+from intake.models import Lead, LeadNote, LeadStatus, ReadAction, TriageOutcome
 from intake.models.leads import URGENT_FIRST, LeadExport
 
 # The self-check outcomes as a list column can hold them.
@@ -84,7 +84,15 @@ class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
     search_fields = ("name", "email", "phone")
     search_help_text = "Search by name, email or phone number (any format)."
     date_hierarchy = "created_at"
-    actions = ["mark_contacted", "assign_to_me", "export_csv"]
+    actions = [
+        "mark_contacted",
+        "mark_needs_follow_up",
+        "close_as_patient",
+        "close_as_not_a_fit",
+        "close_as_no_response",
+        "assign_to_me",
+        "export_csv",
+    ]
     raw_id_fields = ("duplicate_of",)
     readonly_fields = (
         # Status moves through named steps (intake/leads.py): the actions above, and
@@ -274,6 +282,36 @@ class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
         skipped = len(selected) - len(moved)
         note = f" {skipped} not new, left as they were." if skipped else ""
         self.message_user(request, f"{len(moved)} marked as contacted.{note}", messages.SUCCESS)
+
+    @admin.action(
+        description="Mark selected open leads as needing a follow-up call", permissions=["change"]
+    )
+    def mark_needs_follow_up(self, request: HttpRequest, queryset: QuerySet) -> None:
+        selected = list(queryset)
+        moved = lead_rules.mark_needs_follow_up(leads=selected, by=request.user)
+        self._report(request, moved, selected, "marked as needing a follow-up call")
+
+    @admin.action(description="Close selected open leads: became a patient", permissions=["change"])
+    def close_as_patient(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._close(request, queryset, LeadStatus.BECAME_PATIENT)
+
+    @admin.action(description="Close selected open leads: not a fit", permissions=["change"])
+    def close_as_not_a_fit(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._close(request, queryset, LeadStatus.NOT_A_FIT)
+
+    @admin.action(description="Close selected open leads: no response", permissions=["change"])
+    def close_as_no_response(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._close(request, queryset, LeadStatus.NO_RESPONSE)
+
+    def _close(self, request: HttpRequest, queryset: QuerySet, outcome: LeadStatus) -> None:
+        selected = list(queryset)
+        moved = lead_rules.close(leads=selected, outcome=outcome, by=request.user)
+        self._report(request, moved, selected, f"closed as {outcome.label.lower()}")
+
+    def _report(self, request: HttpRequest, moved: list, selected: list, done: str) -> None:
+        skipped = len(selected) - len(moved)
+        note = f" {skipped} already there or closed, left as they were." if skipped else ""
+        self.message_user(request, f"{len(moved)} {done}.{note}", messages.SUCCESS)
 
     @admin.action(description="Assign selected leads to me", permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:

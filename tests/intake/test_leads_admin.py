@@ -234,6 +234,34 @@ def test_mark_contacted_and_assign_to_me_are_recorded_with_who_did_it(client, gr
     assert scheduled.history.latest().history_user == desk
 
 
+def test_staff_close_a_lead_or_ask_for_a_follow_up_through_the_list_actions(client, group_member):
+    """Status is read-only on the change page: these named steps replace typing it in."""
+    desk = group_member("Front desk")
+    client.force_login(desk)
+    quiet = make_lead(
+        name="Quiet Quinn", status=LeadStatus.CONTACTED, follow_up_due=date(2031, 1, 2)
+    )
+    patient = make_lead(name="Done Dana", status=LeadStatus.BECAME_PATIENT)
+    ids = [quiet.pk, patient.pk]
+
+    client.post("/admin/intake/lead/", {"action": "mark_needs_follow_up", "_selected_action": ids})
+    quiet.refresh_from_db()
+    assert quiet.status == LeadStatus.FOLLOW_UP
+    response = client.post(
+        "/admin/intake/lead/",
+        {"action": "close_as_no_response", "_selected_action": ids},
+        follow=True,
+    )
+
+    quiet.refresh_from_db()
+    patient.refresh_from_db()
+    assert (quiet.status, quiet.follow_up_due) == (LeadStatus.NO_RESPONSE, None)
+    assert patient.status == LeadStatus.BECAME_PATIENT  # closed leads keep their outcome
+    assert "1 closed as no response. 1 already there or closed" in response.content.decode()
+    latest = quiet.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (desk, "Closed: No response")
+
+
 def test_change_page_shows_answers_readably_and_notes_get_their_author(client, group_member):
     clinician = group_member("Clinician")
     client.force_login(clinician)
