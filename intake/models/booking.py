@@ -400,6 +400,16 @@ class AppointmentQuerySet(models.QuerySet):
     def by_manage_token(self, token: str) -> "AppointmentQuerySet":
         return self.filter(manage_token_hash=hash_manage_token(token))
 
+    def manageable(self, token: str) -> "Appointment | None":
+        """The booked appointment behind a patient's manage link, with what its pages show;
+        None for an unknown, replaced or cancelled link."""
+        return (
+            self.by_manage_token(token)
+            .filter(status=AppointmentStatus.BOOKED)
+            .select_related("appointment_type", "clinician")
+            .first()
+        )
+
     def upcoming(self, now: datetime) -> "AppointmentQuerySet":
         """Booked (not cancelled or done) and not yet started."""
         return self.filter(status=AppointmentStatus.BOOKED, start__gt=now)

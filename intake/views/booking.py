@@ -43,7 +43,6 @@ from intake.forms.booking import BookingForm, CancelForm, time_picker
 from intake.leads import CONTACT_DETAILS_SESSION_KEY
 from intake.models import (
     Appointment,
-    AppointmentStatus,
     AppointmentType,
     CancelledBy,
     Clinician,
@@ -149,7 +148,7 @@ def manage_token_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
     @wraps(view)
     def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-        appointment = _manageable(token)
+        appointment = Appointment.objects.manageable(token)
         if appointment is None:
             return _link_not_found(request)
         return view(request, appointment=appointment, token=token)
@@ -367,15 +366,6 @@ def _confirm_context(form: BookingForm, key: str) -> dict:
         "sends_answers": form.handoff_to_send() is not None,
         "key": key,
     }
-
-
-def _manageable(token: str) -> Appointment | None:
-    return (
-        Appointment.objects.by_manage_token(token)
-        .filter(status=AppointmentStatus.BOOKED)
-        .select_related("appointment_type", "clinician")
-        .first()
-    )
 
 
 def _link_not_found(request: HttpRequest) -> HttpResponse:
