@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from intake import ratelimit
 from intake.booking import (
+    Slot,
     SlotTaken,
     TooLateToChange,
     booked_with_key,
@@ -238,7 +239,9 @@ def _booked(request: HttpRequest, form: BookingForm, appointment: Appointment) -
     return forget_handoff(response, form.handoff_to_send(), path=reverse("intake:booking_start"))
 
 
-def _move(request: HttpRequest, appointment: Appointment, token: str, slot) -> HttpResponse | None:
+def _move(
+    request: HttpRequest, appointment: Appointment, token: str, slot: Slot
+) -> HttpResponse | None:
     """Move to `slot`: the manage page after, or None when the time was taken meanwhile."""
     try:
         moved = reschedule_appointment(appointment=appointment, slot=slot)
