@@ -3,14 +3,21 @@ import sys
 
 from django.core.files.storage import default_storage
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
-from django.views import defaults
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from clinic.outage import database_answers, database_unavailable
 from clinic.uploaded_files import uploaded_file_response
+from intake.clinic_details import clinic_details_without_the_database
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +61,10 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A database that errs or times out is an outage, not a bug: 503 and the phone number."""
+    """A database that errs or times out is an outage, not a bug: 503 and the phone number.
+    Either page takes the clinic's phone from this worker's copy or settings, never from
+    the database, which may be why the request failed."""
     if isinstance(sys.exception(), DatabaseError):
         return database_unavailable(request)
-    return defaults.server_error(request)
+    content = render_to_string("500.html", {"clinic": clinic_details_without_the_database()})
+    return HttpResponseServerError(content)

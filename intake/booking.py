@@ -9,6 +9,7 @@ transaction sees every earlier booking.
 """
 
 import re
+import uuid
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from intake import emails, selfcheck
+from intake import emails, selfcheck, times
+from intake.booking_limits import OverLimit, limit_reached
 from intake.leads import AppointmentEvent, lead_after_appointment, record_booking_lead
 from intake.models import (
     Appointment,
@@ -28,7 +30,7 @@ from intake.models import (
     PreVisitKind,
     TimeOff,
 )
-from intake.models.booking import NO_OVERLAP_CONSTRAINT, clinic_tz
+from intake.models.booking import NO_OVERLAP_CONSTRAINT
 from intake.phone import display_phone
 from intake.previsit import first_visit_form_to_finish, follow_up_check_in, open_previsit
 
@@ -55,7 +57,7 @@ class Slot:
 
     @property
     def local_start(self) -> datetime:
-        return self.start.astimezone(clinic_tz())
+        return times.local(self.start)
 
     @property
     def value(self) -> str:
@@ -133,7 +135,7 @@ def find_slots(
     as free. Four queries whatever the range; only appointments overlapping the
     range are read, so a long history costs nothing.
     """
-    tz = clinic_tz()
+    tz = times.clinic_zone()
     # In UTC, so the minimum notice counts real hours across a clock change.
     now = (now or timezone.now()).astimezone(UTC)
     earliest = now + timedelta(hours=appointment_type.minimum_notice_hours)
@@ -257,7 +259,7 @@ def slots_at(
     exclude: Appointment | None = None,
 ) -> list[Slot]:
     """The free slots starting exactly at `start` (one per free clinician, best first)."""
-    day = start.astimezone(clinic_tz()).date()
+    day = times.local(start).date()
     return [
         slot
         for slot in find_slots(
@@ -309,7 +311,7 @@ def nearest_slots(
     limit: int = 6,
 ) -> list[Slot]:
     """The free times closest to `around`, any clinician: what to offer after losing a race."""
-    day = around.astimezone(clinic_tz()).date()
+    day = times.local(around).date()
     slots = find_slots(
         appointment_type=appointment_type,
         start_date=day - timedelta(days=3),
@@ -356,10 +358,10 @@ def schedule_problems(
     ("Sunday, December 6 at 6:00 AM is outside Dana Lee's hours"); [] when a patient
     could book it. A clash with another appointment is not here: see `clashes`."""
     now = (now or timezone.now()).astimezone(UTC)
-    tz = clinic_tz()
-    local = start.astimezone(tz)
+    tz = times.clinic_zone()
+    local = times.local(start)
     end = start + appointment_type.duration
-    when = f"{local:%A, %B} {local.day} at {_clock(local)}"
+    when = times.day_and_clock(start)
     problems = []
     if start < now:
         problems.append(f"{when} has already passed")
@@ -406,10 +408,6 @@ def clashes(
     return others.exists()
 
 
-def _clock(moment: datetime) -> str:
-    return moment.strftime("%I:%M %p").lstrip("0")
-
-
 def _check_time(
     *,
     slot: Slot,
@@ -449,6 +447,55 @@ def _check_time(
     return clinician
 
 
+def booked_with_key(key: str) -> Appointment | None:
+    """The appointment confirmed from the check page with this one-time key, if any;
+    None for no key, or for text that is not one."""
+    try:
+        value = uuid.UUID(key)
+    except (TypeError, ValueError):
+        return None
+    return Appointment.objects.filter(booking_key=value).first()
+
+
+def confirm_booking(
+    *,
+    key: str,
+    slot: Slot,
+    appointment_type: AppointmentType,
+    patient: Patient,
+    client: str,
+    handoff: selfcheck.SelfCheckHandoff | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """The patient's "Confirm booking": book the checked page once, under its one-time key.
+
+    A key already booked returns that appointment (Reload, Forward, a double click,
+    a second tab), checked by the database's unique key, so of confirms racing with
+    one key exactly one books and the others return its appointment. A new key
+    first passes the online limits (`client` is the address's key, see
+    intake.ratelimit); raises OverLimit when it does not, SlotTaken when the time
+    went meanwhile.
+    """
+    if (existing := booked_with_key(key)) is not None:
+        return existing
+    if (refusal := limit_reached(patient=patient, client=client)) is not None:
+        raise OverLimit(refusal)
+    try:
+        return book_appointment(
+            slot=slot,
+            appointment_type=appointment_type,
+            patient=patient,
+            handoff=handoff,
+            now=now,
+            booking_key=uuid.UUID(key),
+        )
+    except (SlotTaken, IntegrityError):
+        # Another confirm of the same page won: its booking holds this time and key.
+        if (existing := booked_with_key(key)) is not None:
+            return existing
+        raise
+
+
 def book_appointment(
     *,
     slot: Slot,
@@ -457,11 +504,13 @@ def book_appointment(
     handoff: selfcheck.SelfCheckHandoff | None = None,
     now: datetime | None = None,
     staff: StaffChange | None = None,
+    booking_key: uuid.UUID | None = None,
 ) -> Appointment:
     """Book `slot` for the patient, record the lead, and queue the emails, all or nothing.
 
     `handoff` is the patient's self-check, passed only when they chose to send
-    their answers. `staff` marks a booking the front desk makes (a phone call, a
+    their answers. `booking_key` is the online check page's one-time key (see
+    `confirm_booking`). `staff` marks a booking the front desk makes (a phone call, a
     walk-in). Raises SlotTaken when the time is no longer free, NeedsConfirmation
     when staff broke a rule they did not confirm. The patient's manage link
     (`appointment.manage_token`) stays the same for the life of the appointment.
@@ -477,7 +526,7 @@ def book_appointment(
                 patient_name=patient.name,
                 patient_email=patient.email,
                 patient_phone=patient.phone,
-                # Lead seam: the `today` branch's lead-transitions function replaces this.
+                booking_key=booking_key,
                 lead=record_booking_lead(
                     name=patient.name,
                     email=patient.email,

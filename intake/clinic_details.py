@@ -2,12 +2,15 @@
 
 Every page shows them (the footer), so reading the record must not cost each
 request a query: each worker keeps the details it read for up to
-CLINIC_DETAILS_SECONDS (60 by default). Saving the record in the admin forgets this
-worker's copy at once; other workers pick the edit up within that time. The
-copy is a plain frozen value, so a template or task cannot change it.
+CLINIC_DETAILS_SECONDS (60 by default). Saving or deleting the record or an opening
+period (from the admin, the shell or a migration alike) forgets this worker's copy at
+once; other workers pick the edit up within that time. The copy is a plain frozen
+value, so a template or task cannot change it. Until staff edit anything, the
+details are settings.CLINIC's: the one place the phone number and city are written.
 
 Pages kept for every visitor under a content version (`education/page_cache.py`) cannot
-wait those 60 seconds: an edit of the details moves the version, and a worker that
+wait those 60 seconds: an edit of the details moves the version (the models' own
+save and delete, in the edit's transaction), and a worker that
 rendered the page with details read before the edit would keep the old phone number for
 as long as the version lasts. Such pages pass the version they were read under, and a copy
 read under another version (or without one) is read again.
@@ -15,10 +18,14 @@ read under another version (or without one) is read again.
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from intake.models.booking import Weekday
+
+if TYPE_CHECKING:
+    from intake.models import ClinicDetails
 
 SECONDS = int(getattr(settings, "CLINIC_DETAILS_SECONDS", 60))
 
@@ -31,12 +38,12 @@ class ClinicInfo:
     name: str
     short_name: str
     country: str
-    city: str = "Madison"
-    region: str = "WI"
+    city: str
+    region: str
+    phone_display: str
+    phone_e164: str
     street_address: str = ""
     postal_code: str = ""
-    phone_display: str = "(608) 218-4215"
-    phone_e164: str = "+16082184215"
     email: str = ""
     parking_notes: str = ""
     transit_notes: str = ""
@@ -101,9 +108,19 @@ def from_settings(**record) -> ClinicInfo:
     """The details before staff edit anything: the facts settings know, and `record`."""
     clinic = settings.CLINIC
     record.setdefault("email", settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">"))
+    for name in ("city", "region", "phone_display", "phone_e164"):
+        record.setdefault(name, clinic[name])
     return ClinicInfo(
         name=clinic["name"], short_name=clinic["short_name"], country=clinic["country"], **record
     )
+
+
+def the_record() -> "ClinicDetails":
+    """The one record staff edit, created with settings' details the first time it is asked for."""
+    from intake.models import ClinicDetails
+
+    record, _ = ClinicDetails.objects.get_or_create(pk=1)
+    return record
 
 
 @dataclass(frozen=True)

@@ -18,21 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar.enums import STATUS
 
+from intake import times
 from intake.clinic_details import clinic_details
 from intake.models import Appointment, AppointmentStatus, CancelledBy, Lead, PreVisit
-from intake.models.booking import clinic_tz
 from intake.phone import display_phone
 from intake.tasks import attachment, send_email
 
 if TYPE_CHECKING:
     from intake.booking import Slot
-
-
-def format_local(moment: datetime) -> str:
-    """'Tuesday, March 10, 2026 at 9:00 AM Central Time (CDT)': the zone is always named."""
-    local = moment.astimezone(clinic_tz())
-    hour = local.strftime("%I:%M %p").lstrip("0")
-    return f"{local:%A, %B} {local.day}, {local.year} at {hour} Central Time ({local:%Z})"
 
 
 def manage_url(token: str) -> str:
@@ -52,7 +45,7 @@ def _booking_context(appointment: Appointment) -> dict:
         "type_name": appointment_type.name,
         "is_phone": appointment_type.is_phone,
         "patient_phone": display_phone(appointment.patient_phone),
-        "when": format_local(appointment.start),
+        "when": times.when(appointment.start),
         "duration_minutes": appointment_type.duration_minutes,
         "clinician": str(appointment.clinician),
         "price_text": appointment_type.price_text,
@@ -80,14 +73,14 @@ def queue_booking_patient_email(
     context["by_clinic"] = appointment.cancelled_by == CancelledBy.STAFF
     if alternatives:
         context["alternatives"] = [
-            f"{format_local(slot.start)} with {slot.clinician_name}" for slot in alternatives
+            f"{times.when(slot.start)} with {slot.clinician_name}" for slot in alternatives
         ]
         context["book_url"] = settings.SITE_URL + appointment.appointment_type.get_absolute_url()
     url = manage_url(token) if token else None
     if url:
         context["manage_url"] = url
     if previous_start:
-        context["previous_when"] = format_local(previous_start)
+        context["previous_when"] = times.when(previous_start)
     attachments = []
     if with_invite:
         cancelled = appointment.status == AppointmentStatus.CANCELLED
@@ -122,14 +115,14 @@ def queue_booking_staff_email(
     """Type, time, clinician and an admin link: staff open the admin for who and why."""
     context = {
         "type_name": appointment.appointment_type.name,
-        "when": format_local(appointment.start),
+        "when": times.when(appointment.start),
         "clinician": str(appointment.clinician),
         "cancelled_by": appointment.get_cancelled_by_display(),
         "admin_url": settings.SITE_URL
         + reverse("admin:intake_appointment_change", args=[appointment.pk]),
     }
     if previous_start:
-        context["previous_when"] = format_local(previous_start)
+        context["previous_when"] = times.when(previous_start)
     send_email.enqueue(template=template, to=[settings.CLINIC_NOTIFY_EMAIL], email_context=context)
 
 
@@ -154,7 +147,7 @@ def appointment_ics(
     ]
     if manage_url:
         lines.append(f"Cancel or reschedule online: {manage_url}")
-    tz = clinic_tz()
+    tz = times.clinic_zone()
     event = icalendar.Event.new(
         uid=f"appointment-{appointment.pk}@{settings.SITE_URL.split('://', 1)[-1]}",
         summary=f"{appointment_type.name}: {clinic.short_name}",

@@ -1,11 +1,15 @@
-"""Leads: how one comes in from outside, and how it follows its appointments.
+"""Leads: how one comes in, how its status moves, and who read or exported it.
 
-The contact form calls `record_lead`, and so does booking. Everything happens
-in one transaction: the lead, its self-check answers, the duplicate flag and the
-two emails queued for the worker. Either all of it is kept or none of it is, so
-a request can never be saved without the front desk hearing of it.
+The contact form calls `record_lead`, and so does the admin when the front desk
+types in a caller. Everything happens in one transaction: the lead, its
+self-check answers, the duplicate flag, the urgent follow-up date and the two
+emails queued for the worker. Either all of it is kept or none of it is, so a
+request can never be saved without the front desk hearing of it. A booking
+joins the person's open lead instead (`record_booking_lead`).
 
-`lead_after_appointment` is the one place that moves a lead when one of its
+A lead's status moves only through the named transitions here: `mark_contacted`,
+`mark_needs_follow_up` and `close` (the admin's actions), and
+`lead_after_appointment`, the one place that moves a lead when one of its
 appointments is booked, cancelled, completed or missed, whoever made the change
 (the patient online, the front desk in the admin, a clinician on the Today page),
 so the lead list always says who needs a call.
@@ -14,17 +18,34 @@ so the lead list always says who needs a call.
 import enum
 import logging
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import TypedDict
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
-from intake import emails
-from intake.models import Appointment, Lead, LeadNote, LeadSource, LeadStatus, TriageOutcome
-from intake.models.booking import clinic_tz
-from intake.models.leads import IS_OPEN, URGENT_OUTCOMES, is_overdue
+from intake import emails, times
+from intake.models import (
+    Appointment,
+    Lead,
+    LeadNote,
+    LeadSource,
+    LeadStatus,
+    ReadAction,
+    ReadLogEntry,
+    TriageOutcome,
+)
+from intake.models.leads import (
+    CLOSED_STATUSES,
+    IS_OPEN,
+    URGENT_OUTCOMES,
+    LeadExport,
+    is_overdue,
+)
 from intake.selfcheck import SelfCheckHandoff
 
 logger = logging.getLogger(__name__)
@@ -69,15 +90,22 @@ def record_lead(
     heard_about: str = "",
     consented: bool = False,
     handoff: SelfCheckHandoff | None = None,
+    triage_outcome: str = "",
+    assigned_to: User | None = None,
+    follow_up_due: date | None = None,
+    duplicate_of: Lead | None = None,
     note: str = "",
     acknowledge: bool = True,
 ) -> Lead:
     """Save a lead and queue its emails; with a `submission_key` already used, return that lead.
 
     `handoff` attaches the self-check answers, outcome and rule the person chose
-    to send. `note` adds a first staff note (booking: the appointment it came
-    from). `acknowledge=False` skips the email to the person, for callers that
-    send their own confirmation.
+    to send. Staff typing in a caller pass what they know instead: the
+    `triage_outcome` when the caller described a red flag (the lead is then urgent,
+    as online), whom it is `assigned_to`, a `follow_up_due` date (an urgent lead
+    without one is due today), and `duplicate_of` when they already know the
+    earlier lead (else it is looked for, as online). `note` adds a first staff
+    note. `acknowledge=False` skips the email to the person.
     """
     with transaction.atomic():
         if submission_key is not None:
@@ -97,12 +125,15 @@ def record_lead(
             consent_at=timezone.now() if consented else None,
             source=source,
             submission_key=submission_key,
-            duplicate_of=Lead.objects.earliest_open_match(email=email, phone=phone),
+            assigned_to=assigned_to,
+            follow_up_due=follow_up_due,
+            triage_outcome=triage_outcome if triage_outcome in TriageOutcome else "",
+            duplicate_of=duplicate_of or Lead.objects.earliest_open_match(email=email, phone=phone),
         )
         _attach_selfcheck(lead, handoff)
-        if lead.triage_outcome in URGENT_OUTCOMES:
+        if lead.triage_outcome in URGENT_OUTCOMES and follow_up_due is None:
             # The self-check said see a doctor (or 911): someone calls them today.
-            lead.follow_up_due = business_day(timezone.localdate(timezone=clinic_tz()))
+            lead.follow_up_due = business_day(timezone.localdate())
         try:
             with transaction.atomic():
                 lead.save()
@@ -116,6 +147,85 @@ def record_lead(
         emails.queue_lead_emails(lead, acknowledge=acknowledge)
     logger.info("Lead %s recorded from %s", lead.pk, lead.source)
     return lead
+
+
+def mark_contacted(*, leads: Iterable[Lead], by: User) -> list[Lead]:
+    """New leads move to Contacted (the first call was made); any other status stays, so a
+    lead never moves backwards. Returns the leads moved; their history names `by`."""
+    return _move(leads, {LeadStatus.NEW}, LeadStatus.CONTACTED, by=by, reason="Marked contacted")
+
+
+def mark_needs_follow_up(*, leads: Iterable[Lead], by: User) -> list[Lead]:
+    """Open leads that need another call (set its date on the lead); closed ones stay closed."""
+    return _move(leads, _OPEN, LeadStatus.FOLLOW_UP, by=by, reason="Needs a follow-up call")
+
+
+def close(*, leads: Iterable[Lead], outcome: LeadStatus, by: User) -> list[Lead]:
+    """Close open leads as a patient, not a fit, or no response: nothing more to chase, so
+    their follow-up date goes; leads already closed keep the outcome they have."""
+    if outcome not in CLOSED_STATUSES:
+        raise ValueError(f"{outcome} does not close a lead")
+    return _move(leads, _OPEN, outcome, by=by, reason=f"Closed: {outcome.label}")
+
+
+_OPEN = set(LeadStatus) - set(CLOSED_STATUSES)
+
+
+def _move(
+    leads: Iterable[Lead],
+    allowed_from: set[LeadStatus],
+    to: LeadStatus,
+    *,
+    by: User,
+    reason: str,
+) -> list[Lead]:
+    moved = [lead for lead in leads if lead.status in allowed_from and lead.status != to]
+    for lead in moved:
+        lead.status = to
+        if to in CLOSED_STATUSES:
+            lead.follow_up_due = None
+    _save_with_history(moved, ["status", "follow_up_due"], by=by, reason=reason)
+    return moved
+
+
+def assign(*, leads: Iterable[Lead], to: User, by: User) -> list[Lead]:
+    """Give the leads to one staff member to follow up; their history names `by`."""
+    assigned = list(leads)
+    for lead in assigned:
+        lead.assigned_to = to
+    _save_with_history(assigned, ["assigned_to"], by=by, reason="Assigned")
+    return assigned
+
+
+def _save_with_history(leads: list[Lead], fields: list[str], *, by: User, reason: str) -> None:
+    now = timezone.now()
+    for lead in leads:
+        lead.updated_at = now
+    bulk_update_with_history(
+        leads, Lead, [*fields, "updated_at"], default_user=by, default_change_reason=reason
+    )
+
+
+def record_read(
+    *, lead_id: int, user: User, action: ReadAction = ReadAction.VIEWED
+) -> ReadLogEntry:
+    """A staff member was shown the lead's health details (its page, an earlier version)."""
+    return ReadLogEntry.objects.create(lead_id=lead_id, user=user, action=action)
+
+
+def record_export(*, leads: list[Lead], by: User) -> LeadExport:
+    """Log a CSV export: one export row and one read-log row per lead, all or none."""
+    with transaction.atomic():
+        export = LeadExport.objects.create(exported_by=by, row_count=len(leads))
+        ReadLogEntry.objects.bulk_create(
+            ReadLogEntry(lead=lead, user=by, action=ReadAction.EXPORTED) for lead in leads
+        )
+    return export
+
+
+def add_note(*, lead: Lead, text: str, author: User | None = None) -> LeadNote:
+    """A staff note on the lead's follow-up record; notes are added, never rewritten."""
+    return LeadNote.objects.create(lead=lead, text=text, author=author)
 
 
 def record_booking_lead(
@@ -164,7 +274,7 @@ def lead_after_appointment(
     Call it inside the transaction that changed the appointment.
     """
     now = now or timezone.now()
-    today = timezone.localdate(now, timezone=clinic_tz())
+    today = timezone.localdate(now)
     visit = _describe(appointment)
     if event == AppointmentEvent.BOOKED:
         if lead.status != LeadStatus.BECAME_PATIENT:
@@ -201,9 +311,7 @@ def business_day(day: date) -> date:
 def _describe(appointment: Appointment | None) -> str:
     if appointment is None:
         return "a visit"
-    local = timezone.localtime(appointment.start, clinic_tz())
-    hour = local.strftime("%I:%M %p").lstrip("0")
-    return f"the {appointment.appointment_type.name} on {local:%a %b} {local.day} at {hour}"
+    return f"the {appointment.appointment_type.name} on {times.short(appointment.start)}"
 
 
 def _note(lead: Lead, text: str) -> None:

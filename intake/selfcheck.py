@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.core import signing
 
-from intake.models import QuestionKind, Questionnaire, TriageOutcome
+from intake.models import OutcomeTally, QuestionKind, Questionnaire, TriageOutcome
 from intake.models.selfcheck import YES_NO_DEFAULT, split_codes
 from intake.triage import (
     Answers,
@@ -31,6 +31,7 @@ from intake.triage import (
     QuestionSpec,
     RuleSpec,
     is_visible,
+    triage,
     visible_answers,
 )
 
@@ -222,6 +223,26 @@ def with_step_answers(
     for key, values in new.items():
         updated[key] = list(values)
     return updated
+
+
+def answer_step(
+    *,
+    questionnaire: Questionnaire,
+    spec: QuestionnaireSpec,
+    answers: Answers,
+    step: int,
+    new: Mapping[str, Sequence[str]],
+) -> Progress:
+    """The patient's progress after answering `step` with `new`: on to the next step, or
+    finished (no step left, or an emergency answer), which counts the outcome once in the
+    day's anonymous tally."""
+    answers = with_step_answers(spec, answers, step=step, new=new)
+    following = next_step(spec, answers, after=step)
+    result = triage(questions=spec.questions, rules=spec.rules, answers=answers)
+    if following is None or result.outcome == TriageOutcome.EMERGENCY:
+        OutcomeTally.objects.bump(questionnaire=questionnaire, outcome=result.outcome)
+        return Progress(answers=answers, reached=step, finished=True)
+    return Progress(answers=answers, reached=following)
 
 
 def answer_summary(spec: QuestionnaireSpec, answers: Answers) -> list[dict[str, str]]:

@@ -1,7 +1,8 @@
 """What the Today page shows: the schedule per clinician and the leads and emails that
-need someone now. Every list is read in a fixed number of queries, whatever the number
-of rows, so the page stays fast on the busiest day; long lists are cut at LIST_LIMIT
-with a link to the full list.
+need someone now. `schedule` is the one builder of a day's schedule: Today, a
+clinician's week and the appointment book's day view all read it. Every list is read
+in a fixed number of queries, whatever the number of rows, so the page stays fast on
+the busiest day; long lists are cut at LIST_LIMIT with a link to the full list.
 """
 
 from dataclasses import dataclass, field
@@ -9,8 +10,8 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
 
+from intake import times
 from intake.models import Appointment, Clinician, Lead, LeadStatus, TimeOff
-from intake.models.booking import clinic_tz
 from intake.models.leads import IS_URGENT
 
 LIST_LIMIT = 25
@@ -23,6 +24,7 @@ class TimeOffBlock:
     start: datetime
     end: datetime
     reason: str
+    time_off_id: int
     is_time_off = True
 
     @property
@@ -53,7 +55,7 @@ def schedule(
     """Each day's appointments (not cancelled) with their before-visit forms, and time
     off, a row per clinician, in three queries. Bookable clinicians always get a row;
     others only when they have something that day."""
-    tz = clinic_tz()
+    tz = times.clinic_zone()
     start = datetime.combine(first_day, datetime.min.time(), tz)
     end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tz)
     clinicians = Clinician.objects.bookable()
@@ -86,6 +88,7 @@ def schedule(
                     start=max(stretch.start, day_start).astimezone(tz),
                     end=min(stretch.end, day_end).astimezone(tz),
                     reason=stretch.reason,
+                    time_off_id=stretch.pk,
                 )
                 row(day, stretch.clinician).time_off.append(block)
     order = sorted(known.values(), key=lambda c: (c.position, c.name))

@@ -1,5 +1,9 @@
 """The project's layout rules, checked from the source so they hold as the code grows:
-apps never import `clinic`, and migrations never import live project code."""
+apps never import `clinic`, education never imports intake, intake never imports clinic's
+views, migrations never import live project code, and intake's views and admin never
+write: every create, update, delete and cache write happens in the typed function of the
+module that owns the rule (booking.py, leads.py...), so a patient's request and a staff
+click go through the same code."""
 
 import ast
 import json
@@ -33,6 +37,88 @@ def test_education_never_imports_the_clinic_package():
         str(path.relative_to(ROOT)): sorted(name for name in imported_modules(path))
         for path in (ROOT / "education").rglob("*.py")
         if any(name.split(".")[0] == "clinic" for name in imported_modules(path))
+    }
+    assert offenders == {}
+
+
+def test_education_never_imports_intake():
+    """Education is the public guides; it must work (and be testable) without intake."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(name for name in imported_modules(path))
+        for path in (ROOT / "education").rglob("*.py")
+        if any(name.split(".")[0] == "intake" for name in imported_modules(path))
+    }
+    assert offenders == {}
+
+
+def test_intake_never_imports_the_clinic_site_views():
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_modules(path))
+        for path in (ROOT / "intake").rglob("*.py")
+        if "clinic.views" in imported_modules(path)
+        or any(
+            isinstance(node, ast.ImportFrom) and node.module == "clinic" and "views" in names
+            for node, names in _from_imports(path)
+        )
+    }
+    assert offenders == {}
+
+
+def _from_imports(path: Path) -> list[tuple[ast.ImportFrom, set[str]]]:
+    tree = ast.parse(path.read_text())
+    return [
+        (node, {alias.name for alias in node.names})
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+    ]
+
+
+# What writes rows or the cache. `.update(` counts whatever it is called on (a dict's
+# too): views and admin build dicts with `{**a, **b}`, so the rule needs no type guessing.
+# `bump` is the project's own verb for a counter's atomic upsert (content version, tally).
+ORM_WRITES = {
+    "save",
+    "delete",
+    "update",
+    "create",
+    "get_or_create",
+    "update_or_create",
+    "bump",
+    "save_m2m",
+}
+CACHE_WRITES = {"set", "add", "delete", "incr", "decr", "set_many", "delete_many", "clear", "touch"}
+CACHE_NAMES = {"cache", "caches"}
+
+
+def writes_in(path: Path) -> list[str]:
+    """Each write call in the module, as "line: call"."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        target = func.value if isinstance(func, ast.Attribute) else None
+        while isinstance(target, ast.Subscript):  # caches["default"].set(...)
+            target = target.value
+        on_cache = isinstance(target, ast.Name) and target.id in CACHE_NAMES
+        if (
+            name in ORM_WRITES
+            or name.startswith("bulk_")
+            or (on_cache and name in CACHE_WRITES)
+            or (on_cache and name == "get_or_set")
+        ):
+            found.append(f"{node.lineno}: {ast.unparse(func)}(")
+    return found
+
+
+def test_intake_views_and_admin_never_write():
+    """Views and admin parse, call the owning module's function and render."""
+    offenders = {
+        str(path.relative_to(ROOT)): found
+        for package in ("views", "admin")
+        for path in sorted((ROOT / "intake" / package).glob("*.py"))
+        if (found := writes_in(path))
     }
     assert offenders == {}
 

@@ -1,6 +1,6 @@
 """Admin for scheduling: clinicians and their hours, visit types, and the appointment book."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from intake import times
+from intake import today as board
 from intake.admin import previsit as previsit_admin
 from intake.admin.measures import AppointmentOutcomes
 from intake.attendance import record_attendance
@@ -45,7 +47,7 @@ from intake.models import (
     TimeOff,
     WeeklyAvailability,
 )
-from intake.models.booking import attach_photo, clinic_tz
+from intake.models.booking import attach_photo
 from intake.models.previsit import can_read_answers
 
 
@@ -271,7 +273,7 @@ class AppointmentAdmin(AppointmentOutcomes, admin.ModelAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    @admin.display(description="Starts (Central Time)", ordering="start")
+    @admin.display(description=f"Starts ({times.zone_name()})", ordering="start")
     def start_local(self, appointment: Appointment) -> str:
         return f"{appointment.local_start:%a %b %d, %Y %I:%M %p %Z}"
 
@@ -353,8 +355,7 @@ class AppointmentAdmin(AppointmentOutcomes, admin.ModelAdmin):
         return TemplateResponse(request, "admin/intake/appointment/staff_form.html", context)
 
     def _done(self, request: HttpRequest, appointment: Appointment, verb: str, emailed: bool):
-        when = f"{appointment.local_start:%A, %B} {appointment.local_start.day} at "
-        when += appointment.local_start.strftime("%I:%M %p").lstrip("0")
+        when = times.day_and_clock(appointment.start)
         told = "The patient is being emailed." if emailed else "The patient was not emailed."
         summary = f"{verb}: {appointment.patient_name}, {when} with {appointment.clinician}."
         # The appointment's History shows who booked, moved or cancelled it, and when.
@@ -424,35 +425,8 @@ class AppointmentAdmin(AppointmentOutcomes, admin.ModelAdmin):
         """One day's schedule, a column per clinician: ?date=YYYY-MM-DD, today by default."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        tz = clinic_tz()
-        day = parse_day(request.GET.get("date")) or timezone.localdate(timezone=tz)
-        start = datetime.combine(day, datetime.min.time(), tz)
-        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tz)
-        appointments = (
-            Appointment.objects.active()
-            .filter(start__gte=start, start__lt=end)
-            .select_related("clinician", "appointment_type", "previsit")
-            .order_by("clinician__position", "clinician__name", "start")
-        )
-        time_off = TimeOff.objects.filter(start__lt=end, end__gt=start).select_related("clinician")
-        columns: dict[Clinician, list[dict]] = {
-            clinician: [] for clinician in Clinician.objects.bookable()
-        }
-        for appointment in appointments:
-            columns.setdefault(appointment.clinician, []).append(
-                {"start": appointment.start, "appointment": appointment}
-            )
-        for block in time_off:
-            # Shown as a block in the clinician's day, cut to the day's edges.
-            columns.setdefault(block.clinician, []).append(
-                {
-                    "start": max(block.start, start),
-                    "end": min(block.end, end),
-                    "time_off": block,
-                }
-            )
-        for rows in columns.values():
-            rows.sort(key=lambda row: row["start"])
+        day = parse_day(request.GET.get("date")) or timezone.localdate()
+        (schedule,) = board.schedule(first_day=day, days=1)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -460,7 +434,7 @@ class AppointmentAdmin(AppointmentOutcomes, admin.ModelAdmin):
             "day": day,
             "previous_day": day - timedelta(days=1),
             "next_day": day + timedelta(days=1),
-            "columns": columns,
+            "rows": schedule.clinicians,
             "can_read_previsit": can_read_answers(request.user),
         }
         return TemplateResponse(request, "admin/intake/appointment/day.html", context)

@@ -2,8 +2,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
-from education.models import ContentVersion
-from intake.clinic_details import forget_clinic_details
+from intake.clinic_details import the_record
 from intake.models import ClinicDetails, OpeningHours
 
 
@@ -31,7 +30,7 @@ class ClinicDetailsAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
-        record, _ = ClinicDetails.objects.get_or_create(pk=1)
+        record = the_record()
         return HttpResponseRedirect(reverse("admin:intake_clinicdetails_change", args=[record.pk]))
 
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
@@ -43,10 +42,3 @@ class ClinicDetailsAdmin(admin.ModelAdmin):
                 f"“{record.city}, {record.region}” on the site, in emails and in calendar files.",
             )
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        forget_clinic_details()  # the opening hours are saved after the record itself
-        # Kept copies of public pages print the phone number and address: a new version
-        # makes every worker and host render them afresh on the next request.
-        ContentVersion.objects.bump()

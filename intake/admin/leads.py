@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.utils import bulk_update_with_history
 
+from intake import leads as lead_rules
 from intake.admin.measures import LeadOutcomes
 from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.admin.staff_request import StaffRequest
 from intake.forms.fields import PhoneNumberField
-from intake.models import Lead, LeadNote, LeadStatus, ReadAction, ReadLogEntry, TriageOutcome
+from intake.models import Lead, LeadNote, LeadStatus, ReadAction, TriageOutcome
 from intake.models.leads import URGENT_FIRST, LeadExport
 
 # The self-check outcomes as a list column can hold them.
@@ -85,9 +85,20 @@ class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
     search_fields = ("name", "email", "phone")
     search_help_text = "Search by name, email or phone number (any format)."
     date_hierarchy = "created_at"
-    actions = ["mark_contacted", "assign_to_me", "export_csv"]
+    actions = [
+        "mark_contacted",
+        "mark_needs_follow_up",
+        "close_as_patient",
+        "close_as_not_a_fit",
+        "close_as_no_response",
+        "assign_to_me",
+        "export_csv",
+    ]
     raw_id_fields = ("duplicate_of",)
     readonly_fields = (
+        # Status moves through named steps (intake/leads.py): the actions above, and
+        # each appointment booked, cancelled, completed or missed.
+        "status",
         "source",
         "consent_at",
         "triage_outcome",
@@ -163,11 +174,20 @@ class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
-            # A lead typed in from a phone call: staff say where it came from.
-            return tuple(name for name in self.readonly_fields if name != "source")
+            # A lead typed in from a phone call: staff say where it came from, and pick
+            # Emergency or See a doctor when the caller describes a red flag, which makes
+            # the lead urgent (due today) as the online self-check does.
+            editable_on_add = {"source", "triage_outcome"}
+            return tuple(name for name in self.readonly_fields if name not in editable_on_add)
         return self.readonly_fields
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "triage_outcome":
+            # Only editable while adding a lead (see get_readonly_fields).
+            kwargs["help_text"] = (
+                "For a caller who describes a red flag, choose Emergency or See a doctor "
+                "first: the lead is then urgent and due for a call today."
+            )
         if db_field.name == "phone":
             # Staff type numbers the way people say them; store E.164 like the form does.
             return PhoneNumberField(
@@ -178,9 +198,31 @@ class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
-        if not change and obj.duplicate_of_id is None:
-            obj.duplicate_of = Lead.objects.earliest_open_match(email=obj.email, phone=obj.phone)
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A caller typed in by the front desk is recorded as one who wrote in online:
+        # duplicate flag, urgent follow-up date, the person's and the clinic's emails.
+        data = form.cleaned_data
+        lead = lead_rules.record_lead(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            source=data["source"],
+            preferred_contact_method=data["preferred_contact_method"],
+            preferred_time=data["preferred_time"],
+            activity=data["activity"],
+            body_area=data["body_area"],
+            message=data["message"],
+            heard_about=data["heard_about"],
+            triage_outcome=data["triage_outcome"],
+            assigned_to=data["assigned_to"],
+            follow_up_due=data["follow_up_due"],
+            duplicate_of=data["duplicate_of"],
+        )
+        # The admin goes on with this object (its notes, its history, the redirect).
+        obj.pk = lead.pk
+        obj.refresh_from_db()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":
@@ -199,12 +241,15 @@ class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
         return queryset, may_have_duplicates
 
     def save_formset(self, request, form, formset, change) -> None:
-        notes = formset.save(commit=False)
-        for note in notes:
-            if isinstance(note, LeadNote) and note.author_id is None:
-                note.author = request.user
-            note.save()
-        formset.save_m2m()
+        # Notes are only ever added (the inline can neither change nor delete one).
+        formset.new_objects = [
+            lead_rules.add_note(
+                lead=form.instance, text=note_form.cleaned_data["text"], author=request.user
+            )
+            for note_form in formset.extra_forms
+            if note_form.has_changed() and note_form.cleaned_data.get("text")
+        ]
+        formset.changed_objects, formset.deleted_objects = [], []
 
     # The history is an audit trail: it can be read, never used to rewrite the lead.
     def revert_disabled(self, request, obj=None) -> bool:
@@ -215,15 +260,15 @@ class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
             raise PermissionDenied
         response = super().history_form_view(request, object_id, version_id, extra_context)
         # Reached only when the version exists and may be seen (else 404 or 403 above).
-        ReadLogEntry.objects.create(
-            lead_id=object_id, user=request.user, action=ReadAction.VIEWED_HISTORY
+        lead_rules.record_read(
+            lead_id=int(object_id), user=request.user, action=ReadAction.VIEWED_HISTORY
         )
         return response
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Every showing of a lead's page shows its health details: the read log records it.
         if obj is not None:
-            ReadLogEntry.objects.create(lead=obj, user=request.user, action=ReadAction.VIEWED)
+            lead_rules.record_read(lead_id=obj.pk, user=request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_export_permission(self, request: HttpRequest) -> bool:
@@ -232,21 +277,46 @@ class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
         )
 
     @admin.action(description="Mark selected new leads as contacted", permissions=["change"])
-    def mark_contacted(self, request: HttpRequest, queryset: QuerySet) -> None:
-        leads = list(queryset.filter(status=LeadStatus.NEW))
-        for lead in leads:
-            lead.status = LeadStatus.CONTACTED
-        self._save_with_history(request, leads, ["status"], "Marked contacted")
-        skipped = queryset.count() - len(leads)
+    def mark_contacted(self, request: StaffRequest, queryset: QuerySet) -> None:
+        selected = list(queryset)
+        moved = lead_rules.mark_contacted(leads=selected, by=request.user)
+        skipped = len(selected) - len(moved)
         note = f" {skipped} not new, left as they were." if skipped else ""
-        self.message_user(request, f"{len(leads)} marked as contacted.{note}", messages.SUCCESS)
+        self.message_user(request, f"{len(moved)} marked as contacted.{note}", messages.SUCCESS)
+
+    @admin.action(
+        description="Mark selected open leads as needing a follow-up call", permissions=["change"]
+    )
+    def mark_needs_follow_up(self, request: StaffRequest, queryset: QuerySet) -> None:
+        selected = list(queryset)
+        moved = lead_rules.mark_needs_follow_up(leads=selected, by=request.user)
+        self._report(request, moved, selected, "marked as needing a follow-up call")
+
+    @admin.action(description="Close selected open leads: became a patient", permissions=["change"])
+    def close_as_patient(self, request: StaffRequest, queryset: QuerySet) -> None:
+        self._close(request, queryset, LeadStatus.BECAME_PATIENT)
+
+    @admin.action(description="Close selected open leads: not a fit", permissions=["change"])
+    def close_as_not_a_fit(self, request: StaffRequest, queryset: QuerySet) -> None:
+        self._close(request, queryset, LeadStatus.NOT_A_FIT)
+
+    @admin.action(description="Close selected open leads: no response", permissions=["change"])
+    def close_as_no_response(self, request: StaffRequest, queryset: QuerySet) -> None:
+        self._close(request, queryset, LeadStatus.NO_RESPONSE)
+
+    def _close(self, request: StaffRequest, queryset: QuerySet, outcome: LeadStatus) -> None:
+        selected = list(queryset)
+        moved = lead_rules.close(leads=selected, outcome=outcome, by=request.user)
+        self._report(request, moved, selected, f"closed as {outcome.label.lower()}")
+
+    def _report(self, request: HttpRequest, moved: list, selected: list, done: str) -> None:
+        skipped = len(selected) - len(moved)
+        note = f" {skipped} already there or closed, left as they were." if skipped else ""
+        self.message_user(request, f"{len(moved)} {done}.{note}", messages.SUCCESS)
 
     @admin.action(description="Assign selected leads to me", permissions=["change"])
-    def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
-        leads = list(queryset)
-        for lead in leads:
-            lead.assigned_to = request.user
-        self._save_with_history(request, leads, ["assigned_to"], "Assigned")
+    def assign_to_me(self, request: StaffRequest, queryset: QuerySet) -> None:
+        leads = lead_rules.assign(leads=queryset, to=request.user, by=request.user)
         self.message_user(request, f"{len(leads)} assigned to you.", messages.SUCCESS)
 
     @admin.action(description="Export selected leads to CSV", permissions=["export"])
@@ -264,25 +334,8 @@ class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
         leads = list(queryset.select_related("assigned_to").order_by("created_at"))
         for lead in leads:
             writer.writerow([_csv_safe(value) for value in _export_row(lead)])
-        LeadExport.objects.create(exported_by=request.user, row_count=len(leads))
-        ReadLogEntry.objects.bulk_create(
-            ReadLogEntry(lead=lead, user=request.user, action=ReadAction.EXPORTED) for lead in leads
-        )
+        lead_rules.record_export(leads=leads, by=request.user)
         return response
-
-    def _save_with_history(
-        self, request: HttpRequest, leads: list[Lead], fields: list[str], reason: str
-    ) -> None:
-        now = timezone.now()
-        for lead in leads:
-            lead.updated_at = now
-        bulk_update_with_history(
-            leads,
-            Lead,
-            [*fields, "updated_at"],
-            default_user=request.user,
-            default_change_reason=reason,
-        )
 
 
 EXPORT_COLUMNS = [

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
 from intake import previsit_review as review
+from intake import times
 from intake.admin.staff_request import StaffRequest
 from intake.models import Appointment, PreVisit
 from intake.models.previsit import can_read_answers
@@ -112,10 +113,10 @@ class PreVisitAdmin(admin.ModelAdmin):
     def patient(self, previsit: PreVisit) -> str:
         return previsit.appointment.patient_name
 
-    @admin.display(description="Visit (Central Time)", ordering="appointment__start")
+    @admin.display(description=f"Visit ({times.zone_name()})", ordering="appointment__start")
     def visit_time(self, previsit: PreVisit) -> str:
-        start = previsit.appointment.local_start
-        return f"{start:%a %b} {start.day}, {start:%I:%M %p}".replace(" 0", " ")
+        start = times.local(previsit.appointment.start)
+        return f"{start:%a %b} {start.day}, {times.clock(start)}"
 
     @admin.display(description="Appointment")
     def appointment_link(self, previsit: PreVisit) -> str:

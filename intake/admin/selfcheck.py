@@ -72,16 +72,9 @@ class QuestionnaireAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request, questionnaire):
             raise PermissionDenied
         spec = selfcheck.load_spec(questionnaire)
-        form = StepForm(
-            request.POST if request.method == "POST" else None,
-            questions=spec.questions,
-            required=False,
-        )
-        result = asked = None
-        if form.is_bound and form.is_valid():
-            answers = form.answers()
-            result = triage(questions=spec.questions, rules=spec.rules, answers=answers)
-            asked = visible_answers(questions=spec.questions, answers=answers)
+        data = request.POST if request.method == "POST" else None
+        form = StepForm(data, questions=spec.questions, required=False)
+        result, asked = _try_answers(spec, form)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -92,6 +85,16 @@ class QuestionnaireAdmin(admin.ModelAdmin):
             "result": result,
         }
         return TemplateResponse(request, "admin/intake/questionnaire/test.html", context)
+
+
+def _try_answers(spec, form: StepForm) -> tuple:
+    """The outcome the picked answers reach and the answers that counted; (None, None)
+    before anything is picked."""
+    if not (form.is_bound and form.is_valid()):
+        return None, None
+    answers = form.answers()
+    result = triage(questions=spec.questions, rules=spec.rules, answers=answers)
+    return result, visible_answers(questions=spec.questions, answers=answers)
 
 
 def _steps_for_test(spec, form, asked) -> list[dict]:

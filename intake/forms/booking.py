@@ -1,21 +1,25 @@
 """Forms for online booking: choosing a time, the patient's details, cancelling."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
+from django.utils import timezone
 
 from education.pictures import check_picture
-from intake import selfcheck
+from intake import selfcheck, times
 from intake.booking import (
     NeedsConfirmation,
     Patient,
     Slot,
     SlotTaken,
     StaffChange,
+    any_clinician_value,
+    find_slots,
     parse_slot_value,
     resolve_slot,
 )
@@ -23,6 +27,7 @@ from intake.forms.fields import BookableDateField, PhoneNumberField, choice_fiel
 from intake.models import Appointment, AppointmentType, Clinician, TimeOff
 
 ANY_CLINICIAN = "any"
+DAYS_PER_PAGE = 7
 
 
 class TimeFilterForm(forms.Form):
@@ -50,6 +55,64 @@ class TimeFilterForm(forms.Form):
 
     def chosen_start(self) -> date | None:
         return self.cleaned_data.get("start") if self.is_valid() else None
+
+
+def time_picker(
+    *,
+    params: QueryDict,
+    appointment_type: AppointmentType,
+    exclude: Appointment | None = None,
+    default_clinician: str = ANY_CLINICIAN,
+) -> dict:
+    """One page of days with their free times, and the filter and paging around it."""
+    now = timezone.now()
+    tz = times.clinic_zone()
+    first_day = (now + timedelta(hours=appointment_type.minimum_notice_hours)).astimezone(tz).date()
+    last_day = now.astimezone(tz).date() + timedelta(days=appointment_type.booking_window_days)
+    clinicians = list(Clinician.objects.bookable())
+    data = {"clinician": params.get("clinician") or default_clinician, "start": params.get("start")}
+    form = TimeFilterForm(data, clinicians=clinicians)
+    if not form.is_valid():
+        form = TimeFilterForm({"clinician": default_clinician}, clinicians=clinicians)
+    clinician = form.chosen_clinician()
+    start = min(max(form.chosen_start() or first_day, first_day), last_day)
+    end = start + timedelta(days=DAYS_PER_PAGE - 1)
+    slots = find_slots(
+        appointment_type=appointment_type,
+        start_date=start,
+        end_date=end,
+        clinician=clinician,
+        now=now,
+        exclude=exclude,
+    )
+    return {
+        "filter_form": form,
+        "clinician_value": form.cleaned_data["clinician"],
+        "chosen_clinician": clinician,
+        "days": group_by_day(slots, any_clinician=clinician is None),
+        "range_start": start,
+        "range_end": min(end, last_day),
+        "previous_start": max(start - timedelta(days=DAYS_PER_PAGE), first_day)
+        if start > first_day
+        else None,
+        "next_start": end + timedelta(days=1) if end < last_day else None,
+    }
+
+
+def group_by_day(slots: list, *, any_clinician: bool) -> list[dict]:
+    """[{"date", "times": [{"value", "start"}]}]; with any clinician, each time once."""
+    days: list[dict] = []
+    last_start = None
+    for slot in slots:
+        local_start = slot.local_start
+        if any_clinician and slot.start == last_start:
+            continue
+        last_start = slot.start
+        if not days or days[-1]["date"] != local_start.date():
+            days.append({"date": local_start.date(), "times": []})
+        value = any_clinician_value(slot.start) if any_clinician else slot.value
+        days[-1]["times"].append({"value": value, "start": local_start})
+    return days
 
 
 class BookingForm(forms.Form):
@@ -218,7 +281,7 @@ class StaffBookingForm(StaffChangeFields, forms.ModelForm):
     """A booking the front desk makes: a patient who phoned or walked in."""
 
     start = forms.SplitDateTimeField(
-        label="Starts (Central Time)",
+        label=f"Starts ({times.zone_name()})",
         widget=AdminSplitDateTime,
         help_text="Date as YYYY-MM-DD and time as HH:MM, e.g. 2026-12-08 and 09:00.",
     )
@@ -265,7 +328,7 @@ class StaffMoveForm(StaffChangeFields):
 
     clinician = forms.ModelChoiceField(queryset=Clinician.objects.all(), label="Clinician")
     start = forms.SplitDateTimeField(
-        label="New start (Central Time)",
+        label=f"New start ({times.zone_name()})",
         widget=AdminSplitDateTime,
         help_text="Date as YYYY-MM-DD and time as HH:MM, e.g. 2026-12-08 and 09:00.",
     )

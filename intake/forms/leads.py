@@ -17,7 +17,6 @@ from django.utils.html import format_html
 
 from intake import selfcheck
 from intake.forms.fields import PhoneNumberField, choice_field
-from intake.leads import LeadDetails
 from intake.models import Lead, LeadSource, TriageOutcome
 from intake.models.leads import Activity, BodyArea, ContactMethod, HeardAbout, PreferredTime
 
@@ -242,25 +241,12 @@ class ContactForm(forms.ModelForm):
             raise ValueError("A form without its token is never valid.")
         return self.token.submission_key
 
-    def lead_details(self) -> LeadDetails:
-        """Keyword arguments for `intake.leads.record_lead` from a valid form."""
-        data = self.cleaned_data
-        attached = self.handoff if data.get("attach_selfcheck") else None
-        return LeadDetails(
-            name=data["name"],
-            email=data["email"],
-            phone=data["phone"],
-            preferred_contact_method=data["preferred_contact_method"],
-            preferred_time=data["preferred_time"],
-            activity=data["activity"],
-            body_area=data["body_area"],
-            message=data["message"],
-            heard_about=data["heard_about"],
-            source=LeadSource.SELF_CHECK if attached else LeadSource.CONTACT_FORM,
-            handoff=attached,
-            consented=data["consent"],
-            submission_key=self.submission_key,
-        )
+    def handoff_to_send(self) -> selfcheck.SelfCheckHandoff | None:
+        """The self-check, only when the person ticked the box to send it."""
+        return self.handoff if self.cleaned_data.get("attach_selfcheck") else None
+
+    def source(self) -> LeadSource:
+        return LeadSource.SELF_CHECK if self.handoff_to_send() else LeadSource.CONTACT_FORM
 
 
 def is_handoff(post: dict) -> bool:

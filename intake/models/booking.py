@@ -9,7 +9,6 @@ import base64
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.fields import RangeBoundary, RangeOperators
@@ -19,19 +18,14 @@ from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from phonenumber_field.modelfields import PhoneNumberField
 
 from education.pictures import Picture, store_picture, upload_place
+from intake import times
 from intake.constraints import PostgresExclusionConstraint, TsTzRange
 from intake.models.leads import Lead
 from intake.phone import display_phone
-
-
-def clinic_tz() -> ZoneInfo:
-    """The clinic's time zone: every time a patient or staff member reads is in it."""
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def hash_manage_token(token: str) -> str:
@@ -352,7 +346,7 @@ class TimeOff(models.Model):
         ]
 
     def __str__(self) -> str:
-        start = timezone.localtime(self.start, clinic_tz())
+        start = times.local(self.start)
         return f"{self.clinician} off from {start:%Y-%m-%d %H:%M}"
 
     def clean(self) -> None:
@@ -406,6 +400,16 @@ class AppointmentQuerySet(models.QuerySet):
 
     def by_manage_token(self, token: str) -> "AppointmentQuerySet":
         return self.filter(manage_token_hash=hash_manage_token(token))
+
+    def manageable(self, token: str) -> "Appointment | None":
+        """The booked appointment behind a patient's manage link, with what its pages show;
+        None for an unknown, replaced or cancelled link."""
+        return (
+            self.by_manage_token(token)
+            .filter(status=AppointmentStatus.BOOKED)
+            .select_related("appointment_type", "clinician")
+            .first()
+        )
 
     def upcoming(self, now: datetime) -> "AppointmentQuerySet":
         """Booked (not cancelled or done) and not yet started."""
@@ -487,6 +491,13 @@ class Appointment(models.Model):
     reminder_sent_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the 24-hour reminder went out."
     )
+    booking_key = models.UUIDField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The one-time key of the online check page it was confirmed from: "
+        "confirming that page again finds this appointment instead of booking twice.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -506,6 +517,9 @@ class Appointment(models.Model):
                 & Q(blocked_end__gte=F("end")),
                 name="appointment_times_in_order",
             ),
+            # "Book once" is this key, as a lead's submission key: the database, not a
+            # lock, decides which of two confirms of one check page books.
+            models.UniqueConstraint(fields=["booking_key"], name="appointment_unique_booking_key"),
             PostgresExclusionConstraint(
                 name=NO_OVERLAP_CONSTRAINT,
                 expressions=[
@@ -576,7 +590,7 @@ class Appointment(models.Model):
 
     @property
     def local_start(self) -> datetime:
-        return timezone.localtime(self.start, clinic_tz())
+        return times.local(self.start)
 
     @property
     def patient_phone_display(self) -> str:
@@ -584,7 +598,7 @@ class Appointment(models.Model):
 
     @property
     def local_end(self) -> datetime:
-        return timezone.localtime(self.end, clinic_tz())
+        return times.local(self.end)
 
     def change_deadline(self) -> datetime:
         """After this the patient must phone to cancel or move it."""

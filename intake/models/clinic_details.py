@@ -1,9 +1,20 @@
 """Where and when patients find the clinic: one record staff edit in the admin."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 
+from education.models import ContentVersion
 from intake.models.booking import Weekday
+
+# The defaults are settings.CLINIC's (a migration keeps a copy of the values).
+CLINIC = settings.CLINIC
+
+
+def _details_changed(using: str | None) -> None:
+    """Kept public pages print the phone number, address and hours: a new content version
+    makes every worker and host render them afresh. Call it inside the write's transaction."""
+    ContentVersion.objects.using(using).bump()
 
 
 class ClinicDetails(models.Model):
@@ -20,17 +31,19 @@ class ClinicDetails(models.Model):
         help_text="Street and number, e.g. 1234 Example St, Suite 5. Leave empty until "
         "known: patients then see only the city.",
     )
-    city = models.CharField(max_length=80, default="Madison", help_text="City.")
-    region = models.CharField(max_length=2, default="WI", help_text="State, two letters.")
+    city = models.CharField(max_length=80, default=CLINIC["city"], help_text="City.")
+    region = models.CharField(
+        max_length=2, default=CLINIC["region"], help_text="State, two letters."
+    )
     postal_code = models.CharField(max_length=10, blank=True, help_text="ZIP code.")
     phone_display = models.CharField(
         max_length=30,
-        default="(608) 218-4215",
+        default=CLINIC["phone_display"],
         help_text="The phone number as patients read it, e.g. (608) 218-4215.",
     )
     phone_e164 = models.CharField(
         max_length=16,
-        default="+16082184215",
+        default=CLINIC["phone_e164"],
         help_text="The same number for tap-to-call: + then country code and digits.",
     )
     email = models.EmailField(
@@ -64,8 +77,23 @@ class ClinicDetails(models.Model):
         from intake.clinic_details import forget_clinic_details
 
         self.pk = 1  # one record: the admin edits it, never adds a second
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            _details_changed(self._state.db)
         forget_clinic_details()
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        from intake.clinic_details import forget_clinic_details
+
+        with transaction.atomic(using=kwargs.get("using")):
+            deleted = super().delete(*args, **kwargs)
+            _details_changed(self._state.db)
+        forget_clinic_details()
+        return deleted
+
+    delete.alters_data = True  # type: ignore[attr-defined]
 
     def clean(self) -> None:
         host = self.map_url.split("://", 1)[-1].split("/", 1)[0].lower()
@@ -94,6 +122,27 @@ class OpeningHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        from intake.clinic_details import forget_clinic_details
+
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            _details_changed(self._state.db)
+        forget_clinic_details()
+
+    save.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self, *args, **kwargs) -> tuple[int, dict[str, int]]:
+        from intake.clinic_details import forget_clinic_details
+
+        with transaction.atomic(using=kwargs.get("using")):
+            deleted = super().delete(*args, **kwargs)
+            _details_changed(self._state.db)
+        forget_clinic_details()
+        return deleted
+
+    delete.alters_data = True  # type: ignore[attr-defined]
 
     def clean(self) -> None:
         if self.opens and self.closes and self.closes <= self.opens:

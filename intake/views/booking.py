@@ -4,23 +4,22 @@ Every step is a page fetched by GET, and every form that succeeds answers with a
 redirect (post/redirect/get), so the browser's Back, Forward and Reload never
 ask to send a form again. Choosing is GET forms (only the type, a clinician id,
 a date and a time go in a URL). The typed details wait in the session between
-"Continue" and "Confirm booking" as a draft with a one-time key: confirming the
-same draft twice (Reload, Forward, a double click) shows the booking made the
+"Continue" and "Confirm booking" as a draft with a one-time key; the booking
+stores that key (`intake.booking.confirm_booking`), so confirming the same draft
+twice (Reload, Forward, a double click, a second tab) shows the booking made the
 first time, never a second booking or an error. A patient arriving from the
 self-check brings its signed hand-off in a cookie scoped to /book/ (see
 `intake.views.selfcheck.receive_handoff`), never in a URL.
 """
 
-import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,34 +28,27 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from intake import ratelimit
 from intake.booking import (
+    Slot,
     SlotTaken,
     TooLateToChange,
-    any_clinician_value,
-    book_appointment,
+    booked_with_key,
     cancel_appointment,
-    find_slots,
+    confirm_booking,
     nearest_slots,
     parse_slot_value,
     reschedule_appointment,
     resolve_slot,
 )
-from intake.booking_limits import LimitReached, count_booking, upcoming_limit_reached
-from intake.forms.booking import (
-    ANY_CLINICIAN,
-    BookingForm,
-    CancelForm,
-    TimeFilterForm,
-)
+from intake.booking_limits import LimitReached, OverLimit, Refusal, limit_reached
+from intake.forms.booking import BookingForm, CancelForm, time_picker
 from intake.leads import CONTACT_DETAILS_SESSION_KEY
 from intake.models import (
     Appointment,
-    AppointmentStatus,
     AppointmentType,
     CancelledBy,
     Clinician,
     TriageOutcome,
 )
-from intake.models.booking import clinic_tz
 from intake.previsit import first_visit_form
 from intake.views.selfcheck import (
     HandoffRequest,
@@ -65,13 +57,8 @@ from intake.views.selfcheck import (
     with_selfcheck_handoff,
 )
 
-DAYS_PER_PAGE = 7
 TEMPLATES = "intake/booking/"
 DRAFT_SESSION_KEY = "booking_draft"
-# How long a confirmed draft's one-time key remembers its booking, and how long a
-# second "Confirm" waits for the first one still being booked.
-KEY_SECONDS = 60 * 60
-KEY_WAIT_SECONDS = 10
 
 
 @require_http_methods(["GET", "POST"])
@@ -124,15 +111,15 @@ def booking_review(request: HandoffRequest, slug: str) -> HttpResponse:
     """Step 4, check and confirm: nothing is booked until the patient confirms."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
     draft = _current_draft(request, slug)
-    if draft is None:
+    if draft and (booked := booked_with_key(draft["key"])):
+        return redirect("intake:booking_manage", token=booked.manage_token)
+    if draft is None or "data" not in draft:
         return redirect("intake:booking_times", slug=slug)
-    if draft.get("booked"):
-        return redirect("intake:booking_manage", token=draft["booked"])
     form = _booking_form(request, appointment_type, draft["data"])
     if not form.is_valid():
         return _render_details(request, form)
-    if refused := _refuse_over_limit(request, form, count=False):
-        return refused
+    if refusal := limit_reached(patient=form.patient()):
+        return _limit_page(request, appointment_type, refusal)
     return render(request, TEMPLATES + "confirm.html", _confirm_context(form, draft["key"]))
 
 
@@ -142,44 +129,19 @@ def booking_review(request: HandoffRequest, slug: str) -> HttpResponse:
 def booking_confirm(request: HandoffRequest, slug: str) -> HttpResponse:
     """Book the checked draft once. Sending it again shows the booking already made."""
     appointment_type = get_object_or_404(AppointmentType.objects.active(), slug=slug)
-    draft = _current_draft(request, slug)
-    key = request.POST.get("key", "")
-    booked = draft.get("booked") if draft else None
-    if booked or request.method == "GET" or draft is None or draft["key"] != key:
-        booked = booked or _booked_with_key(key)
-        if booked:
-            return redirect("intake:booking_manage", token=booked)
-        return redirect("intake:booking_review", slug=slug)
-    form = _booking_form(request, appointment_type, draft["data"])
-    if not form.is_valid():
-        return redirect("intake:booking_review", slug=slug)
-    if refused := _refuse_over_limit(request, form, count=True):
-        return refused
-    if not cache.add(_key_cache_name(key), "", KEY_SECONDS):
+    draft = _current_draft(request, slug) or {"key": ""}
+    key = request.POST.get("key", draft["key"])
+    if booked := booked_with_key(key):
+        return redirect("intake:booking_manage", token=booked.manage_token)
+    form = _booking_form(request, appointment_type, draft.get("data"))
+    if request.method == "GET" or draft["key"] != key or not form.is_valid():
         return redirect("intake:booking_review", slug=slug)
     try:
-        appointment = book_appointment(
-            slot=form.cleaned_data["slot"],
-            appointment_type=appointment_type,
-            patient=form.patient(),
-            handoff=form.handoff_to_send(),
-        )
+        return _booked(request, form, _confirm(request, form, key))
     except SlotTaken:
-        cache.delete(_key_cache_name(key))
         return redirect("intake:booking_review", slug=slug)
-    except Exception:
-        cache.delete(_key_cache_name(key))  # free the key, so pressing Confirm again can book
-        raise
-    cache.set(_key_cache_name(key), appointment.manage_token, KEY_SECONDS)
-    # Keep only what finds the booking again; the typed details are now on the booking.
-    request.session[DRAFT_SESSION_KEY] = {
-        "type": slug,
-        "key": key,
-        "booked": appointment.manage_token,
-    }
-    messages.success(request, "You’re booked. We’ve emailed you a confirmation.")
-    response = redirect("intake:booking_manage", token=appointment.manage_token)
-    return forget_handoff(response, form.handoff_to_send(), path=reverse("intake:booking_start"))
+    except OverLimit as over:
+        return _limit_page(request, appointment_type, over.refusal)
 
 
 def manage_token_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -192,7 +154,7 @@ def manage_token_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
     @wraps(view)
     def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-        appointment = _manageable(token)
+        appointment = Appointment.objects.manageable(token)
         if appointment is None:
             return _link_not_found(request)
         return view(request, appointment=appointment, token=token)
@@ -242,15 +204,9 @@ def booking_reschedule(request: HttpRequest, appointment: Appointment, token: st
         appointment_type=appointment.appointment_type, value=value, exclude=appointment
     )
     if request.method == "POST" and slot:
-        try:
-            moved = reschedule_appointment(appointment=appointment, slot=slot)
-        except TooLateToChange:
-            return _render_manage(request, appointment, token, CancelForm())
-        except SlotTaken:
-            slot = None
-        else:
-            messages.success(request, "Your appointment has moved. We’ve emailed you the details.")
-            return redirect("intake:booking_manage", token=moved.manage_token)
+        if moved := _move(request, appointment, token, slot):
+            return moved
+        slot = None  # taken meanwhile: choose again
     if slot:
         context = {"appointment": appointment, "slot": slot, "token": token}
         return render(request, TEMPLATES + "reschedule_confirm.html", context)
@@ -260,64 +216,6 @@ def booking_reschedule(request: HttpRequest, appointment: Appointment, token: st
 @require_GET
 def booking_cancelled(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATES + "cancelled.html")
-
-
-def time_picker(
-    *,
-    params: QueryDict,
-    appointment_type: AppointmentType,
-    exclude: Appointment | None = None,
-    default_clinician: str = ANY_CLINICIAN,
-) -> dict:
-    """One page of days with their free times, and the filter and paging around it."""
-    now = timezone.now()
-    tz = clinic_tz()
-    first_day = (now + timedelta(hours=appointment_type.minimum_notice_hours)).astimezone(tz).date()
-    last_day = now.astimezone(tz).date() + timedelta(days=appointment_type.booking_window_days)
-    clinicians = list(Clinician.objects.bookable())
-    data = {"clinician": params.get("clinician") or default_clinician, "start": params.get("start")}
-    form = TimeFilterForm(data, clinicians=clinicians)
-    if not form.is_valid():
-        form = TimeFilterForm({"clinician": default_clinician}, clinicians=clinicians)
-    clinician = form.chosen_clinician()
-    start = min(max(form.chosen_start() or first_day, first_day), last_day)
-    end = start + timedelta(days=DAYS_PER_PAGE - 1)
-    slots = find_slots(
-        appointment_type=appointment_type,
-        start_date=start,
-        end_date=end,
-        clinician=clinician,
-        now=now,
-        exclude=exclude,
-    )
-    return {
-        "filter_form": form,
-        "clinician_value": form.cleaned_data["clinician"],
-        "chosen_clinician": clinician,
-        "days": _group_by_day(slots, any_clinician=clinician is None),
-        "range_start": start,
-        "range_end": min(end, last_day),
-        "previous_start": max(start - timedelta(days=DAYS_PER_PAGE), first_day)
-        if start > first_day
-        else None,
-        "next_start": end + timedelta(days=1) if end < last_day else None,
-    }
-
-
-def _group_by_day(slots: list, *, any_clinician: bool) -> list[dict]:
-    """[{"date", "times": [{"value", "start"}]}]; with any clinician, each time once."""
-    days: list[dict] = []
-    last_start = None
-    for slot in slots:
-        local_start = slot.local_start
-        if any_clinician and slot.start == last_start:
-            continue
-        last_start = slot.start
-        if not days or days[-1]["date"] != local_start.date():
-            days.append({"date": local_start.date(), "times": []})
-        value = any_clinician_value(slot.start) if any_clinician else slot.value
-        days[-1]["times"].append({"value": value, "start": local_start})
-    return days
 
 
 def _handoff_context(request: HandoffRequest) -> dict:
@@ -330,11 +228,48 @@ def _handoff_context(request: HandoffRequest) -> dict:
 
 
 def _booking_form(request: HandoffRequest, appointment_type: AppointmentType, data) -> BookingForm:
-    """The details as posted; a time picked from the "just taken" alternatives wins."""
+    """The details as posted; a time picked from the "just taken" alternatives wins.
+    Without data (no draft), an unbound form."""
+    if data is None:
+        return BookingForm(appointment_type=appointment_type, handoff=request.selfcheck_handoff)
     data = data.copy()
     if data.get("new_slot"):
         data["slot"] = data["new_slot"]
     return BookingForm(data, appointment_type=appointment_type, handoff=request.selfcheck_handoff)
+
+
+def _booked(request: HttpRequest, form: BookingForm, appointment: Appointment) -> HttpResponse:
+    messages.success(request, "You’re booked. We’ve emailed you a confirmation.")
+    response = redirect("intake:booking_manage", token=appointment.manage_token)
+    return forget_handoff(response, form.handoff_to_send(), path=reverse("intake:booking_start"))
+
+
+def _move(
+    request: HttpRequest, appointment: Appointment, token: str, slot: Slot
+) -> HttpResponse | None:
+    """Move to `slot`: the manage page after, or None when the time was taken meanwhile."""
+    try:
+        moved = reschedule_appointment(appointment=appointment, slot=slot)
+    except TooLateToChange:
+        return _render_manage(request, appointment, token, CancelForm())
+    except SlotTaken:
+        return None
+    messages.success(request, "Your appointment has moved. We’ve emailed you the details.")
+    return redirect("intake:booking_manage", token=moved.manage_token)
+
+
+def _confirm(request: HttpRequest, form: BookingForm, key: str) -> Appointment:
+    appointment = confirm_booking(
+        key=key,
+        slot=form.cleaned_data["slot"],
+        appointment_type=form.appointment_type,
+        patient=form.patient(),
+        client=ratelimit.client_key(ratelimit.client_ip(request)),
+        handoff=form.handoff_to_send(),
+    )
+    # Keep only the key, which finds the booking again; the details are now on the booking.
+    request.session[DRAFT_SESSION_KEY] = {"type": form.appointment_type.slug, "key": key}
+    return appointment
 
 
 _ADVICE_OUTCOMES = {TriageOutcome.EMERGENCY, TriageOutcome.SEE_DOCTOR}
@@ -350,28 +285,15 @@ def _draft(form: BookingForm) -> dict:
 
 def _current_draft(request: HttpRequest, slug: str) -> dict | None:
     draft = request.session.get(DRAFT_SESSION_KEY)
-    return draft if isinstance(draft, dict) and draft.get("type") == slug else None
-
-
-def _key_cache_name(key: str) -> str:
-    return f"booking-key:{key}"
-
-
-def _booked_with_key(key: str) -> str:
-    """The manage token booked with this one-time key, waiting briefly if a first
-    "Confirm" is still booking it (a double click); "" when nothing was booked."""
-    if not key:
-        return ""
-    deadline = time.monotonic() + KEY_WAIT_SECONDS
-    while (token := cache.get(_key_cache_name(key))) == "" and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return token or ""
+    if isinstance(draft, dict) and draft.get("type") == slug and isinstance(draft.get("key"), str):
+        return draft
+    return None  # none yet, or one for another visit type
 
 
 def _details_arrival(request: HandoffRequest, appointment_type: AppointmentType) -> HttpResponse:
     """The details step by GET: the chosen time from the picker, or the draft again."""
     draft = _current_draft(request, appointment_type.slug)
-    typed = draft["data"] if draft and not draft.get("booked") else {}
+    typed = draft.get("data", {}) if draft else {}
     value = request.GET.get("slot") or typed.get("slot", "")
     slot = resolve_slot(appointment_type=appointment_type, value=value)
     handoff = request.selfcheck_handoff
@@ -421,32 +343,19 @@ def _render_details(
     return render(request, TEMPLATES + "details.html", context)
 
 
-def _refuse_over_limit(
-    request: HttpRequest, form: BookingForm, *, count: bool
-) -> HttpResponse | None:
-    """The limit page when this booking would pass a limit (intake/booking_limits.py).
-
-    The review step only checks the patient's upcoming visits; the confirm step also
-    counts the attempt against the client's address.
-    """
-    reached, retry_after = None, 0
-    if upcoming_limit_reached(patient=form.patient()):
-        reached = LimitReached.UPCOMING
-    elif count:
-        verdict = count_booking(client=ratelimit.client_key(ratelimit.client_ip(request)))
-        reached = None if verdict.allowed else LimitReached.ADDRESS
-        retry_after = verdict.retry_after
-    if reached is None:
-        return None
+def _limit_page(
+    request: HttpRequest, appointment_type: AppointmentType, refusal: Refusal
+) -> HttpResponse:
+    """The page saying this booking would pass a limit (intake/booking_limits.py)."""
     context = {
-        "appointment_type": form.appointment_type,
-        "reached": reached,
+        "appointment_type": appointment_type,
+        "reached": refusal.reached,
         "max_per_email": settings.BOOKING_MAX_UPCOMING_PER_EMAIL,
         "max_per_phone": settings.BOOKING_MAX_UPCOMING_PER_PHONE,
     }
     response = render(request, TEMPLATES + "limit_reached.html", context, status=429)
-    if reached == LimitReached.ADDRESS:
-        response["Retry-After"] = str(retry_after)
+    if refusal.reached == LimitReached.ADDRESS:
+        response["Retry-After"] = str(refusal.retry_after)
     return response
 
 
@@ -465,15 +374,6 @@ def _confirm_context(form: BookingForm, key: str) -> dict:
         "sends_answers": form.handoff_to_send() is not None,
         "key": key,
     }
-
-
-def _manageable(token: str) -> Appointment | None:
-    return (
-        Appointment.objects.by_manage_token(token)
-        .filter(status=AppointmentStatus.BOOKED)
-        .select_related("appointment_type", "clinician")
-        .first()
-    )
 
 
 def _link_not_found(request: HttpRequest) -> HttpResponse:

@@ -23,26 +23,42 @@ from intake.views.selfcheck import (
 @never_cache
 @with_selfcheck_handoff
 def contact(request: HandoffRequest) -> HttpResponse:
+    """The contact form. A bot (the hidden honeypot filled in) is shown the "sent" page, so
+    it learns nothing, and nothing is saved."""
     handoff = request.selfcheck_handoff
     if request.method == "POST" and is_handoff(request.POST):
         return receive_handoff(request, reverse("intake:contact"))
-    if request.method == "GET":
-        form = ContactForm(initial=_initial(handoff), handoff=handoff)
-    else:
-        form = ContactForm(request.POST, handoff=handoff)
-        if form.is_bot():
-            # Looks like success to the bot, so it learns nothing; nothing is saved.
-            return redirect("intake:contact_done")
-        if form.is_valid():
-            verdict = _count_request(request, form)
-            if not verdict.allowed:
-                return _too_many_requests(request, verdict)
-            details = form.lead_details()
-            lead = record_lead(**details)
-            request.session[CONTACT_DETAILS_SESSION_KEY] = lead.contact_details()
-            response = redirect("intake:contact_done")
-            return forget_handoff(response, details["handoff"], path=reverse("intake:contact"))
-    return render(request, "intake/leads/lead_form.html", {"form": form})
+    data = request.POST if request.method == "POST" else None
+    form = ContactForm(data, initial=_initial(handoff), handoff=handoff)
+    if form.is_bound and form.is_bot():
+        return redirect("intake:contact_done")
+    if not form.is_bound or not form.is_valid():
+        return render(request, "intake/leads/lead_form.html", {"form": form})
+    if refused := _too_many_requests(request, form):
+        return refused
+    lead = _record(form)
+    request.session[CONTACT_DETAILS_SESSION_KEY] = lead.contact_details()
+    response = redirect("intake:contact_done")
+    return forget_handoff(response, form.handoff_to_send(), path=reverse("intake:contact"))
+
+
+def _record(form: ContactForm) -> Lead:
+    data = form.cleaned_data
+    return record_lead(
+        name=data["name"],
+        email=data["email"],
+        source=form.source(),
+        submission_key=form.submission_key,
+        phone=data["phone"],
+        preferred_contact_method=data["preferred_contact_method"],
+        preferred_time=data["preferred_time"],
+        activity=data["activity"],
+        body_area=data["body_area"],
+        message=data["message"],
+        heard_about=data["heard_about"],
+        consented=data["consent"],
+        handoff=form.handoff_to_send(),
+    )
 
 
 def _initial(handoff: SelfCheckHandoff | None) -> dict:
@@ -67,7 +83,11 @@ def _count_request(request: HttpRequest, form: ContactForm) -> ratelimit.Verdict
     )
 
 
-def _too_many_requests(request: HttpRequest, verdict: ratelimit.Verdict) -> HttpResponse:
+def _too_many_requests(request: HttpRequest, form: ContactForm) -> HttpResponse | None:
+    """The "try again later" page when this client sent too many requests, else None."""
+    verdict = _count_request(request, form)
+    if verdict.allowed:
+        return None
     response = render(request, "intake/leads/rate_limited.html", status=429)
     response["Retry-After"] = str(verdict.retry_after)
     return response

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from intake import selfcheck
 from intake.forms.selfcheck import StepForm
-from intake.models import OutcomeTally, Questionnaire, TriageOutcome
+from intake.models import Questionnaire
 from intake.triage import QuestionnaireSpec, triage
 
 COOKIE_NAME = "selfcheck"
@@ -62,15 +62,7 @@ def answer_step(request: HttpRequest, slug: str, step: int) -> HttpResponse:
         return _go_back(spec, progress, step=step, new=form.answers_so_far())
     if not form.is_valid():
         return _step_page(request, spec, step=step, answers=progress.answers, form=form)
-    answers = selfcheck.with_step_answers(spec, progress.answers, step=step, new=form.answers())
-    following = selfcheck.next_step(spec, answers, after=step)
-    result = triage(questions=spec.questions, rules=spec.rules, answers=answers)
-    if following is None or result.outcome == TriageOutcome.EMERGENCY:
-        OutcomeTally.objects.bump(questionnaire=questionnaire, outcome=result.outcome)
-        done = selfcheck.Progress(answers=answers, reached=step, finished=True)
-        return _keep(redirect("intake:selfcheck_result", slug=slug), spec, done)
-    progress = selfcheck.Progress(answers=answers, reached=following)
-    return _keep(redirect("intake:selfcheck_step", slug=slug, step=following), spec, progress)
+    return _answered(questionnaire, spec, progress, step=step, form=form)
 
 
 @require_GET
@@ -84,6 +76,29 @@ def result(request: HttpRequest, slug: str) -> HttpResponse:
     if not progress.finished:
         return _refused(request, spec, "Steps must be answered in order, from the first one.")
     return _result_page(request, spec, progress.answers)
+
+
+def _answered(
+    questionnaire: Questionnaire,
+    spec: QuestionnaireSpec,
+    progress: selfcheck.Progress,
+    *,
+    step: int,
+    form: StepForm,
+) -> HttpResponse:
+    """On to the next step, or to the result once the answers are finished."""
+    answered = selfcheck.answer_step(
+        questionnaire=questionnaire,
+        spec=spec,
+        answers=progress.answers,
+        step=step,
+        new=form.answers(),
+    )
+    if answered.finished:
+        response = redirect("intake:selfcheck_result", slug=questionnaire.slug)
+    else:
+        response = redirect("intake:selfcheck_step", slug=questionnaire.slug, step=answered.reached)
+    return _keep(response, spec, answered)
 
 
 def forget_answers(response: HttpResponse, slug: str) -> HttpResponse:

@@ -20,7 +20,6 @@ from intake import today as board
 from intake.attendance import ATTENDANCE_STATUSES, record_attendance
 from intake.booking import parse_day
 from intake.models import Appointment, AppointmentStatus, Clinician
-from intake.models.booking import clinic_tz
 from intake.models.previsit import can_read_answers
 
 
@@ -30,19 +29,17 @@ def can_see_today(user) -> bool:
 
 @require_GET
 def today_view(request: HttpRequest) -> TemplateResponse:
-    today = timezone.localdate(timezone=clinic_tz())
+    today = timezone.localdate()
     user = request.user
-    context = {
-        **admin.site.each_context(request),
-        "title": f"Today, {today:%A %B} {today.day}",
-        "today": today,
-        "days": board.schedule(first_day=today, days=2)
+    context = _schedule_context(
+        request,
+        title=f"Today, {today:%A %B} {today.day}",
+        today=today,
+        days=board.schedule(first_day=today, days=2)
         if user.has_perm("intake.view_appointment")
         else [],
-        "leads": board.leads_to_work(today) if user.has_perm("intake.view_lead") else None,
-        "can_mark": user.has_perm("intake.change_appointment"),
-        "can_read_previsit": can_read_answers(user),
-    }
+        leads=board.leads_to_work(today) if user.has_perm("intake.view_lead") else None,
+    )
     return TemplateResponse(request, "admin/today/today.html", context)
 
 
@@ -52,19 +49,17 @@ def week_view(request: HttpRequest, clinician_id: int) -> HttpResponse:
     if not request.user.has_perm("intake.view_appointment"):
         raise PermissionDenied
     clinician = get_object_or_404(Clinician, pk=clinician_id)
-    day = parse_day(request.GET.get("date")) or timezone.localdate(timezone=clinic_tz())
+    day = parse_day(request.GET.get("date")) or timezone.localdate()
     monday = day - timedelta(days=day.weekday())
-    context = {
-        **admin.site.each_context(request),
-        "title": f"{clinician}: week of {monday:%B} {monday.day}, {monday.year}",
-        "clinician": clinician,
-        "days": board.schedule(first_day=monday, days=7, clinician=clinician),
-        "previous_week": monday - timedelta(days=7),
-        "next_week": monday + timedelta(days=7),
-        "monday": monday,
-        "can_mark": request.user.has_perm("intake.change_appointment"),
-        "can_read_previsit": can_read_answers(request.user),
-    }
+    context = _schedule_context(
+        request,
+        title=f"{clinician}: week of {monday:%B} {monday.day}, {monday.year}",
+        clinician=clinician,
+        days=board.schedule(first_day=monday, days=7, clinician=clinician),
+        previous_week=monday - timedelta(days=7),
+        next_week=monday + timedelta(days=7),
+        monday=monday,
+    )
     return TemplateResponse(request, "admin/today/week.html", context)
 
 
@@ -79,14 +74,29 @@ def attendance_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
     status = request.POST.get("status", "")
     if status not in ATTENDANCE_STATUSES:
         messages.error(request, "Choose arrived, completed or no-show.")
-    elif record_attendance(appointment=appointment, status=AppointmentStatus(status)):
-        label = AppointmentStatus(status).label.lower()
-        messages.success(request, f"{appointment.patient_name}: marked {label}.")
+    else:
+        _mark(request, appointment, AppointmentStatus(status))
+    return HttpResponseRedirect(_back(request))
+
+
+def _schedule_context(request: HttpRequest, **page) -> dict:
+    """What every schedule page needs besides its own: the admin's frame and what the
+    user may do with an appointment."""
+    return {
+        **admin.site.each_context(request),
+        "can_mark": request.user.has_perm("intake.change_appointment"),
+        "can_read_previsit": can_read_answers(request.user),
+        **page,
+    }
+
+
+def _mark(request: HttpRequest, appointment: Appointment, status: AppointmentStatus) -> None:
+    if record_attendance(appointment=appointment, status=status):
+        messages.success(request, f"{appointment.patient_name}: marked {status.label.lower()}.")
     else:
         messages.warning(
             request, f"{appointment.patient_name}: not changed (cancelled, or already marked)."
         )
-    return HttpResponseRedirect(_back(request))
 
 
 def _back(request: HttpRequest) -> str:

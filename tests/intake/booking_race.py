@@ -9,16 +9,21 @@ import json
 import os
 import sys
 import threading
+import uuid
 from datetime import time, timedelta
 
 RACERS = 20
 
 
-def race(*, racers: int = RACERS, hold_after_check: bool = False) -> list[str]:
+def race(
+    *, racers: int = RACERS, hold_after_check: bool = False, one_key: bool = False
+) -> list[str]:
     """Set up one free slot, let `racers` threads book it at once, return each outcome.
 
     With hold_after_check, every thread waits after the Python free-time check until
-    all have passed it, so only the database can stop the extra bookings.
+    all have passed it, so only the database can stop the extra bookings. With one_key,
+    every thread is the same patient pressing "Confirm booking" on the same check page
+    (`confirm_booking` with one key); each outcome is then "booked #<appointment id>".
     """
     from django.db import connection
 
@@ -47,18 +52,33 @@ def race(*, racers: int = RACERS, hold_after_check: bool = False) -> list[str]:
     outcomes: list[str] = []
     lock = threading.Lock()
 
+    key = uuid.uuid4().hex
+
     def attempt(n: int) -> None:
         try:
             start_line.wait()
-            booking.book_appointment(
-                slot=slot,
-                appointment_type=visit,
-                patient=booking.Patient(
-                    name=f"Racer {n}", email=f"racer{n}@example.com", phone="+16085550123"
-                ),
-                now=now,
-            )
-            outcome = "booked"
+            if one_key:
+                appointment = booking.confirm_booking(
+                    key=key,
+                    slot=slot,
+                    appointment_type=visit,
+                    patient=booking.Patient(
+                        name="Same Patient", email="same@example.com", phone="+16085550123"
+                    ),
+                    client=f"racer-{n}",
+                    now=now,
+                )
+                outcome = f"booked #{appointment.pk}"
+            else:
+                booking.book_appointment(
+                    slot=slot,
+                    appointment_type=visit,
+                    patient=booking.Patient(
+                        name=f"Racer {n}", email=f"racer{n}@example.com", phone="+16085550123"
+                    ),
+                    now=now,
+                )
+                outcome = "booked"
         except booking.SlotTaken as taken:
             outcome = "taken by constraint" if taken.__cause__ else "taken"
         except Exception as error:  # any other error is what the test reports

@@ -38,6 +38,17 @@ def test_the_exclusion_constraint_stops_racers_that_all_passed_the_python_check(
     assert Appointment.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_twenty_confirms_of_one_check_page_on_postgres_book_once(requires_postgres):
+    """A double click, Reload and a second tab all send the page's one key: the database's
+    unique key lets one confirm book, and every other gets that same booking back."""
+    outcomes = race(one_key=True)
+
+    appointment = Appointment.objects.get()
+    assert outcomes == [f"booked #{appointment.pk}"] * RACERS
+    assert Lead.objects.count() == 1
+
+
 def test_racing_bookings_on_a_sqlite_file_are_serialised(tmp_path):
     """SQLite's path: a real database file in WAL mode with IMMEDIATE transactions, as
     deployed (the suite's shared in-memory database locks differently)."""

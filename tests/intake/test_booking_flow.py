@@ -209,7 +209,7 @@ def test_a_race_lost_inside_booking_shows_the_taken_page_not_an_error(client, co
     def taken(**kwargs):
         raise SlotTaken()
 
-    monkeypatch.setattr("intake.views.booking.book_appointment", taken)
+    monkeypatch.setattr("intake.booking.book_appointment", taken)
     slot = first_slot(client, consult)
 
     sent = confirm(client, consult, slot)
@@ -403,8 +403,20 @@ def test_confirming_again_shows_the_first_booking_never_a_second(client, consult
         assert (response.status_code, response["Location"]) == (302, first["Location"])
 
 
-def test_a_second_confirm_from_another_tab_waits_for_the_first(client, consult, monkeypatch):
-    """The one-time key is shared state, so a confirm racing the first one finds its booking."""
+def test_the_check_page_after_a_booking_staff_deleted_starts_over_without_an_error(client, consult):
+    checked = review(client, consult, first_slot(client, consult))
+    press_confirm(client, consult, checked)
+    Appointment.objects.all().delete()
+
+    again = client.get("/book/consult/review/")
+
+    assert (again.status_code, again["Location"]) == (302, "/book/consult/")
+    assert press_confirm(client, consult, checked)["Location"] == "/book/consult/review/"
+    assert Appointment.objects.count() == 0
+
+
+def test_a_second_confirm_from_another_tab_finds_the_first_booking(client, consult):
+    """The one-time key is stored on the booking, so a confirm from any session finds it."""
     checked = review(client, consult, first_slot(client, consult))
     first = press_confirm(client, consult, checked)
     other_tab = Client()

@@ -9,13 +9,15 @@ import icalendar
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from clinic.views import server_error
+from education.models import ContentVersion
 from intake import emails
 from intake.booking import Patient, book_appointment, find_slots
-from intake.clinic_details import clinic_details, forget_clinic_details
-from intake.models import ClinicDetails, Clinician
+from intake.clinic_details import clinic_details, forget_clinic_details, the_record
+from intake.models import ClinicDetails, Clinician, OpeningHours
 from tests.intake.booking_factories import make_clinician, make_type
 from tests.intake.leads_support import make_lead
 from tests.intake.queued_emails import deliver_queued_emails
@@ -266,3 +268,41 @@ def test_another_worker_never_keeps_a_public_page_with_the_old_phone(client, sup
     stale_cookie.cookies["messages"] = "stale"
     page = stale_cookie.get("/guides/knee-pain-with-running/").content.decode()
     assert "(608) 555-0199" in page and "(608) 218-4215" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("edit", ["record", "hours", "delete hours"])
+def test_an_edit_from_the_shell_reaches_kept_public_pages_too(edit):
+    """A data migration or the shell saves the models directly; the version still moves,
+    so kept pages never show the old phone or hours for the day they are kept."""
+    record = the_record()
+    hours = OpeningHours.objects.create(clinic=record, weekday=0, opens=time(7), closes=time(18))
+    version = ContentVersion.objects.get().number
+
+    if edit == "record":
+        record.phone_display = "(608) 555-0199"
+        record.save()
+    elif edit == "hours":
+        hours.closes = time(17)
+        hours.save()
+    else:
+        hours.delete()
+
+    assert ContentVersion.objects.get().number == version + 1
+
+
+@pytest.mark.django_db
+def test_the_server_error_page_shows_the_phone_staff_keep_without_asking_the_database(
+    client, superuser, monkeypatch, django_assert_num_queries
+):
+    """A 500 may come from the database; the page uses this worker's copy of the details."""
+    edit_in_admin(client, superuser, phone_display="(608) 555-0199", phone_e164="+16085550199")
+    clinic_details()  # this worker's copy, read on an earlier page
+
+    request = RequestFactory().get("/")
+    with django_assert_num_queries(0):
+        response = server_error(request)
+
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert 'href="tel:+16085550199"' in body and "(608) 555-0199" in body

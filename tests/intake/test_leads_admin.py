@@ -8,10 +8,13 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from intake.models import Lead, LeadNote, LeadSource, LeadStatus
+from intake.leads import business_day, record_export
+from intake.models import Lead, LeadNote, LeadSource, LeadStatus, ReadLogEntry
 from intake.models.leads import LeadExport
 from tests.intake.leads_support import make_lead
+from tests.intake.queued_emails import deliver_queued_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +234,34 @@ def test_mark_contacted_and_assign_to_me_are_recorded_with_who_did_it(client, gr
     assert scheduled.history.latest().history_user == desk
 
 
+def test_staff_close_a_lead_or_ask_for_a_follow_up_through_the_list_actions(client, group_member):
+    """Status is read-only on the change page: these named steps replace typing it in."""
+    desk = group_member("Front desk")
+    client.force_login(desk)
+    quiet = make_lead(
+        name="Quiet Quinn", status=LeadStatus.CONTACTED, follow_up_due=date(2031, 1, 2)
+    )
+    patient = make_lead(name="Done Dana", status=LeadStatus.BECAME_PATIENT)
+    ids = [quiet.pk, patient.pk]
+
+    client.post("/admin/intake/lead/", {"action": "mark_needs_follow_up", "_selected_action": ids})
+    quiet.refresh_from_db()
+    assert quiet.status == LeadStatus.FOLLOW_UP
+    response = client.post(
+        "/admin/intake/lead/",
+        {"action": "close_as_no_response", "_selected_action": ids},
+        follow=True,
+    )
+
+    quiet.refresh_from_db()
+    patient.refresh_from_db()
+    assert (quiet.status, quiet.follow_up_due) == (LeadStatus.NO_RESPONSE, None)
+    assert patient.status == LeadStatus.BECAME_PATIENT  # closed leads keep their outcome
+    assert "1 closed as no response. 1 already there or closed" in response.content.decode()
+    latest = quiet.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (desk, "Closed: No response")
+
+
 def test_change_page_shows_answers_readably_and_notes_get_their_author(client, group_member):
     clinician = group_member("Clinician")
     client.force_login(clinician)
@@ -246,7 +277,9 @@ def test_change_page_shows_answers_readably_and_notes_get_their_author(client, g
     assert re.search(r"<dt>Any swelling\?</dt>\s*<dd>No</dd>", page)
 
     form = {
-        "status": "contacted",
+        # Status is read-only on the page (it moves through named steps): a posted one is
+        # ignored.
+        "status": "not_a_fit",
         "assigned_to": "",
         "follow_up_due": "2031-01-02",
         "duplicate_of": "",
@@ -270,7 +303,11 @@ def test_change_page_shows_answers_readably_and_notes_get_their_author(client, g
     note = LeadNote.objects.get()
     assert (note.author, note.text) == (clinician, "Left a voicemail")
     latest = lead.history.latest()
-    assert (latest.status, latest.history_user) == ("contacted", clinician)
+    assert (latest.status, latest.follow_up_due, latest.history_user) == (
+        "new",
+        date(2031, 1, 2),
+        clinician,
+    )
     history = client.get(f"/admin/intake/lead/{lead.pk}/history/").content.decode()
     assert clinician.username in history
 
@@ -346,3 +383,62 @@ def test_lead_typed_in_by_staff_gets_e164_phone_its_source_and_the_duplicate_fla
     response = client.post("/admin/intake/lead/add/", form)
     assert response.status_code == 200
     assert "Enter a phone number we can call" in response.content.decode()
+
+
+def test_an_urgent_caller_typed_in_by_staff_is_due_today_and_emailed_as_online(
+    client, group_member, settings
+):
+    """The front desk adds a caller who describes a red flag: the lead is urgent, due
+    the same business day, and both emails go out, exactly as after the online self-check."""
+    settings.CLINIC_NOTIFY_EMAIL = "desk@peak.example"
+    client.force_login(group_member("Front desk"))
+    form = {
+        "name": "Phoned In",
+        "email": "phoned@example.com",
+        "phone": "608-555-0177",
+        "source": "contact_form",
+        "triage_outcome": "see_doctor",
+        "notes-TOTAL_FORMS": "1",
+        "notes-INITIAL_FORMS": "0",
+        "notes-MIN_NUM_FORMS": "0",
+        "notes-MAX_NUM_FORMS": "1000",
+        "notes-0-text": "Calf swollen since a long flight",
+    }
+    for name in (
+        "assigned_to",
+        "follow_up_due",
+        "duplicate_of",
+        "preferred_contact_method",
+        "preferred_time",
+        "activity",
+        "body_area",
+        "message",
+        "heard_about",
+    ):
+        form[name] = ""
+
+    response = client.post("/admin/intake/lead/add/", form)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    lead = Lead.objects.get(name="Phoned In")
+    assert lead.is_urgent
+    assert lead.follow_up_due == business_day(timezone.localdate())
+    assert LeadNote.objects.get(lead=lead).text == "Calf swollen since a long flight"
+    sent = deliver_queued_emails()
+    assert sorted(message.to[0] for message in sent) == ["desk@peak.example", "phoned@example.com"]
+    (notification,) = [m for m in sent if m.to == ["desk@peak.example"]]
+    assert notification.subject.startswith("Urgent: please call today")
+
+
+def test_an_export_keeps_its_log_rows_together_or_not_at_all(group_member, monkeypatch):
+    """A failure half-way through writing the log leaves no export row without its reads."""
+    leads = [make_lead(), make_lead()]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ReadLogEntry.objects, "bulk_create", broken)
+    with pytest.raises(RuntimeError):
+        record_export(leads=leads, by=group_member("Front desk"))
+
+    assert LeadExport.objects.count() == 0

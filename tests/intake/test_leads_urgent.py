@@ -12,7 +12,6 @@ from django.utils import timezone
 from intake import selfcheck
 from intake.leads import business_day, record_lead
 from intake.models import LeadSource, LeadStatus, TriageOutcome
-from intake.models.booking import clinic_tz
 from tests.intake.leads_support import make_lead
 
 CLOT_ANSWER = "Calf is swollen, hot and red"
@@ -41,7 +40,7 @@ def test_see_a_doctor_lead_is_urgent_due_today_and_its_email_says_call_today_onl
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
     assert lead.is_urgent
-    assert lead.follow_up_due == business_day(timezone.localdate(timezone=clinic_tz()))
+    assert lead.follow_up_due == business_day(timezone.localdate())
     (notification,) = [m for m in mail.outbox if m.to == ["desk@peak.example"]]
     assert notification.subject.startswith("Urgent: please call today")
     assert "please call this person today" in notification.body
