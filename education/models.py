@@ -219,6 +219,11 @@ class ClinicallyReviewed(models.Model):
     class Meta:
         abstract = True
 
+    def has_review_line(self) -> bool:
+        """Whether the page says who reviewed it, or that an edit awaits review
+        (templates/education/review_line.html)."""
+        return self.reviewed_on is not None or self.changed_since_review
+
     def review_due(self, now: datetime.datetime | None = None) -> bool:
         today = timezone.localdate(now or timezone.now())
         return (
