@@ -104,3 +104,17 @@ def test_undoing_the_seed_keeps_what_a_clinician_published_or_prescribed(starter
 
     seeding.seed(apps, None)  # and seeding again fills in the rest, once
     assert Exercise.objects.filter(slug__in=STARTER_SLUGS).count() == len(STARTER_SLUGS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_can_be_undone_and_done_again():
+    from django.core.management import call_command
+
+    call_command("migrate", "education", "0014", verbosity=0)
+    assert not Exercise.objects.filter(slug__in=STARTER_SLUGS).exists()
+    assert Exercise.objects.filter(slug__in=EXERCISE_SLUGS).count() == 3
+
+    call_command("migrate", "education", verbosity=0)
+    assert Exercise.objects.filter(slug__in=STARTER_SLUGS, status=Status.DRAFT).count() == len(
+        STARTER_SLUGS
+    )
