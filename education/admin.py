@@ -22,6 +22,7 @@ from education.history import Restored, exercise_names, plan_restore, restore_pa
 from education.models import (
     Category,
     Exercise,
+    ExerciseQuerySet,
     Guide,
     GuidePoint,
     PointKind,
@@ -33,7 +34,7 @@ from education.models import (
     attach_picture,
     attach_video_files,
 )
-from education.review import mark_reviewed, reviewer_name
+from education.review import mark_reviewed, review_and_publish, reviewer_name
 from education.version_changes import changes_by_version
 
 
@@ -271,11 +272,10 @@ def _edited(form: ModelForm) -> bool:
     )
 
 
-class ClinicalReviewAdmin(PartsHistoryAdmin):
+class ReviewedAdmin(admin.ModelAdmin):
     """A clinician marks rows reviewed; the list shows how old each review is and flags due ones.
 
-    "History" lists every saved version; opening one and saving restores it, through the
-    same save as an edit (so the public see it at once and it is flagged for review).
+    Saving an edit of what patients read flags the row as changed since its review.
     """
 
     actions = ["mark_reviewed"]
@@ -286,7 +286,7 @@ class ClinicalReviewAdmin(PartsHistoryAdmin):
         self.message_user(request, f"Marked {count} as reviewed by {reviewer_name(request.user)}.")
 
     @admin.display(description="Last review")
-    def review_age(self, row: Guide | Protocol) -> str:
+    def review_age(self, row: Guide | Protocol | Exercise) -> str:
         if row.reviewed_on is None:
             return "Due: never reviewed"
         age = f"{timesince(row.reviewed_on, timezone.localdate()).split(',')[0]} ago"
@@ -294,11 +294,19 @@ class ClinicalReviewAdmin(PartsHistoryAdmin):
             return f"Due: changed since its review {age}"
         return f"Due: reviewed {age}" if row.review_due() else age
 
-    def save_model(self, request: HttpRequest, obj: Guide | Protocol, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         # What patients read has changed.
         if change and (_restored_version_id(request) or _edited(form)):
             obj.changed_since_review = True
         super().save_model(request, obj, form, change)
+
+
+class ClinicalReviewAdmin(ReviewedAdmin, PartsHistoryAdmin):
+    """Clinical review of a guide or protocol, whose parts count as edits of it too.
+
+    "History" lists every saved version; opening one and saving restores it, through the
+    same save as an edit (so the public see it at once and it is flagged for review).
+    """
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -371,13 +379,34 @@ class GuideAdmin(ClinicalReviewAdmin):
         form.instance.renumber_parts()
 
 
+class ExerciseReviewFilter(ReviewDueFilter):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [
+            ("awaiting", "Awaiting clinical review (drafts)"),
+            *super().lookups(request, model_admin),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "awaiting" and isinstance(queryset, ExerciseQuerySet):
+            return queryset.awaiting_review()
+        return super().queryset(request, queryset)
+
+
 @admin.register(Exercise)
-class ExerciseAdmin(RestorableAdmin):
+class ExerciseAdmin(ReviewedAdmin, RestorableAdmin):
+    """Exercises, drafts first among equals: a clinician reviews and publishes each one.
+
+    Publishing (by the action, or by setting the status to Published and saving) records
+    the clinician who did it as the reviewer: nothing reaches patients unsigned.
+    """
+
     form = ExerciseForm
-    list_display = ("name", "status", "equipment", "updated_at")
-    list_filter = ("status",)
+    list_display = ("name", "publication", "equipment", "review_age", "updated_at")
+    list_filter = ("status", ExerciseReviewFilter)
     search_fields = ("name", "summary", "purpose", "steps", "cues")
     prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("reviewed_by", "reviewed_on")
+    actions = ["review_and_publish", "mark_reviewed"]
     fieldsets = [
         (None, {"fields": ("name", "slug", "status", "summary")}),
         ("How to do it", {"fields": ("purpose", "equipment", "setup", "steps", "cues")}),
@@ -392,7 +421,25 @@ class ExerciseAdmin(RestorableAdmin):
                 "form comes back with an error.",
             },
         ),
+        ("Clinical review", {"fields": ("reviewed_by", "reviewed_on")}),
     ]
+
+    @admin.action(description="Review and publish (by you, today)", permissions=["change"])
+    def review_and_publish(self, request: StaffRequest, queryset: ExerciseQuerySet) -> None:
+        count = review_and_publish(rows=queryset, by=request.user)
+        self.message_user(
+            request,
+            f"Published {count}, reviewed by {reviewer_name(request.user)}: patients see "
+            f"{'it' if count == 1 else 'them'} now.",
+        )
+
+    @admin.display(description="Patients see it", ordering="status")
+    def publication(self, exercise: Exercise) -> str:
+        if exercise.is_published:
+            return "Yes"
+        if exercise.reviewed_on is None or exercise.changed_since_review:
+            return "No: draft, awaiting clinical review"
+        return "No: draft"
 
     def save_model(
         self, request: HttpRequest, obj: Exercise, form: ModelForm, change: bool
@@ -404,6 +451,10 @@ class ExerciseAdmin(RestorableAdmin):
             uploads = {name: form.cleaned_data[name] or None for name in changed}
             attach_video_files(exercise=obj, uploads=uploads)
         super().save_model(request, obj, form, change)
+        if "status" in form.changed_data and obj.is_published:
+            # Only signed-in staff reach the admin's save.
+            assert isinstance(request.user, User)
+            review_and_publish(rows=Exercise.objects.filter(pk=obj.pk), by=request.user)
 
 
 class ProtocolExerciseInline(admin.StackedInline):

@@ -46,6 +46,10 @@ class ExerciseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["status"].help_text = (
+            "Drafts are visible only to staff, at the same address the public will use. "
+            "Publishing records you, today, as its clinical reviewer; patients see it at once."
+        )
         self.fields["video"].help_text += f" Up to {settings.EXERCISE_VIDEO_MAX_MB} MB."
         self.fields["video"].widget.attrs["accept"] = "video/mp4,video/webm"
         self.fields["video_poster"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"

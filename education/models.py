@@ -200,7 +200,7 @@ def _months_before(day: datetime.date, months: int) -> datetime.date:
 
 
 class ClinicallyReviewed(models.Model):
-    """Who last checked a guide or protocol, and when; recorded from their login, not typed."""
+    """Who last checked a guide, protocol or exercise, and when; from their login, not typed."""
 
     reviewed_by = models.CharField(
         max_length=120,
@@ -219,6 +219,11 @@ class ClinicallyReviewed(models.Model):
 
     class Meta:
         abstract = True
+
+    def has_review_line(self) -> bool:
+        """Whether the page says who reviewed it, or that an edit awaits review
+        (templates/education/review_line.html)."""
+        return self.reviewed_on is not None or self.changed_since_review
 
     def review_due(self, now: datetime.datetime | None = None) -> bool:
         today = timezone.localdate(now or timezone.now())
@@ -245,8 +250,22 @@ class PointKind(models.TextChoices):
 ORDER_HELP = "Lower numbers come first."
 
 
-class Exercise(Publishable):
-    """One exercise a patient can do at home, with why it helps and how to do it well."""
+class ExerciseQuerySet(ReviewedQuerySet):
+    """`published()` is the only way exercises reach patients: pages, protocols, programmes."""
+
+    def awaiting_review(self) -> "ExerciseQuerySet":
+        """Drafts no clinician has signed off yet (or edited since): what staff review next."""
+        return self.filter(status=Status.DRAFT).filter(
+            Q(reviewed_on__isnull=True) | Q(changed_since_review=True)
+        )
+
+
+class Exercise(ClinicallyReviewed, Publishable):
+    """One exercise a patient can do at home, with why it helps and how to do it well.
+
+    A draft is seen by staff only, and reaches patients once a clinician reviews and
+    publishes it (education/review.py): never on a page, a handout or a programme before.
+    """
 
     name = models.CharField(
         max_length=120, help_text='The exercise\'s name, e.g. "Step-down". Shown as the heading.'
@@ -329,7 +348,7 @@ class Exercise(Publishable):
     cues_html = _html_field()
     precautions_html = _html_field()
     video_transcript_html = _html_field()
-    objects = PublishableQuerySet.as_manager()  # type: ignore[misc]
+    objects = ExerciseQuerySet.as_manager()  # type: ignore[misc]
     markdown_fields = ("purpose", "setup", "steps", "cues", "precautions", "video_transcript")
     # Each save is kept, so a clinician can restore an earlier version from the admin.
     history = HistoricalRecords(excluded_fields=[f"{name}_html" for name in markdown_fields])
@@ -365,6 +384,14 @@ class Exercise(Publishable):
         """The video's content type, for its <source type>: the stored name says what it is,
         as it does for the server (education.videos.store_video names it by its bytes)."""
         return mimetypes.guess_type(self.video.name or "")[0] or "video/mp4"
+
+    def can_be_prescribed(self) -> bool:
+        """Whether it may go on a patient's protocol or programme: drafts never do."""
+        return self.is_published
+
+    def has_steps(self) -> bool:
+        """Whether the page has steps to show (the rendered text, which is what pages load)."""
+        return bool(self.steps_html.strip())
 
     def clean(self) -> None:
         if self.image and not self.image_alt.strip():
@@ -411,10 +438,14 @@ def attach_video_files(*, exercise: Exercise, uploads: dict[str, File | None]) -
 
 
 class ProtocolQuerySet(ReviewedQuerySet):
-    def with_page_content(self) -> "ProtocolQuerySet":
-        """Everything the protocol page and its handout show, in a fixed number of queries."""
+    def with_page_content(self, user: User | AnonymousUser) -> "ProtocolQuerySet":
+        """Everything the protocol page and its handout show `user`, in a fixed number of queries.
+
+        Patients get only the steps whose exercise is published; staff previewing see all.
+        """
+        steps = ProtocolExercise.objects.visible_to(user).select_related("exercise")
         return self.prefetch_related(
-            Prefetch("steps", queryset=ProtocolExercise.objects.select_related("exercise")),
+            Prefetch("steps", queryset=steps),
             Prefetch("guides", queryset=Guide.objects.published()),
         )
 
@@ -455,6 +486,15 @@ class Protocol(ClinicallyReviewed, Publishable):
 def _span(low: int, high: int | None) -> str:
     """3 or 3-4: the range a clinician gives, written with the hyphen the clinic uses."""
     return f"{low}-{high}" if high is not None and high != low else f"{low}"
+
+
+class ProtocolExerciseQuerySet(ContentQuerySet):
+    def published(self) -> "ProtocolExerciseQuerySet":
+        """Steps whose exercise patients may see: a draft exercise's step stays hidden."""
+        return self.filter(exercise__status=Status.PUBLISHED)
+
+    def visible_to(self, user: User | AnonymousUser) -> "ProtocolExerciseQuerySet":
+        return self if user.is_staff else self.published()
 
 
 class ProtocolExercise(Content):
@@ -518,6 +558,7 @@ class ProtocolExercise(Content):
         blank=True,
         help_text='Why the variation helps, e.g. "to help solidify where that point is".',
     )
+    objects = ProtocolExerciseQuerySet.as_manager()  # type: ignore[misc]
     # Kept so that restoring a version of the protocol brings back its steps too
     # (education/history.py).
     history = HistoricalRecords()

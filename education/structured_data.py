@@ -56,7 +56,7 @@ def guide_page(guide: Guide) -> dict:
         },
         "publisher": clinic_business(),
     }
-    if guide.reviewed_on:
+    if guide.reviewed_on and not guide.changed_since_review:  # a review covers the text as it was
         page["lastReviewed"] = guide.reviewed_on
         page["reviewedBy"] = {"@type": "Person", "name": guide.reviewed_by}
     return page

@@ -56,7 +56,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _protocol_page(request: HttpRequest, slug: str, template_name: str) -> HttpResponse:
-    protocols = Protocol.objects.with_page_content().visible_to(request.user)
+    protocols = Protocol.objects.with_page_content(request.user).visible_to(request.user)
     protocol = get_object_or_404(protocols, slug=slug)
     context = {"protocol": protocol, "structured_data": exercise_plan(protocol)}
     return render(request, template_name, context)

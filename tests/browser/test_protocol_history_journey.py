@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from education.models import Protocol
 from tests.browser.conftest import assert_accessible, sign_in_at
-from tests.education.conftest import make_exercise, make_step
+from tests.education.conftest import make_step, published_starter
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -20,7 +20,7 @@ def test_a_clinician_restores_a_protocols_steps_and_the_patient_sees_them(
 ):
     protocol = Protocol.objects.get(slug="runners-patellofemoral-pain")
     # A step no guide tip uses, so the clinician may take it out.
-    wall_sit = make_step(protocol, make_exercise(name="Wall sit", slug="wall-sit"), sets_min=3)
+    wall_sit = make_step(protocol, published_starter("wall-sit"), sets_min=3)
     step_down = protocol.steps.get(exercise__slug="step-down")
     clinician = group_member("Clinician")
     patient = browser.new_context(viewport={"width": 390, "height": 844}).new_page()

@@ -29,6 +29,12 @@ def make_exercise(**fields) -> Exercise:
     return Exercise.objects.create(**defaults | fields)
 
 
+def published_starter(slug: str) -> Exercise:
+    """An exercise of the starter library (seeded as a draft), as a clinician publishes it."""
+    Exercise.objects.filter(slug=slug).update(status=Status.PUBLISHED)
+    return Exercise.objects.get(slug=slug)
+
+
 def make_protocol(**fields) -> Protocol:
     n = next(_numbers)
     defaults = {

@@ -14,7 +14,13 @@ from django.utils import timezone
 from education.history import HISTORY_STARTED
 from education.models import Exercise, Protocol, ProtocolExercise, Tip
 from tests.education.admin_forms import _form_values, change_form_data
-from tests.education.conftest import GUIDE_SLUG, PROTOCOL_SLUG, add_tip, make_exercise, make_step
+from tests.education.conftest import (
+    GUIDE_SLUG,
+    PROTOCOL_SLUG,
+    add_tip,
+    make_step,
+    published_starter,
+)
 
 OLD_DOSE = "3-4 sets of 10-15 reps, 3-4 times per week"
 NEW_DOSE = "2 sets of 10-15 reps, 3-4 times per week"
@@ -23,7 +29,7 @@ NEW_DOSE = "2 sets of 10-15 reps, 3-4 times per week"
 @pytest.fixture
 def wall_sit(knee_protocol) -> ProtocolExercise:
     """A step no guide tip uses, so a clinician may take it out."""
-    exercise = make_exercise(name="Wall sit", slug="wall-sit")
+    exercise = published_starter("wall-sit")
     return make_step(knee_protocol, exercise, sets_min=3, hold_seconds=30)
 
 
@@ -68,7 +74,7 @@ def test_restoring_a_protocol_version_brings_back_its_steps_and_doses(
     before = knee_protocol.history.latest("history_date")
     anonymous = Client()
     assert OLD_DOSE in anonymous.get(f"/protocols/{PROTOCOL_SLUG}/").content.decode()
-    added = make_exercise(name="Calf raise", slug="calf-raise")
+    added = published_starter("calf-raise")
     edit_steps(clinician, knee_protocol, dose=("2", ""), remove=[wall_sit], add=added)
     edited = anonymous.get(f"/protocols/{PROTOCOL_SLUG}/").content.decode()
     assert NEW_DOSE in edited and "Wall sit" not in edited and "Calf raise" in edited
@@ -106,7 +112,7 @@ def test_the_revert_page_lists_the_steps_that_will_come_back(clinician, knee_pro
 def test_a_step_a_guide_tip_uses_stays_and_is_named(clinician, knee_guide, knee_protocol):
     """Removing it would leave the tip without an exercise or dose on the guide's page."""
     before = knee_protocol.history.latest("history_date")
-    edit_steps(clinician, knee_protocol, add=make_exercise(name="Calf raise", slug="calf-raise"))
+    edit_steps(clinician, knee_protocol, add=published_starter("calf-raise"))
     calf_raise = knee_protocol.steps.get(exercise__slug="calf-raise")
     add_tip(knee_guide, calf_raise, advice="Rise onto your toes.")
     version_url = f"/admin/education/protocol/{knee_protocol.pk}/history/{before.history_id}/"
