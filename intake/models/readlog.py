@@ -19,6 +19,7 @@ class ReadAction(models.TextChoices):
     VIEWED_HISTORY = "viewed_history", "Viewed an earlier version"
     EXPORTED = "exported", "Exported"
     VIEWED_PREVISIT = "viewed_previsit", "Viewed the before-visit form"
+    VIEWED_PROGRAMME = "viewed_programme", "Viewed the home programme's logs"
 
 
 class ReadLogEntry(models.Model):
