@@ -568,3 +568,91 @@ def fourteen_days(logged: Iterable[date], *, today: date) -> list[tuple[date, bo
     """The patient's strip: each of the last 14 days, oldest first, and whether it was logged."""
     done = set(logged)
     return [(day, day in done) for day in (today - timedelta(days=n) for n in range(13, -1, -1))]
+
+
+@dataclass
+class Step:
+    """A progression on offer for one exercise: its row and the dose to step up to."""
+
+    row: ProgrammeExercise
+    to: Dose
+
+
+@dataclass
+class Summary:
+    """What a clinician's page shows of one programme. Without health access (the front
+    desk) only the programme's existence and adherence are filled in."""
+
+    programme: Programme
+    week: adherence.Adherence
+    month: adherence.Adherence
+    rtm_days: int
+    rtm_band: str
+    rtm_from: date
+    rows: list[ProgrammeExercise] = field(default_factory=list)
+    versions: list[ProgrammeVersion] = field(default_factory=list)
+    sessions: list[ProgrammeSession] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    chart: object = None
+    health: bool = False
+
+
+def summaries(
+    programmes: Iterable[Programme], *, today: date, include_health: bool
+) -> list[Summary]:
+    """Each programme's summary from prefetched rows (`with_clinician_content`)."""
+    from intake.charts import ratings_chart
+
+    result = []
+    for number, programme in enumerate(programmes, start=1):
+        sessions = sorted(programme.sessions.all(), key=lambda s: s.day)
+        logged = [s.day for s in sessions]
+        periods = programme.plan_periods()
+        ended = programme.ended_on
+        rtm, rtm_from = adherence.rtm_days(
+            logged=logged, started_on=programme.started_on, today=today
+        )
+        summary = Summary(
+            programme=programme,
+            week=adherence.last_days(
+                periods=periods, logged=logged, today=today, days=7, ended_on=ended
+            ),
+            month=adherence.last_days(
+                periods=periods, logged=logged, today=today, days=30, ended_on=ended
+            ),
+            rtm_days=rtm,
+            rtm_band=adherence.rtm_band(rtm),
+            rtm_from=rtm_from,
+        )
+        if include_health:
+            summary.health = True
+            summary.rows = list(programme.exercises.all())
+            summary.versions = sorted(programme.versions.all(), key=lambda v: -v.number)
+            summary.sessions = sessions[::-1]
+            names = {
+                str(row["exercise"]): row["name"]
+                for version in summary.versions
+                for row in version.snapshot.get("exercises", [])
+            }
+            for session in sessions:
+                session.feedback_words = session.feedback_text(names)
+            if programme.is_active:
+                summary.flags = flags_for(
+                    sessions=sessions,
+                    started_on=programme.started_on,
+                    today=today,
+                    seen_at=programme.flags_seen_at,
+                )
+                current = programme.current_version_number()
+                if suggests_progression(sessions, since_version=current):
+                    summary.steps = [Step(row, next_dose(Dose.of(row))) for row in summary.rows]
+            first = max(programme.started_on, today - timedelta(days=29))
+            summary.chart = ratings_chart(
+                days=[(s.day, s.pain, s.effort) for s in sessions],
+                first=first,
+                last=today if programme.is_active else (ended or today),
+                chart_id=f"ratings-{number}",
+            )
+        result.append(summary)
+    return result

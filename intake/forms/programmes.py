@@ -50,7 +50,7 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = list(rows)
         for row in self.rows:
-            self.fields[f"exercise_{row.pk}"] = forms.ChoiceField(
+            self.fields[f"exercise_{row.exercise_id}"] = forms.ChoiceField(
                 label=row.exercise.name,
                 choices=[("", "Done"), ("skipped", "Skipped"), ("too_hard", "Too hard")],
                 required=False,
@@ -61,14 +61,15 @@ class SessionForm(forms.Form):
         return " ".join(self.cleaned_data["note"].split())
 
     def feedback(self) -> dict[str, str]:
+        """By the library exercise's id, which stays the same across versions."""
         return {
-            str(row.pk): self.cleaned_data[f"exercise_{row.pk}"]
+            str(row.exercise_id): self.cleaned_data[f"exercise_{row.exercise_id}"]
             for row in self.rows
-            if self.cleaned_data.get(f"exercise_{row.pk}")
+            if self.cleaned_data.get(f"exercise_{row.exercise_id}")
         }
 
     def exercise_fields(self) -> list:
-        return [self[f"exercise_{row.pk}"] for row in self.rows]
+        return [self[f"exercise_{row.exercise_id}"] for row in self.rows]
 
 
 class ReminderForm(forms.Form):

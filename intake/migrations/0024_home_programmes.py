@@ -302,7 +302,7 @@ class Migration(migrations.Migration):
                     models.JSONField(
                         blank=True,
                         default=dict,
-                        help_text='Per programme exercise id: "skipped" or "too_hard".',
+                        help_text='Per library exercise id: "skipped" or "too_hard".',
                     ),
                 ),
                 ("updated_at", models.DateTimeField(auto_now=True)),

@@ -84,6 +84,17 @@ class ProgrammeQuerySet(models.QuerySet):
             ),
         )
 
+    def with_clinician_content(self) -> "ProgrammeQuerySet":
+        """What a clinician's section shows: exercises, versions (whole, with what each
+        changed) and every session, in four queries however many programmes."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "exercises", queryset=ProgrammeExercise.objects.select_related("exercise")
+            ),
+            "versions",
+            "sessions",
+        ).select_related("created_by")
+
     def reminder_candidates(self) -> "ProgrammeQuerySet":
         """Active programmes whose patient asked for reminders."""
         return self.active().filter(reminder_time__isnull=False)
@@ -338,7 +349,7 @@ class ProgrammeSession(models.Model):
     feedback = models.JSONField(
         default=dict,
         blank=True,
-        help_text='Per programme exercise id: "skipped" or "too_hard".',
+        help_text='Per library exercise id: "skipped" or "too_hard".',
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -360,6 +371,14 @@ class ProgrammeSession(models.Model):
 
     def __str__(self) -> str:
         return f"Session on {self.day:%Y-%m-%d}"
+
+    def feedback_text(self, names: dict[str, str]) -> str:
+        """'Step-down: skipped; Wall sit: too hard' from the exercises' names by id."""
+        return "; ".join(
+            f"{names.get(key, 'An exercise')}: {Feedback(value).label.lower()}"
+            for key, value in self.feedback.items()
+            if value in Feedback.values
+        )
 
     def logged_at_local(self) -> datetime:
         return self.logged_at.astimezone(clinic_tz())
