@@ -100,10 +100,10 @@ def programme_log(request: HttpRequest, programme: Programme, token: str) -> Htt
 
 def _logged_message(logged: flow.Logged) -> str:
     if logged.created:
-        return "Well done: today's exercises are logged."
+        return "Well done: today’s exercises are logged."
     if logged.details_saved:
         return "Today was already logged. We saved how it went."
-    return "Today's exercises are already logged. Nothing more to do today."
+    return "Today’s exercises are already logged. Nothing more to do today."
 
 
 @require_POST
