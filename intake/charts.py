@@ -184,13 +184,11 @@ def ratings_chart(*, days: list, first, last, chart_id: str) -> RatingsChart:
             if row[index] is not None and first <= row[0] <= last
         )
         lines.append(RatingLine(name, css_class, dots, " ".join(f"{d.x},{d.y}" for d in dots)))
-    step = max(1, span_days // 6)
+    last_index = (last - first).days
+    step = max(1, last_index // 6)
     dates = tuple(
-        Label(
-            position=x(first + timedelta(days=n)),
-            text=f"{first + timedelta(days=n):%b} {(first + timedelta(days=n)).day}",
-        )
-        for n in range(0, span_days + 1, step)
+        Label(position=x(first + timedelta(days=n)), text=_day_label(first + timedelta(days=n)))
+        for n in range(0, last_index + 1, step)
     )
     return RatingsChart(
         chart_id=chart_id,
@@ -198,3 +196,7 @@ def ratings_chart(*, days: list, first, last, chart_id: str) -> RatingsChart:
         y_ticks=tuple(Label(position=y(v), text=str(v)) for v in (0, 2, 4, 6, 8, 10)),
         dates=dates,
     )
+
+
+def _day_label(day) -> str:
+    return f"{day:%b} {day.day}"

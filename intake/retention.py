@@ -39,9 +39,7 @@ def anonymise_leads(*, leads: LeadQuerySet) -> tuple[int, int]:
         # Deleting a form deletes its measure responses and signatures (on_delete CASCADE).
         PreVisit.objects.filter(appointment__lead_id__in=ids).delete()
         # A home programme's versions and logs go with it (CASCADE): health data too.
-        Programme.objects.filter(
-            Q(lead_id__in=ids) | Q(appointment__lead_id__in=ids)
-        ).delete()
+        Programme.objects.filter(Q(lead_id__in=ids) | Q(appointment__lead_id__in=ids)).delete()
         history_deleted, _ = Lead.history.filter(id__in=ids).delete()
         # The admin's own action log names the lead; keep who did what, drop the name.
         LogEntry.objects.filter(

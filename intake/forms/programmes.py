@@ -97,10 +97,14 @@ class ProgrammeNoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     email_patient = forms.BooleanField(
-        label="Email the patient the link (a changed programme: that it changed)",
+        label="Email the patient that it changed (the email has only the link)",
         required=False,
         initial=True,
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class DoseForm(forms.ModelForm):

@@ -48,16 +48,21 @@ def programme_token_required(view: Callable[..., HttpResponse]) -> Callable[...,
 def _page_context(programme: Programme, token: str, form: SessionForm | None = None) -> dict:
     today = flow.today_local(timezone.now())
     rows = list(programme.exercises.all())
-    days = list(
-        programme.sessions.filter(day__gte=today - timedelta(days=13)).values_list("day", "pain")
-    )
-    logged = [day for day, _ in days]
-    todays_pain = next((pain for day, pain in days if day == today), None)
+    recent = list(programme.sessions.filter(day__gte=today - timedelta(days=13)))
+    logged = [session.day for session in recent]
+    todays = next((session for session in recent if session.day == today), None)
+    if form is None:
+        # What the patient already said today, so adding a note keeps the ratings.
+        initial = {}
+        if todays is not None:
+            initial = {"pain": todays.pain, "effort": todays.effort, "note": todays.note}
+            initial |= {f"exercise_{key}": value for key, value in todays.feedback.items()}
+        form = SessionForm(rows=rows, initial=initial)
     return {
         "programme": programme,
         "token": token,
         "rows": rows,
-        "form": form or SessionForm(rows=rows),
+        "form": form,
         "reminder_form": ReminderForm(
             initial={"at": programme.reminder_time.strftime("%H:%M")}
             if programme.reminder_time
@@ -66,7 +71,7 @@ def _page_context(programme: Programme, token: str, form: SessionForm | None = N
         "logged_today": today in logged,
         "strip": flow.fourteen_days(logged, today=today),
         "week": adherence.this_week(periods=programme.plan_periods(), logged=logged, today=today),
-        "stop_advice": todays_pain is not None and todays_pain >= flow.STOP_PAIN,
+        "stop_advice": todays is not None and (todays.pain or 0) >= flow.STOP_PAIN,
         "too_many": len(rows) > flow.WARN_OVER_EXERCISES,
     }
 
