@@ -153,3 +153,16 @@ def test_the_page_costs_the_same_queries_with_2_or_14_days_logged(
     with django_assert_num_queries(len(few)):
         client.get(page_url(programme))
     print("patient page queries:", len(few))
+
+
+def test_an_exercise_with_a_video_plays_it_on_the_page_with_its_captions(client, programme):
+    row = programme.exercises.select_related("exercise").first()
+    exercise = row.exercise
+    exercise.video = "exercises/videos/step.mp4"
+    exercise.video_poster = "exercises/posters/step.jpg"
+    exercise.video_captions = "exercises/captions/step.vtt"
+    exercise.video_transcript = "1. Stand on the step."
+    exercise.save()
+    html = client.get(page_url(programme)).content.decode()
+    assert '<video controls preload="none"' in html
+    assert 'kind="captions"' in html and "step.vtt" in html
