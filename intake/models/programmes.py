@@ -185,6 +185,12 @@ class Programme(models.Model):
     def is_active(self) -> bool:
         return self.status == ProgrammeStatus.ACTIVE
 
+    def patient_rows(self) -> list["ProgrammeExercise"]:
+        """The exercises the patient may see (reads the prefetched rows): one taken back to
+        draft in the library since it was given is left out until it is published again,
+        since a draft has not been clinically reviewed."""
+        return [row for row in self.exercises.all() if row.exercise.is_published]
+
     def plan_periods(self) -> list[PlanPeriod]:
         """Each version's days per week from the clinic date it was saved (reads the
         prefetched versions); the first version counts from the start date."""

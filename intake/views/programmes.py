@@ -47,7 +47,7 @@ def programme_token_required(view: Callable[..., HttpResponse]) -> Callable[...,
 
 def _page_context(programme: Programme, token: str, form: SessionForm | None = None) -> dict:
     today = flow.today_local(timezone.now())
-    rows = list(programme.exercises.all())
+    rows = programme.patient_rows()
     recent = list(programme.sessions.filter(day__gte=today - timedelta(days=13)))
     logged = [session.day for session in recent]
     todays = next((session for session in recent if session.day == today), None)
@@ -88,7 +88,7 @@ def programme_page(request: HttpRequest, programme: Programme, token: str) -> Ht
 @programme_token_required
 def programme_log(request: HttpRequest, programme: Programme, token: str) -> HttpResponse:
     """One tap logs today; pressed again (Back, Reload, a second tab) it logs nothing new."""
-    form = SessionForm(request.POST, rows=list(programme.exercises.all()))
+    form = SessionForm(request.POST, rows=programme.patient_rows())
     if not form.is_valid():
         context = _page_context(programme, token, form)
         return render(request, TEMPLATES + "programme_detail.html", context, status=400)
@@ -134,6 +134,6 @@ def programme_reminders(request: HttpRequest, programme: Programme, token: str) 
 @never_cache
 @programme_token_required
 def programme_print(request: HttpRequest, programme: Programme, token: str) -> HttpResponse:
-    context = {"programme": programme, "rows": list(programme.exercises.all()), "token": token}
+    context = {"programme": programme, "rows": programme.patient_rows(), "token": token}
     context["printed_on"] = timezone.now().astimezone(clinic_tz()).date()
     return render(request, TEMPLATES + "programme_print.html", context)

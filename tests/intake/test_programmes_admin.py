@@ -241,3 +241,22 @@ def test_ending_says_so_at_the_link(clinician_client, appointment):
     page = clinician_client.get(reverse("intake:programme", args=[programme.token]))
     assert "This exercise programme has ended" in page.content.decode()
     assert "608" in page.content.decode()
+
+
+def test_a_lead_page_opens_the_editor_for_that_lead(clinician_client):
+    lead = make_lead(name="Lee Lead", email="lee@example.com")
+    page = clinician_client.get(reverse("admin:intake_lead_change", args=[lead.pk]))
+    url = reverse("admin:intake_programme_assign") + f"?lead={lead.pk}"
+    assert url in page.content.decode()
+    editor = clinician_client.get(url)
+    assert (
+        editor.status_code == 200 and "Exercise programme for Lee Lead" in editor.content.decode()
+    )
+
+
+def test_the_programme_list_opens_for_clinicians_and_the_front_desk(client, group_member):
+    make_programme()
+    for group in ("Clinician", "Front desk"):
+        client.force_login(group_member(group))
+        response = client.get(reverse("admin:intake_programme_changelist"))
+        assert response.status_code == 200 and "Pat Runner" in response.content.decode()

@@ -166,3 +166,13 @@ def test_an_exercise_with_a_video_plays_it_on_the_page_with_its_captions(client,
     html = client.get(page_url(programme)).content.decode()
     assert '<video controls preload="none"' in html
     assert 'kind="captions"' in html and "step.vtt" in html
+
+
+def test_an_exercise_taken_back_to_draft_never_reaches_the_patient(client, programme):
+    row = programme.exercises.select_related("exercise").first()
+    row.exercise.status = "draft"
+    row.exercise.save()
+    html = client.get(page_url(programme)).content.decode()
+    assert row.exercise.name not in html
+    printed = client.get(reverse("intake:programme_print", args=[programme.token]))
+    assert row.exercise.name not in printed.content.decode()
