@@ -4,6 +4,7 @@ and two weeks later the clinician reads the flags, the chart and approves a step
 axe on every page."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -201,6 +202,8 @@ def test_a_patient_logs_in_one_tap_and_back_or_reload_logs_nothing_twice(live_se
     page.goto(f"{url}print/")
     page.emulate_media(media="print")
     shot(page, "10-printout")
+    sheets = len(re.findall(rb"/Type\s*/Page[^s]", page.pdf(format="Letter")))
+    assert 1 <= sheets <= 2, sheets
     page.emulate_media(media="screen")
     page.set_viewport_size(DESKTOP)
     page.goto(url)

@@ -260,3 +260,18 @@ def test_the_programme_list_opens_for_clinicians_and_the_front_desk(client, grou
         client.force_login(group_member(group))
         response = client.get(reverse("admin:intake_programme_changelist"))
         assert response.status_code == 200 and "Pat Runner" in response.content.decode()
+
+
+def test_after_ending_the_clinician_starts_a_new_programme_with_a_new_link(
+    clinician_client, appointment
+):
+    old = make_programme(appointment=appointment)
+    clinician_client.post(reverse("admin:intake_programme_end", args=[old.pk]))
+    start = clinician_client.get(assign_url(appointment))
+    assert start.status_code == 200 and "Start from a protocol" in start.content.decode()
+    protocol = Protocol.objects.get(slug=PROTOCOL_SLUG)
+    url = assign_url(appointment) + f"&protocol={protocol.pk}"
+    editor = clinician_client.get(url)
+    clinician_client.post(url, rows_post(editor.context, action="save"))
+    new = Programme.objects.exclude(pk=old.pk).get()
+    assert new.is_active and new.token != old.token
