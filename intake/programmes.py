@@ -124,8 +124,7 @@ def doses_from_protocol(protocol: Protocol) -> list[Dose]:
                 note="Repeat until your muscles feel tired." if step.to_fatigue else "",
             )
         )
-    if not any((d.sets, d.reps, d.hold_seconds) for d in doses):
-        return [replace(d, sets=d.sets or 1) for d in doses]
+    # "To fatigue" alone has no number: one set, which the clinician changes if need be.
     return [d if (d.sets or d.reps or d.hold_seconds) else replace(d, sets=1) for d in doses]
 
 

@@ -138,3 +138,45 @@ def test_an_ended_programme_takes_no_new_version_and_its_reminders_stop():
     )
     templates = [r.args_kwargs["kwargs"]["template"] for r in DBTaskResult.objects.all()]
     assert templates == ["programme_sent", "programme_ended"]
+
+
+def test_doses_read_the_way_a_clinician_says_them():
+    from intake.models.programmes import dose_text
+
+    def text(**fields) -> str:
+        base = {
+            "sets": None,
+            "reps": None,
+            "hold_seconds": None,
+            "per_side": "",
+            "times": 1,
+            "per": "day",
+        }
+        return dose_text(**{**base, **fields})
+
+    assert text(sets=3, reps=10, per_side="leg") == "3 sets of 10, each leg, once a day"
+    assert text(sets=5, hold_seconds=30) == "5 holds of 30 seconds, once a day"
+    assert text(sets=3, reps=10, hold_seconds=5, times=3, per="week") == (
+        "3 sets of 10, hold each for 5 seconds, 3 times a week"
+    )
+    assert text(reps=10, per_side="leg", times=2) == "10 times, each leg, twice a day"
+    assert text(hold_seconds=45, times=7, per="week") == "hold for 45 seconds, every day"
+    assert text(sets=1, reps=12, per="week") == "1 set of 12, once a week"
+
+
+def test_a_version_says_what_changed_in_words():
+    from intake.programmes import describe_changes
+
+    def row(pk, name, dose, note=""):
+        return {"exercise": pk, "name": name, "dose": dose, "note": note}
+
+    before = {"note": "", "exercises": [row(1, "Step-down", "3 sets of 10"), row(2, "Bridge", "2")]}
+    after = {
+        "note": "Easy",
+        "exercises": [row(3, "Wall sit", "5 holds"), row(1, "Step-down", "3 sets of 12", "slow")],
+    }
+    assert describe_changes(before, after) == (
+        "Added Wall sit (5 holds); Step-down: 3 sets of 10 → 3 sets of 12; "
+        "Step-down: note changed; removed Bridge; programme note changed"
+    )
+    assert describe_changes(after, after) == ""
