@@ -30,6 +30,11 @@ ROW_FIELDS = ("exercise", "sets", "reps", "hold_seconds", "per_side", "times", "
 MAX_ROWS = 30
 
 
+def _is_id(text: str) -> bool:
+    """ASCII digits only: "²" and "١" pass str.isdigit() but are no row's id."""
+    return text.isascii() and text.isdigit()
+
+
 def can_edit_programmes(user) -> bool:
     return user.has_perm("intake.change_programme") and can_read_answers(user)
 
@@ -72,19 +77,19 @@ class Patient:
 
 def _patient(request: HttpRequest) -> Patient:
     appointment_id, lead_id = request.GET.get("appointment", ""), request.GET.get("lead", "")
-    if appointment_id.isdigit():
+    if _is_id(appointment_id):
         appointment = get_object_or_404(
             Appointment.objects.select_related("lead"), pk=appointment_id
         )
         return Patient(appointment=appointment, lead=None)
-    if lead_id.isdigit():
+    if _is_id(lead_id):
         return Patient(appointment=None, lead=get_object_or_404(Lead, pk=lead_id))
     raise PermissionDenied("Open the programme from an appointment or a lead.")
 
 
 def _patient_of(request: HttpRequest, programme: Programme) -> Patient | None:
     """The page the editor was opened from, else the programme's own visit or lead."""
-    if request.GET.get("appointment", "").isdigit() or request.GET.get("lead", "").isdigit():
+    if _is_id(request.GET.get("appointment", "")) or _is_id(request.GET.get("lead", "")):
         return _patient(request)
     if programme.appointment_id:
         return Patient(appointment=programme.appointment, lead=None)
@@ -128,7 +133,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
         """The programme's own page: the section the appointment and lead pages show."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        programme = get_object_or_404(Programme, pk=object_id if object_id.isdigit() else None)
+        programme = get_object_or_404(Programme, pk=object_id if _is_id(object_id) else None)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -155,7 +160,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
                 reverse("admin:intake_programme_edit", args=[current.pk]) + f"?{patient.query}"
             )
         protocol = None
-        if request.GET.get("protocol", "").isdigit():
+        if _is_id(request.GET.get("protocol", "")):
             protocol = Protocol.objects.published().filter(pk=request.GET["protocol"]).first()
         rows = (
             [dose_initial(dose) for dose in flow.doses_from_protocol(protocol)] if protocol else []
@@ -246,7 +251,8 @@ class ProgrammeAdmin(admin.ModelAdmin):
                     return redirect(back)
             elif action != "save":
                 rows = _raw_rows(request.POST)
-                if added.isdigit() and len(rows) < MAX_ROWS:
+                present = {str(row["exercise"]) for row in rows}
+                if _is_id(added) and added not in present and len(rows) < MAX_ROWS:
                     exercise = Exercise.objects.published().filter(pk=added).first()
                     if exercise is not None:
                         rows.append(_new_row(exercise))
@@ -262,6 +268,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
                     results = Exercise.objects.published()
                     for word in query.split():
                         results = results.filter(name__icontains=word)
+                    results = results.exclude(pk__in=[int(p) for p in present if _is_id(p)])
                     results = results.only("pk", "name", "summary")[:25]
         else:
             formset = DoseFormSet(initial=rows, prefix=ROWS)
@@ -293,7 +300,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     def _names(formset) -> dict[str, Exercise]:
         """The library's exercises the rows name, for their headings (one query)."""
         ids = {str(form["exercise"].value()) for form in formset.forms}
-        ids = [int(value) for value in ids if value.isdigit()]
+        ids = [int(value) for value in ids if _is_id(value)]
         return {
             str(e.pk): e for e in Exercise.objects.filter(pk__in=ids).only("pk", "name", "status")
         }

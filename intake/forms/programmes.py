@@ -182,8 +182,15 @@ class BaseDoseFormSet(BaseFormSet):
     def clean(self) -> None:
         if any(self.errors):
             return
-        if not self.doses():
+        doses = self.doses()
+        if not doses:
             raise forms.ValidationError("Add at least one exercise.", code="no_exercises")
+        names = [dose.exercise.name for dose in doses]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise forms.ValidationError(
+                f"Listed twice: {', '.join(twice)}. Leave one out.", code="duplicate"
+            )
 
 
 DoseFormSet = formset_factory(

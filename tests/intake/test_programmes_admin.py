@@ -275,3 +275,22 @@ def test_after_ending_the_clinician_starts_a_new_programme_with_a_new_link(
     clinician_client.post(url, rows_post(editor.context, action="save"))
     new = Programme.objects.exclude(pk=old.pk).get()
     assert new.is_active and new.token != old.token
+
+
+def test_foreign_digits_in_the_editor_are_ignored_not_an_error(clinician_client, appointment):
+    assert clinician_client.get(
+        reverse("admin:intake_programme_assign") + "?appointment=²"
+    ).status_code in (403, 404)
+    url = assign_url(appointment)
+    page = clinician_client.get(url)
+    for value in ("²", "١", "99999999999999999999"):
+        response = clinician_client.post(
+            url, rows_post(page.context, add=value, q=value, action="search")
+        )
+        assert response.status_code == 200
+    protocol = Protocol.objects.get(slug=PROTOCOL_SLUG)
+    editor = clinician_client.get(url + f"&protocol={protocol.pk}")
+    duplicate = rows_post(editor.context, action="save")
+    duplicate.update({"rows-1-exercise": duplicate["rows-0-exercise"]})
+    response = clinician_client.post(url + f"&protocol={protocol.pk}", duplicate)
+    assert "Listed twice" in response.content.decode()
