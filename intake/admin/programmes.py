@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from education.models import Exercise, Protocol
 from intake import programmes as flow
@@ -351,7 +352,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 def _back(request: HttpRequest, programme: Programme) -> str:
     """Back to the page the button was on (an appointment's, a lead's, the programme's)."""
     target = request.POST.get("next", "")
-    if target.startswith("/admin/") and "//" not in target:
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return reverse("admin:intake_programme_change", args=[programme.pk])
 
