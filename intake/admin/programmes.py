@@ -149,7 +149,8 @@ class ProgrammeAdmin(admin.ModelAdmin):
     def assign_view(self, request: HttpRequest) -> HttpResponse:
         """A new programme for the patient of ?appointment= or ?lead= (their active one,
         if any, opens in the editor instead)."""
-        if not (self.has_view_permission(request) and can_edit_programmes(request.user)):
+        user = request.user
+        if not (user.has_perm("intake.add_programme") and can_edit_programmes(user)):
             raise PermissionDenied
         patient = _patient(request)
         if not patient.email:
