@@ -655,3 +655,20 @@ def summaries(
             )
         result.append(summary)
     return result
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def reminder_days_text(programme: Programme, *, today: date) -> str:
+    """The days reminders go out, as the patient reads them: "every day", "Monday,
+    Wednesday and Friday" (reads the prefetched versions)."""
+    periods = programme.plan_periods()
+    rate = next((p.days_per_week for p in reversed(periods) if p.start <= today), 0)
+    if not rate and periods:
+        rate = periods[-1].days_per_week
+    days = sorted(adherence.planned_weekdays(rate))
+    if len(days) == 7:
+        return "every day"
+    names = [WEEKDAY_NAMES[day] for day in days]
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)

@@ -73,6 +73,7 @@ def _page_context(programme: Programme, token: str, form: SessionForm | None = N
         "week": adherence.this_week(periods=programme.plan_periods(), logged=logged, today=today),
         "stop_advice": todays is not None and (todays.pain or 0) >= flow.STOP_PAIN,
         "too_many": len(rows) > flow.WARN_OVER_EXERCISES,
+        "reminder_days": flow.reminder_days_text(programme, today=today),
     }
 
 

@@ -85,3 +85,17 @@ def test_the_reminder_command_queues_them(settings, capsys):
     programme_with(per="day", times=1)
     call_command("send_reminders")
     assert "home exercise reminder(s)" in capsys.readouterr().out
+
+
+def test_the_patient_reads_which_days_reminders_go_out(client):
+    from django.utils import timezone
+
+    from intake.programmes import reminder_days_text
+
+    weekly = programme_with(per="week", times=3)
+    daily = make_programme(email="d@example.com")
+    today = timezone.localdate()
+    assert reminder_days_text(weekly, today=today) == "Monday, Wednesday and Friday"
+    assert reminder_days_text(daily, today=today) == "every day"
+    page = client.get(f"/my-exercises/{weekly.token}/").content.decode()
+    assert "(Monday, Wednesday and Friday)" in page
