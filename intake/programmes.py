@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
@@ -192,7 +192,7 @@ def assign_programme(
     patient_email: str,
     doses: Sequence[Dose],
     note: str,
-    by: AbstractBaseUser,
+    by: User,
     now: datetime,
     appointment: Appointment | None = None,
     lead: Lead | None = None,
@@ -234,7 +234,7 @@ def revise_programme(
     programme: Programme,
     doses: Sequence[Dose],
     note: str,
-    by: AbstractBaseUser,
+    by: User,
     now: datetime,
     email_patient: bool = True,
 ) -> ProgrammeVersion | None:
@@ -271,7 +271,7 @@ def revise_programme(
     return version
 
 
-def end_programme(*, programme: Programme, by: AbstractBaseUser, now: datetime) -> bool:
+def end_programme(*, programme: Programme, by: User, now: datetime) -> bool:
     """End it: the link then says so and gives the phone number; no more reminders.
     False when it had already ended."""
     with transaction.atomic():
@@ -349,7 +349,7 @@ def mark_flags_seen(*, programme: Programme, now: datetime) -> None:
     programme.flags_seen_at = now
 
 
-def record_programme_read(*, programme: Programme, user: AbstractBaseUser) -> ReadLogEntry | None:
+def record_programme_read(*, programme: Programme, user: User) -> ReadLogEntry | None:
     """Log a clinician seeing a programme's logs (pain, effort, notes), against its lead
     (kept and purged with it), or its appointment when it has no lead."""
     if programme.lead_id is None and programme.appointment_id is None:
@@ -550,7 +550,7 @@ def approve_progression(
     programme: Programme,
     row: ProgrammeExercise,
     to: Dose,
-    by: AbstractBaseUser,
+    by: User,
     now: datetime,
 ) -> ProgrammeVersion | None:
     """Step one exercise up to the dose the clinician picked: a new version, emailed."""
@@ -591,6 +591,8 @@ class Summary:
     rows: list[ProgrammeExercise] = field(default_factory=list)
     versions: list[ProgrammeVersion] = field(default_factory=list)
     sessions: list[ProgrammeSession] = field(default_factory=list)
+    # Each session, newest first, with its skipped and too-hard exercises in words.
+    session_rows: list[tuple[ProgrammeSession, str]] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     chart: object = None
@@ -634,8 +636,7 @@ def summaries(
                 for version in summary.versions
                 for row in version.snapshot.get("exercises", [])
             }
-            for session in sessions:
-                session.feedback_words = session.feedback_text(names)
+            summary.session_rows = [(s, s.feedback_text(names)) for s in summary.sessions]
             if programme.is_active:
                 summary.flags = flags_for(
                     sessions=sessions,

@@ -11,6 +11,8 @@ effort, notes and doses are health data: shown to staff who may read the intake 
 exists and its adherence.
 """
 
+from typing import cast
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -22,9 +24,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from education.models import Exercise, Protocol
 from intake import programmes as flow
+from intake.admin.staff_request import StaffRequest
 from intake.forms.programmes import DoseForm, DoseFormSet, ProgrammeNoteForm, dose_initial
 from intake.models import Appointment, Lead, Programme, ProgrammeExercise
 from intake.models.previsit import can_read_answers
+from intake.models.programmes import ProgrammeQuerySet
 
 ROWS = "rows"
 ROW_FIELDS = ("exercise", "sets", "reps", "hold_seconds", "per_side", "times", "per", "note")
@@ -40,7 +44,7 @@ def can_edit_programmes(user) -> bool:
     return user.has_perm("intake.change_programme") and can_read_answers(user)
 
 
-def _raw_rows(data: QueryDict) -> list[dict]:
+def _raw_rows(data: QueryDict) -> list[dict[str, object]]:
     """The rows as typed, to show again after a search or an addition."""
     try:
         total = min(int(data.get(f"{ROWS}-TOTAL_FORMS", "0")), MAX_ROWS)
@@ -48,13 +52,15 @@ def _raw_rows(data: QueryDict) -> list[dict]:
         total = 0
     rows = []
     for index in range(max(total, 0)):
-        row = {name: data.get(f"{ROWS}-{index}-{name}", "") for name in ROW_FIELDS}
+        row: dict[str, object] = {
+            name: data.get(f"{ROWS}-{index}-{name}", "") for name in ROW_FIELDS
+        }
         row["DELETE"] = bool(data.get(f"{ROWS}-{index}-DELETE"))
         rows.append(row)
     return rows
 
 
-def _new_row(exercise: Exercise) -> dict:
+def _new_row(exercise: Exercise) -> dict[str, object]:
     """A library exercise added by hand: 3 sets of 10 once a day, to change as needed."""
     return {"exercise": exercise.pk, "sets": 3, "reps": 10, "times": 1, "per": "day"}
 
@@ -64,19 +70,25 @@ class Patient:
 
     def __init__(self, *, appointment: Appointment | None, lead: Lead | None) -> None:
         self.appointment, self.lead = appointment, lead
-        source = appointment or lead
-        self.patient_name = appointment.patient_name if appointment else lead.name
-        self.email = appointment.patient_email if appointment else lead.email
-        self.back_url = reverse(f"admin:intake_{source._meta.model_name}_change", args=[source.pk])
-        self.query = f"appointment={appointment.pk}" if appointment else f"lead={lead.pk}"
+        if appointment is not None:
+            self.patient_name, self.email = appointment.patient_name, appointment.patient_email
+            self.back_url = reverse("admin:intake_appointment_change", args=[appointment.pk])
+            self.query = f"appointment={appointment.pk}"
+        elif lead is not None:
+            self.patient_name, self.email = lead.name, lead.email
+            self.back_url = reverse("admin:intake_lead_change", args=[lead.pk])
+            self.query = f"lead={lead.pk}"
+        else:
+            raise ValueError("A programme's patient comes from an appointment or a lead.")
 
-    def programmes(self):
+    def programmes(self) -> ProgrammeQuerySet:
         if self.appointment is not None:
             return Programme.objects.of_appointment(self.appointment)
+        assert self.lead is not None  # __init__ refuses neither
         return Programme.objects.of_lead(self.lead)
 
 
-def _patient(request: HttpRequest) -> Patient:
+def _patient(request: StaffRequest) -> Patient:
     appointment_id, lead_id = request.GET.get("appointment", ""), request.GET.get("lead", "")
     if _is_id(appointment_id):
         appointment = get_object_or_404(
@@ -88,7 +100,7 @@ def _patient(request: HttpRequest) -> Patient:
     raise PermissionDenied("Open the programme from an appointment or a lead.")
 
 
-def _patient_of(request: HttpRequest, programme: Programme) -> Patient | None:
+def _patient_of(request: StaffRequest, programme: Programme) -> Patient | None:
     """The page the editor was opened from, else the programme's own visit or lead."""
     if _is_id(request.GET.get("appointment", "")) or _is_id(request.GET.get("lead", "")):
         return _patient(request)
@@ -140,13 +152,16 @@ class ProgrammeAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": str(programme),
             "original": programme,
-            **programme_section_context(request, Programme.objects.filter(pk=programme.pk)),
+            # The admin lets in only signed-in staff (intake/admin/staff_request.py).
+            **programme_section_context(
+                cast(StaffRequest, request), Programme.objects.filter(pk=programme.pk)
+            ),
         }
         return TemplateResponse(request, "admin/intake/programme/detail.html", context)
 
     # The editor.
 
-    def assign_view(self, request: HttpRequest) -> HttpResponse:
+    def assign_view(self, request: StaffRequest) -> HttpResponse:
         """A new programme for the patient of ?appointment= or ?lead= (their active one,
         if any, opens in the editor instead)."""
         user = request.user
@@ -192,7 +207,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
             protocol=protocol,
         )
 
-    def edit_view(self, request: HttpRequest, programme_id: int) -> HttpResponse:
+    def edit_view(self, request: StaffRequest, programme_id: int) -> HttpResponse:
         if not can_edit_programmes(request.user):
             raise PermissionDenied
         programme = get_object_or_404(Programme.objects.active(), pk=programme_id)
@@ -301,15 +316,14 @@ class ProgrammeAdmin(admin.ModelAdmin):
     @staticmethod
     def _names(formset) -> dict[str, Exercise]:
         """The library's exercises the rows name, for their headings (one query)."""
-        ids = {str(form["exercise"].value()) for form in formset.forms}
-        ids = [int(value) for value in ids if _is_id(value)]
-        return {
-            str(e.pk): e for e in Exercise.objects.filter(pk__in=ids).only("pk", "name", "status")
-        }
+        values = {str(form["exercise"].value()) for form in formset.forms}
+        ids = [int(value) for value in values if _is_id(value)]
+        exercises = Exercise.objects.filter(pk__in=ids).only("pk", "name", "status")
+        return {str(exercise.pk): exercise for exercise in exercises}
 
     # One-click writes from the programme's section.
 
-    def end_view(self, request: HttpRequest, programme_id: int) -> HttpResponse:
+    def end_view(self, request: StaffRequest, programme_id: int) -> HttpResponse:
         programme = self._for_post(request, programme_id)
         if flow.end_programme(programme=programme, by=request.user, now=timezone.now()):
             messages.success(request, f"Ended. {programme.patient_name} is being emailed.")
@@ -317,13 +331,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
             messages.warning(request, "It had already ended.")
         return redirect(_back(request, programme))
 
-    def seen_view(self, request: HttpRequest, programme_id: int) -> HttpResponse:
+    def seen_view(self, request: StaffRequest, programme_id: int) -> HttpResponse:
         programme = self._for_post(request, programme_id)
         flow.mark_flags_seen(programme=programme, now=timezone.now())
         messages.success(request, f"{programme.patient_name}: flags marked seen.")
         return redirect(_back(request, programme))
 
-    def step_up_view(self, request: HttpRequest, programme_id: int, row_id: int) -> HttpResponse:
+    def step_up_view(self, request: StaffRequest, programme_id: int, row_id: int) -> HttpResponse:
         """Approve a step up for one exercise, with the dose the clinician left in the form."""
         programme = self._for_post(request, programme_id)
         row = get_object_or_404(
@@ -344,7 +358,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
             )
         return redirect(_back(request, programme))
 
-    def _for_post(self, request: HttpRequest, programme_id: int) -> Programme:
+    def _for_post(self, request: StaffRequest, programme_id: int) -> Programme:
         if request.method != "POST" or not can_edit_programmes(request.user):
             raise PermissionDenied
         return get_object_or_404(Programme, pk=programme_id)
@@ -358,7 +372,7 @@ def _back(request: HttpRequest, programme: Programme) -> str:
     return reverse("admin:intake_programme_change", args=[programme.pk])
 
 
-def programme_section_context(request: HttpRequest, programmes) -> dict:
+def programme_section_context(request: StaffRequest, programmes: ProgrammeQuerySet) -> dict:
     """The "Home exercise programme" section's context for a page: for staff who may
     see programmes; the health parts for clinicians only, each showing logged."""
     user = request.user
@@ -391,4 +405,7 @@ class ProgrammesOnChangePage:
                 programmes = Programme.objects.of_lead(obj)
                 context["programme_query"] = f"lead={obj.pk}"
             context.update(programme_section_context(request, programmes))
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        # A mixin for ModelAdmin subclasses, which have render_change_form.
+        return super().render_change_form(  # type: ignore[misc]
+            request, context, add, change, form_url, obj
+        )

@@ -4,7 +4,9 @@ programme editor (one row per exercise, a dose and a note each).
 Every form keeps what was typed when another field is wrong, and says what to do.
 """
 
+from collections.abc import Sequence
 from datetime import time
+from typing import Any, cast
 
 from django import forms
 from django.forms import BaseFormSet, formset_factory
@@ -45,7 +47,7 @@ class SessionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, rows: list[ProgrammeExercise] = (), **kwargs) -> None:
+    def __init__(self, *args, rows: Sequence[ProgrammeExercise] = (), **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.rows = list(rows)
@@ -133,8 +135,9 @@ class DoseForm(forms.ModelForm):
         for name in ("sets", "reps", "hold_seconds", "times"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "class": "vSmall"})
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not any(data.get(name) for name in ("sets", "reps", "hold_seconds")):
             self.add_error(
                 "sets", forms.ValidationError("Give a dose: sets, reps or a hold.", code="no_dose")
@@ -177,7 +180,7 @@ class BaseDoseFormSet(BaseFormSet):
 
     def doses(self) -> list[Dose]:
         """The rows kept (not left out), in the order shown."""
-        return [form.dose() for form in self.forms if not self._should_delete_form(form)]
+        return [form.dose() for form in self.forms if not form.cleaned_data.get("DELETE")]
 
     def clean(self) -> None:
         if any(self.errors):
@@ -193,8 +196,11 @@ class BaseDoseFormSet(BaseFormSet):
             )
 
 
-DoseFormSet = formset_factory(
-    DoseForm, formset=BaseDoseFormSet, extra=0, can_delete=True, max_num=30, validate_max=True
+DoseFormSet = cast(
+    type[BaseDoseFormSet],
+    formset_factory(
+        DoseForm, formset=BaseDoseFormSet, extra=0, can_delete=True, max_num=30, validate_max=True
+    ),
 )
 
 
