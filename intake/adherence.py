@@ -20,9 +20,8 @@ into one, so a tap at 23:30 on the night clocks change counts for that evening's
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
 DAYS_IN_WEEK = 7
 # Remote therapeutic monitoring counts days with data in each 30-day period.
@@ -60,7 +59,7 @@ class Adherence:
         return f"{self.logged} of {self.planned} planned {day} ({self.percent}%)"
 
 
-def session_day(moment: datetime, tz: ZoneInfo) -> date:
+def session_day(moment: datetime, tz: tzinfo) -> date:
     """The clinic's calendar date of an aware moment."""
     return moment.astimezone(tz).date()
 

@@ -32,8 +32,8 @@ from intake.models import (
     ReadAction,
     ReadLogEntry,
 )
-from intake.models.booking import clinic_tz
 from intake.models.programmes import Per, dose_text
+from intake.times import clinic_zone
 
 # Adherence falls as programmes get longer: more than this many exercises shows a warning.
 WARN_OVER_EXERCISES = 4
@@ -210,7 +210,7 @@ def assign_programme(
             patient_name=patient_name,
             patient_email=patient_email,
             note=note,
-            started_on=now.astimezone(clinic_tz()).date(),
+            started_on=now.astimezone(clinic_zone()).date(),
             created_by=by,
         )
         programme.issue_token()
@@ -277,7 +277,7 @@ def end_programme(*, programme: Programme, by: User, now: datetime) -> bool:
     with transaction.atomic():
         ended = Programme.objects.filter(pk=programme.pk, status=ProgrammeStatus.ACTIVE).update(
             status=ProgrammeStatus.ENDED,
-            ended_on=now.astimezone(clinic_tz()).date(),
+            ended_on=now.astimezone(clinic_zone()).date(),
             reminder_time=None,
             updated_at=now,
         )
@@ -312,7 +312,7 @@ def log_session(
 ) -> Logged:
     """Record today's session (the clinic's date), once a day. Pressed again the same
     day, it logs nothing new; details sent then fill in or replace how it went."""
-    day = adherence.session_day(now, clinic_tz())
+    day = adherence.session_day(now, clinic_zone())
     version = programme.current_version_number() or 1
     values = {
         "pain": details.pain,
@@ -370,7 +370,7 @@ def reminder_due(programme: Programme, *, now: datetime, logged_today: bool) -> 
     today a planned day, past the chosen time, not yet sent today, not yet done today."""
     if not programme.is_active or programme.reminder_time is None or logged_today:
         return False
-    local = now.astimezone(clinic_tz())
+    local = now.astimezone(clinic_zone())
     today = local.date()
     if programme.reminded_on == today or local.time() < programme.reminder_time:
         return False
@@ -383,7 +383,7 @@ def send_due_programme_reminders(*, now: datetime) -> int:
     """Queue today's reminders that are due; returns how many. Each is claimed with a
     conditional UPDATE in the same transaction as its email, so overlapping runs never
     send two for the same day."""
-    today = adherence.session_day(now, clinic_tz())
+    today = adherence.session_day(now, clinic_zone())
     candidates = Programme.objects.reminder_candidates().prefetch_related(
         Prefetch(
             "versions",
@@ -433,7 +433,7 @@ def flags_for(
 ) -> list[Flag]:
     """Why a programme needs a look, worst first. Sessions logged before the clinician
     last marked the flags seen raise none; nor does a gap they had already seen."""
-    tz = clinic_tz()
+    tz = clinic_zone()
     seen_day = seen_at.astimezone(tz).date() if seen_at else None
     days = [s.day for s in sessions]
     quiet_since = max([started_on, *days, *([seen_day] if seen_day else [])])
@@ -560,7 +560,7 @@ def approve_progression(
 
 
 def today_local(now: datetime) -> date:
-    return adherence.session_day(now, clinic_tz())
+    return adherence.session_day(now, clinic_zone())
 
 
 def fourteen_days(logged: Iterable[date], *, today: date) -> list[tuple[date, bool]]:

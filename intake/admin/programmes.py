@@ -183,7 +183,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
             [dose_initial(dose) for dose in flow.doses_from_protocol(protocol)] if protocol else []
         )
 
-        def save(doses, note, email_patient) -> str:
+        def write(doses, note, email_patient) -> str:
             flow.assign_programme(
                 patient_name=patient.patient_name,
                 patient_email=patient.email,
@@ -202,7 +202,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
             programme=None,
             rows=rows,
             note="",
-            save=save,
+            write=write,
             protocols=Protocol.objects.published().order_by("title") if not rows else None,
             protocol=protocol,
         )
@@ -217,7 +217,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
             for row in programme.exercises.select_related("exercise")
         ]
 
-        def save(doses, note, email_patient) -> str:
+        def write(doses, note, email_patient) -> str:
             version = flow.revise_programme(
                 programme=programme,
                 doses=doses,
@@ -237,11 +237,11 @@ class ProgrammeAdmin(admin.ModelAdmin):
             programme=programme,
             rows=rows,
             note=programme.note,
-            save=save,
+            write=write,
         )
 
     def _editor(
-        self, request, *, patient, programme, rows, note, save, protocols=None, protocol=None
+        self, request, *, patient, programme, rows, note, write, protocols=None, protocol=None
     ) -> HttpResponse:
         results = None
         if request.method == "POST":
@@ -251,7 +251,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
             added = request.POST.get("add", "")
             if action == "save" and formset.is_valid() and note_form.is_valid():
                 try:
-                    text = save(
+                    text = write(
                         formset.doses(),
                         note_form.cleaned_data["note"],
                         note_form.cleaned_data["email_patient"],
@@ -404,7 +404,7 @@ class ProgrammesOnChangePage:
             else:
                 programmes = Programme.objects.of_lead(obj)
                 context["programme_query"] = f"lead={obj.pk}"
-            context.update(programme_section_context(request, programmes))
+            context |= programme_section_context(request, programmes)
         # A mixin for ModelAdmin subclasses, which have render_change_form.
         return super().render_change_form(  # type: ignore[misc]
             request, context, add, change, form_url, obj

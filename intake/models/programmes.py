@@ -23,8 +23,9 @@ from django.utils.crypto import salted_hmac
 
 from education.models import Exercise, PerSide
 from intake.adherence import PlanPeriod
-from intake.models.booking import Appointment, clinic_tz
+from intake.models.booking import Appointment
 from intake.models.leads import Lead
+from intake.times import clinic_zone
 
 
 def hash_programme_token(token: str) -> str:
@@ -196,7 +197,7 @@ class Programme(models.Model):
         prefetched versions); the first version counts from the start date."""
         periods: dict[date, int] = {}
         for version in sorted(self.versions.all(), key=lambda v: v.number):
-            day = max(self.started_on, version.created_at.astimezone(clinic_tz()).date())
+            day = max(self.started_on, version.created_at.astimezone(clinic_zone()).date())
             periods[day] = version.days_per_week  # a second save the same day wins
         return [PlanPeriod(start=day, days_per_week=rate) for day, rate in periods.items()]
 
@@ -387,4 +388,4 @@ class ProgrammeSession(models.Model):
         )
 
     def logged_at_local(self) -> datetime:
-        return self.logged_at.astimezone(clinic_tz())
+        return self.logged_at.astimezone(clinic_zone())

@@ -21,7 +21,7 @@ from intake import adherence
 from intake import programmes as flow
 from intake.forms.programmes import ReminderForm, SessionForm
 from intake.models import Programme
-from intake.models.booking import clinic_tz
+from intake.times import clinic_zone
 
 TEMPLATES = "intake/programmes/"
 
@@ -136,5 +136,5 @@ def programme_reminders(request: HttpRequest, programme: Programme, token: str) 
 @programme_token_required
 def programme_print(request: HttpRequest, programme: Programme, token: str) -> HttpResponse:
     context = {"programme": programme, "rows": programme.patient_rows(), "token": token}
-    context["printed_on"] = timezone.now().astimezone(clinic_tz()).date()
+    context["printed_on"] = timezone.now().astimezone(clinic_zone()).date()
     return render(request, TEMPLATES + "programme_print.html", context)

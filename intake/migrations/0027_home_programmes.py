@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("education", "0013_protocol_steps_and_categories_history"),
-        ("intake", "0023_pvstaff_read_log_previsit"),
+        ("intake", "0026_group_permissions_from_one_table"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
