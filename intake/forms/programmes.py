@@ -6,7 +6,7 @@ Every form keeps what was typed when another field is wrong, and says what to do
 
 from collections.abc import Sequence
 from datetime import time
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.forms import BaseFormSet, formset_factory
@@ -23,7 +23,14 @@ REMINDER_CHOICES = [(NO_REMINDER, "No reminders")] + [
 
 
 class SessionForm(forms.Form):
-    """'I did today's exercises', with how it went: every part optional."""
+    """'I did today's exercises', with how it went: every part optional. Each exercise's
+    "skipped" or "too hard" goes into the session's `feedback`, by exercise."""
+
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {
+        "pain": ("intake.ProgrammeSession.pain",),
+        "effort": ("intake.ProgrammeSession.effort",),
+        "note": ("intake.ProgrammeSession.note",),
+    }
 
     pain = forms.TypedChoiceField(
         label="Pain during or after (0 is none, 10 is the worst)",
@@ -75,6 +82,7 @@ class SessionForm(forms.Form):
 
 
 class ReminderForm(forms.Form):
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {"at": ("intake.Programme.reminder_time",)}
     at = forms.ChoiceField(
         label="Email me a reminder on my exercise days at",
         choices=REMINDER_CHOICES,
@@ -91,6 +99,7 @@ class ReminderForm(forms.Form):
 
 
 class ProgrammeNoteForm(forms.Form):
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {"note": ("intake.Programme.note",)}
     note = forms.CharField(
         label="Note for the whole programme",
         help_text="The patient reads it at the top. Plain words; no need to repeat the doses.",
