@@ -145,7 +145,7 @@ def set_group_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("intake", "0027_home_programmes"),
-        ("education", "0013_protocol_steps_and_categories_history"),
+        ("education", "0015_seed_starter_exercises"),
         ("django_tasks_database", "0021_conditional_partial_index_ordering"),
     ]
 
