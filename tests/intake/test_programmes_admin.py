@@ -98,12 +98,12 @@ def test_three_requests_from_the_appointment_to_a_sent_programme(clinician_clien
 
 
 def test_more_than_four_exercises_warns_but_saves(clinician_client, appointment):
-    for name in ("Wall sit", "Bridge"):
+    for name in ("Hop drill", "Skater lunge"):
         make_exercise(name)
     protocol = Protocol.objects.get(slug=PROTOCOL_SLUG)
     url = assign_url(appointment) + f"&protocol={protocol.pk}"
     page = clinician_client.get(url)
-    for name in ("Wall sit", "Bridge"):
+    for name in ("Hop drill", "Skater lunge"):
         found = clinician_client.post(url, rows_post(page.context, action="search", q=name))
         exercise_id = found.context["results"][0].pk
         page = clinician_client.post(url, rows_post(found.context, add=str(exercise_id)))
@@ -114,10 +114,10 @@ def test_more_than_four_exercises_warns_but_saves(clinician_client, appointment)
 
 
 def test_a_search_never_offers_a_draft_and_a_forged_draft_is_refused(clinician_client, appointment):
-    draft = make_exercise("Clamshell", status=Status.DRAFT)
+    draft = make_exercise("Sidewinder", status=Status.DRAFT)
     url = assign_url(appointment)
     page = clinician_client.get(url)
-    found = clinician_client.post(url, rows_post(page.context, action="search", q="clam"))
+    found = clinician_client.post(url, rows_post(page.context, action="search", q="sidewind"))
     assert list(found.context["results"]) == []
     forged = {
         **rows_post(page.context),

@@ -85,9 +85,9 @@ def test_saving_without_a_change_makes_no_version():
 
 
 def test_a_draft_exercise_can_never_be_added_to_a_programme():
-    draft = make_exercise("Clamshell", status=Status.DRAFT)
+    draft = make_exercise("Sidewinder", status=Status.DRAFT)
     doses = [*protocol_doses(), replace(protocol_doses()[0], exercise=draft)]
-    with pytest.raises(DraftExercise, match="Clamshell"):
+    with pytest.raises(DraftExercise, match="Sidewinder"):
         make_programme(doses=doses)
     assert not Programme.objects.exists()
     programme = make_programme()
