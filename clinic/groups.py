@@ -31,9 +31,11 @@ _LEADS = _perms("intake", "lead", "view", "add", "change") | _perms(
 )
 
 # Clinicians edit what patients read (guides, exercises, protocols, self-checks, forms
-# and measures), see the schedule, record how visits went, enter their own time off and
-# read before-visit answers. The front desk works leads (and exports them), runs the
-# schedule (hours, time off, bookings), keeps the clinic's details and sees email tasks.
+# and measures), see the schedule, record how visits went, enter their own time off, read
+# before-visit answers, and assign home programmes and read what patients log. The front
+# desk works leads (and exports them), runs the schedule (hours, time off, bookings), keeps
+# the clinic's details, sees email tasks, and sees that a programme exists and its
+# adherence (nothing a patient logs).
 GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
     CLINICIAN: frozenset(
         _every(
@@ -61,6 +63,9 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         | _perms("intake", "outcometally", "view")
         | _perms("intake", "previsit", "view", "change")
         | {("intake", "view_previsit_answers")}
+        | _perms("intake", "programme", "view", "add", "change")
+        | _perms("intake", "programmeversion", "view")
+        | _perms("intake", "programmesession", "view")
         | _perms("intake", "specialty", "view")
         | _perms("intake", "timeoff", "view", "add", "change")
         | _perms("intake", "weeklyavailability", "view")
@@ -73,6 +78,7 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         | _perms("intake", "clinician", "view", "change")
         | _every("intake", "openinghours", "timeoff", "weeklyavailability")
         | _perms("intake", "previsit", "view")
+        | _perms("intake", "programme", "view")
         | _perms("intake", "specialty", "view", "add", "change")
     ),
 }

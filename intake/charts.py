@@ -14,6 +14,7 @@ it is.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -135,3 +136,67 @@ def _ticks(low: Decimal, high: Decimal) -> list[Decimal]:
 def _short_date(moment) -> str:
     local = timezone.localtime(moment)
     return f"{local:%b} {local.day}"
+
+
+# A home programme's pain and effort ratings (intake.programmes): the same drawing
+# rules, a 0-10 scale, and days spaced by date (sessions are days, and gaps matter).
+
+
+@dataclass(frozen=True)
+class RatingLine:
+    name: str
+    css_class: str
+    dots: tuple[Dot, ...]
+    line: str
+
+
+@dataclass(frozen=True)
+class RatingsChart:
+    chart_id: str
+    lines: tuple[RatingLine, ...]
+    y_ticks: tuple[Label, ...]
+    dates: tuple[Label, ...]
+    width: int = WIDTH
+    height: int = 220
+    left: int = LEFT
+    right: float = WIDTH - RIGHT
+    top: int = TOP
+    bottom: float = 220 - 40
+
+
+def ratings_chart(*, days: list, first, last, chart_id: str) -> RatingsChart:
+    """`days`: (date, pain or None, effort or None), any order; x from `first` to `last`."""
+    height, bottom_margin = 220, 40
+    plot_height = height - TOP - bottom_margin
+    span_days = max((last - first).days, 1)
+
+    def x(day) -> float:
+        return round(LEFT + (WIDTH - LEFT - RIGHT) * (day - first).days / span_days, 1)
+
+    def y(value: int) -> float:
+        return round(TOP + (10 - value) / 10 * plot_height, 1)
+
+    lines = []
+    for index, (name, css_class) in enumerate((("Pain", "pain"), ("Effort", "effort")), start=1):
+        dots = tuple(
+            Dot(x=x(row[0]), y=y(row[index]), score=str(row[index]))
+            for row in sorted(days, key=lambda row: row[0])
+            if row[index] is not None and first <= row[0] <= last
+        )
+        lines.append(RatingLine(name, css_class, dots, " ".join(f"{d.x},{d.y}" for d in dots)))
+    last_index = (last - first).days
+    step = max(1, last_index // 6)
+    dates = tuple(
+        Label(position=x(first + timedelta(days=n)), text=_day_label(first + timedelta(days=n)))
+        for n in range(0, last_index + 1, step)
+    )
+    return RatingsChart(
+        chart_id=chart_id,
+        lines=tuple(lines),
+        y_ticks=tuple(Label(position=y(v), text=str(v)) for v in (0, 2, 4, 6, 8, 10)),
+        dates=dates,
+    )
+
+
+def _day_label(day) -> str:
+    return f"{day:%b} {day.day}"

@@ -20,7 +20,7 @@ from icalendar.enums import STATUS
 
 from intake import times
 from intake.clinic_details import clinic_details
-from intake.models import Appointment, AppointmentStatus, CancelledBy, Lead, PreVisit
+from intake.models import Appointment, AppointmentStatus, CancelledBy, Lead, PreVisit, Programme
 from intake.phone import display_phone
 from intake.tasks import attachment, send_email
 
@@ -190,5 +190,22 @@ def queue_lead_emails(lead: Lead, *, acknowledge: bool) -> None:
             "possible_duplicate": lead.duplicate_of_id is not None,
             # Only that it is urgent, never why: the outcome is health data.
             "urgent": lead.is_urgent,
+        },
+    )
+
+
+def programme_url(token: str) -> str:
+    return settings.SITE_URL + reverse("intake:programme", args=[token])
+
+
+def queue_programme_email(programme: Programme, template: str) -> None:
+    """An email about a home programme: the patient's name and the private link, never an
+    exercise, a dose or anything the patient logged (email is not a private channel)."""
+    send_email.enqueue(
+        template=template,
+        to=[programme.patient_email],
+        email_context={
+            "patient_name": programme.patient_name,
+            "programme_url": programme_url(programme.token),
         },
     )

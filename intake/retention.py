@@ -4,7 +4,8 @@ The row stays, stripped to its source, status and dates, so the admin
 dashboard's conversion rates still count it; the person's details, their health
 details, the staff notes about them, every historical copy of the lead and the read log of
 who looked at it go; so do the before-visit forms of the lead's appointments (with their
-measure answers and consent signatures), which are its health details too.
+measure answers and consent signatures), which are its health details too, and its home
+exercise programmes with their versions and logged sessions.
 """
 
 from datetime import datetime
@@ -12,9 +13,10 @@ from datetime import datetime
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from intake.models import Lead, LeadNote, PreVisit, ReadLogEntry
+from intake.models import Lead, LeadNote, PreVisit, Programme, ReadLogEntry
 from intake.models.leads import CLOSED_STATUSES, LeadQuerySet
 
 
@@ -36,6 +38,8 @@ def anonymise_leads(*, leads: LeadQuerySet) -> tuple[int, int]:
         ReadLogEntry.objects.filter(lead_id__in=ids).delete()
         # Deleting a form deletes its measure responses and signatures (on_delete CASCADE).
         PreVisit.objects.filter(appointment__lead_id__in=ids).delete()
+        # A home programme's versions and logs go with it (CASCADE): health data too.
+        Programme.objects.filter(Q(lead_id__in=ids) | Q(appointment__lead_id__in=ids)).delete()
         history_deleted, _ = Lead.history.filter(id__in=ids).delete()
         # The admin's own action log names the lead; keep who did what, drop the name.
         LogEntry.objects.filter(

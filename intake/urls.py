@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake.views import booking, leads, previsit, selfcheck, team
+from intake.views import booking, leads, previsit, programmes, selfcheck, team
 
 app_name = "intake"
 
@@ -40,4 +40,14 @@ urlpatterns: list = [
         previsit.previsit_section,
         name="previsit_section",
     ),
+    #
+    # A patient's home exercise programme, behind its private link (intake/views/programmes.py)
+    path("my-exercises/<str:token>/", programmes.programme_page, name="programme"),
+    path("my-exercises/<str:token>/log/", programmes.programme_log, name="programme_log"),
+    path(
+        "my-exercises/<str:token>/reminders/",
+        programmes.programme_reminders,
+        name="programme_reminders",
+    ),
+    path("my-exercises/<str:token>/print/", programmes.programme_print, name="programme_print"),
 ]

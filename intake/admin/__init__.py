@@ -7,6 +7,7 @@ from intake.admin import (  # noqa: F401
     leads,
     measures,
     previsit,
+    programmes,
     readlog,
     selfcheck,
 )

@@ -17,6 +17,7 @@ from intake import times
 from intake import today as board
 from intake.admin import previsit as previsit_admin
 from intake.admin.measures import AppointmentOutcomes
+from intake.admin.programmes import ProgrammesOnChangePage
 from intake.attendance import record_attendance
 from intake.booking import (
     NeedsConfirmation,
@@ -222,7 +223,7 @@ class AppointmentTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(AppointmentOutcomes, admin.ModelAdmin):
+class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelAdmin):
     """The appointment book. Adding, moving and cancelling have their own pages that call
     intake.booking's functions, so a staff change checks, writes and emails exactly as
     the patient's own does; the change page edits only the patient's details."""

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from intake import leads as lead_rules
 from intake.admin.measures import LeadOutcomes
+from intake.admin.programmes import ProgrammesOnChangePage
 from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.admin.staff_request import StaffRequest
 from intake.forms.fields import PhoneNumberField
@@ -69,7 +70,7 @@ class LeadNoteInline(admin.TabularInline):
 
 
 @admin.register(Lead)
-class LeadAdmin(LeadOutcomes, SimpleHistoryAdmin):
+class LeadAdmin(ProgrammesOnChangePage, LeadOutcomes, SimpleHistoryAdmin):
     # Six short columns, so the list and its filters fit side by side at 1280 px.
     list_display = ("display_name", "status", "follow_up", "assigned_to", "age", "came_from")
     list_filter = (

@@ -24,6 +24,13 @@ from intake.models.previsit import (
     PreVisitKind,
     PreVisitStatus,
 )
+from intake.models.programmes import (
+    Programme,
+    ProgrammeExercise,
+    ProgrammeSession,
+    ProgrammeStatus,
+    ProgrammeVersion,
+)
 from intake.models.ratelimit import RateLimitCounter
 from intake.models.readlog import ReadAction, ReadLogEntry
 from intake.models.selfcheck import (
@@ -67,6 +74,11 @@ __all__ = [
     "Question",
     "QuestionKind",
     "Questionnaire",
+    "Programme",
+    "ProgrammeExercise",
+    "ProgrammeSession",
+    "ProgrammeStatus",
+    "ProgrammeVersion",
     "RateLimitCounter",
     "ReadAction",
     "ReadLogEntry",

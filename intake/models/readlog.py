@@ -1,9 +1,10 @@
 """Who looked at which lead's health details, and who exported it.
 
 Health details are a lead's message, body area, self-check outcome and answers (an
-appointment's health details are those of its lead), and the answers on an appointment's
-before-visit form. The log is kept exactly as long as those details: purge_leads deletes
-a lead's entries when it anonymises the lead. A before-visit form read is logged against
+appointment's health details are those of its lead), the answers on an appointment's
+before-visit form, and what a patient logged on a home exercise programme. The log is kept
+exactly as long as those details: purge_leads deletes a lead's entries when it anonymises
+the lead. A before-visit form read is logged against
 the appointment's lead and names the appointment too; an appointment left without a lead
 (its lead deleted by hand) still gets its entry, kept as long as the appointment.
 """
@@ -19,6 +20,7 @@ class ReadAction(models.TextChoices):
     VIEWED_HISTORY = "viewed_history", "Viewed an earlier version"
     EXPORTED = "exported", "Exported"
     VIEWED_PREVISIT = "viewed_previsit", "Viewed the before-visit form"
+    VIEWED_PROGRAMME = "viewed_programme", "Viewed the home programme's logs"
 
 
 class ReadLogEntry(models.Model):

@@ -160,7 +160,8 @@ def test_today_and_the_day_view_cost_the_same_queries_for_2_or_40_forms(
     with_forty = [count_queries(client, url) for url in pages]
 
     assert with_two == with_forty
-    assert with_forty[0] <= 15
+    # 15, and one more for Today's "Home programmes" list (three once any programme is active).
+    assert with_forty[0] <= 16
     assert client.get("/admin/").content.decode().count("Forms:") == 40
 
 
