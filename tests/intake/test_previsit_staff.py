@@ -82,8 +82,12 @@ def day_of_forms(clinic):
 
 
 def row_of(page: str, name: str) -> str:
-    """The table row that names the patient."""
-    start = page.rindex("<tr", 0, page.index(name))
+    """The table row that names the patient (Today's urgent list, above the tables, may
+    name them too)."""
+    at = page.index(name)
+    while "</tr>" in page[page.rindex("<tr", 0, at) : at] or "<li" in page[at - 300 : at]:
+        at = page.index(name, at + 1)
+    start = page.rindex("<tr", 0, at)
     return page[start : page.index("</tr>", start)]
 
 
@@ -160,8 +164,9 @@ def test_today_and_the_day_view_cost_the_same_queries_for_2_or_40_forms(
     with_forty = [count_queries(client, url) for url in pages]
 
     assert with_two == with_forty
-    # 15, and one more for Today's "Home programmes" list (three once any programme is active).
-    assert with_forty[0] <= 16
+    # 15, one more for Today's "Home programmes" list (three once any programme is active)
+    # and one for the visits with a red flag not yet reviewed.
+    assert with_forty[0] <= 17
     assert client.get("/admin/").content.decode().count("Forms:") == 40
 
 
