@@ -14,7 +14,7 @@ list and the front desk is emailed to call.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.conf import settings
@@ -234,7 +234,12 @@ def safety_spec(
         title="Safety questions",
         intro="",
         questions=questions,
-        rules=tuple(rule for spec in specs for rule in spec.rules),
+        # Within an outcome, the general screening's rules first, then each area's.
+        rules=tuple(
+            replace(rule, order=index * 100_000 + rule.order)
+            for index, spec in enumerate(specs)
+            for rule in spec.rules
+        ),
         version=questions_version(questions),
     )
 
