@@ -327,3 +327,21 @@ def test_the_reasons_section_shows_the_self_check_answers_sent_with_the_booking(
 def test_reasons_needs_a_problem_and_a_goal(client, previsit):
     response = client.post(section_url(previsit, "reasons"), {**REASONS, "goals": ""})
     assert response.context["form"].errors == {"goals": ["Tell us at least one goal."]}
+
+
+@pytest.mark.parametrize("typed", ["x", "Pat", "Pat 3", "P4t Runner", "!! ??"])
+def test_a_signature_needs_two_words_of_letters(client, previsit, typed):
+    response = client.post(section_url(previsit, "consent"), consent_data(typed))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["typed_name"] == [
+        "Type your first and last name, in letters, like Pat Rivera."
+    ]
+    assert f'value="{typed}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["Pat Runner", "pat q. runner", "Pát Rúnner", "Mary-Jo O'Brien"])
+def test_a_name_of_letters_signs(client, previsit, typed):
+    response = client.post(section_url(previsit, "consent"), consent_data(typed))
+
+    assert response.status_code == 302
