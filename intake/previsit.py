@@ -204,8 +204,10 @@ def safety_areas(previsit: PreVisit) -> list[str]:
     saved, on their lead), in the order named. A form saved when the answer was one
     area holds a string."""
     named = previsit.answers.get(REASONS.slug, {}).get("body_area")
-    if not named and previsit.appointment.lead is not None:
-        named = previsit.appointment.lead.body_area
+    lead = previsit.appointment.lead
+    if not named and lead is not None:
+        # A lead's self-check is the runner's knee's, as "What brings you in" assumes.
+        named = lead.body_area or (SafetyArea.KNEE.value if lead.answers else "")
     if isinstance(named, str):
         named = [named]
     return [str(area) for area in named or []]

@@ -81,11 +81,10 @@ def previsit_section(
     data = request.POST if request.method == "POST" else None
     form = page.form(previsit, data, extra)
     if data is not None and page.is_complete(form):
-        client_address = ratelimit.client_ip(request)
+        client = ratelimit.client_ip(request)
         saved = page.save(
-            previsit=previsit, form=form, context=extra, client_address=client_address,
-            now=timezone.now(),
-        )  # fmt: skip
+            previsit=previsit, form=form, context=extra, client_address=client, now=timezone.now()
+        )
         messages.success(request, page.section.saved_message())
         return redirect(_after_saving(previsit, token, page.section, red_flag=saved.red_flag))
     context = {"previsit": previsit, "token": token, "section": page.section, "form": form}
