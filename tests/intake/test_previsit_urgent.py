@@ -167,3 +167,21 @@ def test_todays_urgent_list_costs_the_same_queries_for_one_or_five_flagged_visit
 
     assert queries() == one
     assert PreVisit.objects.filter(needs_review=True).count() == 5
+
+
+def test_the_patient_is_told_of_the_call_until_a_clinician_has_read_the_answers(
+    client, group_member
+):
+    previsit = shoulder_patient(client)
+    overview = f"/before-your-visit/{previsit.token}/"
+    client.post(section_url(previsit, "safety"), {**calm_shoulder(), "s_d2": "yes"})
+    client.post(section_url(previsit, "safety"), calm_shoulder())  # changed their mind
+
+    still = client.get(overview).content.decode()
+    client.force_login(group_member("Clinician"))
+    client.post(f"/admin/intake/appointment/{previsit.appointment_id}/previsit/reviewed/")
+    client.logout()
+    read = client.get(overview).content.decode()
+
+    assert "We will call you today about your visit" in still
+    assert "We will call you today" not in read
