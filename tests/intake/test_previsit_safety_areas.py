@@ -195,3 +195,18 @@ def test_sets_wait_for_a_clinicians_sign_off_who_and_when(client, group_member):
     assert (
         page.count("Awaiting clinical sign-off") == before.count("Awaiting clinical sign-off") - 1
     )
+
+
+def test_a_clinician_trying_a_set_in_the_admin_sees_every_rule_that_fired(client, group_member):
+    shoulder = Questionnaire.objects.get(slug="safety-shoulder")
+    client.force_login(group_member("Clinician"))
+
+    response = client.post(
+        f"/admin/intake/questionnaire/{shoulder.pk}/test/", {"s_e2": "yes", "s_d5": "yes"}
+    )
+
+    body = response.content.decode()
+    assert "Outcome: Emergency" in body
+    assert "Every urgent rule that fired" in body
+    assert "S-E2 Possible dislocation or fracture" in body
+    assert "S-D5 Possible blood clot in the arm" in body
