@@ -218,10 +218,11 @@ class Series:
         before, after, count = self.compared(latest) or (baseline.score, latest.score, 0)
         over = ""
         if self.ratings is not None:
-            over = f" over the {count} activit{'ies' if count != 1 else 'y'} rated both times"
+            activities = "activities" if count != 1 else "activity"
+            over = f" Compared over the {count} {activities} rated both times."
         return (
-            f"{self.title}, {visits}: from {points(before)} to {points(after)}{over}, "
-            f"{moved.describe()}. Clinically important change: {important}."
+            f"{self.title}, {visits}: from {points(before)} to {points(after)}, "
+            f"{moved.describe()}. Clinically important change: {important}.{over}"
         )
 
 

@@ -176,7 +176,8 @@ def test_psfs_change_compares_only_the_activities_rated_both_times():
     assert scores(overall) == [Decimal("4.50"), Decimal("7.00")]
     moved = overall.change()
     assert moved.difference == Decimal(2)
-    assert "from 4.5 to 6.5 over the 2 activities rated both times" in overall.summary()
+    assert "from 4.5 to 6.5, improved by 2 points" in overall.summary()
+    assert overall.summary().endswith("Compared over the 2 activities rated both times.")
     assert series["Running"].change().difference == Decimal(2)
     assert series["Squatting"].change() is None  # added later: its own baseline
     assert series["Squatting"].baseline.score == Decimal(8)
@@ -193,7 +194,7 @@ def test_a_dropped_activity_leaves_the_comparison_and_keeps_its_own_history():
     series = psfs_series(forms)
 
     assert series[""].change().difference == Decimal(3)
-    assert "over the 1 activity rated both times" in series[""].summary()
+    assert "Compared over the 1 activity rated both times." in series[""].summary()
     assert series["Stairs"].change() is None
 
 
