@@ -431,8 +431,22 @@ def seed(apps, schema_editor):
 
 def unseed(apps, schema_editor):
     Questionnaire = apps.get_model("intake", "Questionnaire")
+    Question = apps.get_model("intake", "Question")
+    Choice = apps.get_model("intake", "Choice")
     OutcomeRule = apps.get_model("intake", "OutcomeRule")
-    Questionnaire.objects.filter(slug__in=[slug for _, slug, _, _ in SETS]).delete()
+    OutcomeTally = apps.get_model("intake", "OutcomeTally")
+    slugs = [slug for _, slug, _, _ in SETS]
+    # Children first, and a follow-on unlinked from the question that asks for it (it
+    # protects it).
+    Choice.objects.filter(question__questionnaire__slug__in=slugs).delete()
+    OutcomeRule.objects.filter(questionnaire__slug__in=slugs).delete()
+    OutcomeTally.objects.filter(questionnaire__slug__in=slugs).delete()
+    questions = Question.objects.filter(questionnaire__slug__in=slugs)
+    questions.update(show_if_question=None)
+    # Nothing refers to them any more; Django's collector trips over the historical
+    # model's link to itself when unmigrating, so delete the rows directly.
+    questions._raw_delete(schema_editor.connection.alias)
+    Questionnaire.objects.filter(slug__in=slugs).delete()
     OutcomeRule.objects.filter(questionnaire__slug="runners-knee", name=KNEE_LIMP_RULE).update(
         same_day=False, explanation=KNEE_LIMP_OLD
     )
