@@ -155,7 +155,8 @@ class SafetyPage(SectionPage):
         )
 
     def is_complete(self, form: forms.Form) -> bool:
-        return form.is_complete()
+        # Valid, and no follow-on question still to ask on a second page.
+        return isinstance(form, SafetyForm) and form.is_complete()
 
     def save(self, *, previsit, form, context, client_address, now) -> Saved:
         if context["spec"] is None:

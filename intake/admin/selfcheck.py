@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 
 from intake import selfcheck
 from intake.admin.read_only import ReadOnlyAdminMixin
+from intake.admin.staff_request import StaffRequest
 from intake.forms.selfcheck import StepForm
 from intake.models import Choice, OutcomeRule, OutcomeTally, Question, Questionnaire
 from intake.models.booking import clinic_tz
@@ -81,7 +82,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
         return f"Signed off by {name} on {date_format(when, 'F j, Y, g:i A')}"
 
     @admin.action(description="Record clinical sign-off (by you, now)", permissions=["change"])
-    def sign_off(self, request: HttpRequest, queryset) -> None:
+    def sign_off(self, request: StaffRequest, queryset) -> None:
         now = timezone.now()
         count = selfcheck.record_sign_off(questionnaires=queryset, by=request.user, now=now)
         self.message_user(request, f"Signed off {count} questionnaire{pluralize(count)}.")
