@@ -19,10 +19,9 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from intake import emails
+from intake import emails, times
 from intake.measures import ItemScale, score
 from intake.models import (
     Appointment,
@@ -40,7 +39,6 @@ from intake.models import (
     SafetyArea,
     TriageOutcome,
 )
-from intake.models.booking import clinic_tz
 from intake.selfcheck import load_spec, questions_version
 from intake.triage import QuestionnaireSpec, QuestionSpec, TriageResult, triage
 
@@ -301,7 +299,7 @@ def safety_prefill(previsit: PreVisit, questions: Sequence[QuestionSpec]) -> dic
     by_text = {" ".join(q.text.casefold().split()): q for q in questions}
     lead = previsit.appointment.lead
     if lead is not None and isinstance(lead.answers, list):
-        local = timezone.localtime(lead.created_at, clinic_tz())
+        local = times.local(lead.created_at)
         source = f"from your self-check on {local:%B} {local.day}"
         for row in lead.answers:
             if not isinstance(row, dict):

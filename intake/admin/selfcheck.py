@@ -12,14 +12,12 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
 
-from intake import selfcheck
+from intake import selfcheck, times
 from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.admin.staff_request import StaffRequest
 from intake.forms.selfcheck import StepForm
 from intake.models import Choice, OutcomeRule, OutcomeTally, Question, Questionnaire
-from intake.models.booking import clinic_tz
 from intake.models.selfcheck import OutcomeRuleQuerySet, split_codes
 from intake.triage import triage, visible_answers
 
@@ -78,8 +76,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
             return "Awaiting clinical sign-off"
         who = questionnaire.signed_off_by
         name = (who.get_full_name() or who.get_username()) if who else "a former staff member"
-        when = timezone.localtime(questionnaire.signed_off_at, clinic_tz())
-        return f"Signed off by {name} on {date_format(when, 'F j, Y, g:i A')}"
+        return f"Signed off by {name} on {times.when(questionnaire.signed_off_at)}"
 
     @admin.action(description="Record clinical sign-off (by you, now)", permissions=["change"])
     def sign_off(self, request: StaffRequest, queryset) -> None:

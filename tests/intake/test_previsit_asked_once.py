@@ -5,7 +5,7 @@ and say where from (and can be changed), and follow-on questions wait for their 
 import pytest
 from django.utils import timezone
 
-from intake.models.booking import clinic_tz
+from intake.times import clinic_zone
 from tests.intake.previsit_support import (
     CALM_GENERAL,
     CALM_SAFETY,
@@ -25,7 +25,7 @@ LOCKING = (
 
 
 def born_years_before_the_visit(previsit, years: int) -> str:
-    visit_day = previsit.appointment.start.astimezone(clinic_tz()).date()
+    visit_day = previsit.appointment.start.astimezone(clinic_zone()).date()
     return visit_day.replace(year=visit_day.year - years, month=1, day=1).isoformat()
 
 
@@ -43,7 +43,7 @@ def test_self_check_answers_prefill_the_safety_questions_marked_and_editable(cli
     response = client.get(section_url(previsit, "safety"))
     client.post(section_url(previsit, "safety"), {**CALM_SAFETY, "locking": "no"})
 
-    sent_on = timezone.localtime(lead.created_at, clinic_tz())
+    sent_on = timezone.localtime(lead.created_at, clinic_zone())
     page = response.content.decode()
     assert response.context["form"].initial["locking"] == "yes"
     assert response.context["form"].initial["age"] == "16_to_54"

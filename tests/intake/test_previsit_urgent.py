@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.dateformat import format as format_date
 
 from intake.models import Appointment, PreVisit, TriageOutcome
-from intake.models.booking import clinic_tz
 from intake.previsit import safety_questions, safety_spec
+from intake.times import clinic_zone
 from tests.intake.previsit_support import (
     CALM_GENERAL,
     book,
@@ -65,7 +65,7 @@ def test_the_patient_is_told_the_advice_the_phone_and_what_happens_to_the_visit(
     )
 
     page = " ".join(response.content.decode().split())
-    visit_day = format_date(previsit.appointment.start.astimezone(clinic_tz()), "l, F j, Y")
+    visit_day = format_date(previsit.appointment.start.astimezone(clinic_zone()), "l, F j, Y")
     assert "See a doctor first" in page
     assert "A new lump should be checked by a doctor soon." in page
     assert f"We will call you today about your visit on {visit_day} at" in page
