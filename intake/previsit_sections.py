@@ -1,5 +1,5 @@
 """The before-visit form's sections as pages: each builds its form, gathers what its page
-shows, and saves through the typed functions of `intake.previsit`.
+shows, and submits it through the typed functions of `intake.previsit`.
 
 The view looks a page up by the section the URL names and calls the same four methods
 on whichever it gets, so adding a section never adds a branch to the view. No HTTP
@@ -35,7 +35,7 @@ class Saved:
 
 class SectionPage:
     """One section's page. `context` is what the template needs besides the form; the
-    form and the save receive it, so nothing is read twice."""
+    form and `submit` receive it, so nothing is read twice."""
 
     section: flow.Section
 
@@ -52,7 +52,7 @@ class SectionPage:
     def is_complete(self, form: forms.Form) -> bool:
         return form.is_valid()
 
-    def save(
+    def submit(
         self,
         *,
         previsit: PreVisit,
@@ -76,7 +76,7 @@ class PlainPage(SectionPage):
         saved = previsit.answers.get(self.section.slug)
         return self.form_class(data, initial=saved or self.initial(previsit))
 
-    def save(self, *, previsit, form, context, client_address, now) -> Saved:
+    def submit(self, *, previsit, form, context, client_address, now) -> Saved:
         flow.save_section(previsit=previsit, section=self.section, data=form.answers(), now=now)
         return Saved()
 
@@ -158,7 +158,7 @@ class SafetyPage(SectionPage):
         # Valid, and no follow-on question still to ask on a second page.
         return isinstance(form, SafetyForm) and form.is_complete()
 
-    def save(self, *, previsit, form, context, client_address, now) -> Saved:
+    def submit(self, *, previsit, form, context, client_address, now) -> Saved:
         if context["spec"] is None:
             # Nothing is set up to ask: the section counts as answered.
             data = {"answers": {}, "areas": context["areas"]}
@@ -191,7 +191,7 @@ class MeasuresPage(SectionPage):
             data, measures=context["measures"], named=context["named"], initial=initial
         )
 
-    def save(self, *, previsit, form, context, client_address, now) -> Saved:
+    def submit(self, *, previsit, form, context, client_address, now) -> Saved:
         flow.save_measures(previsit=previsit, answers=form.measure_answers(), now=now)
         return Saved()
 
@@ -219,7 +219,7 @@ class ConsentPage(SectionPage):
     def form(self, previsit: PreVisit, data: Mapping | None, context: dict) -> ConsentForm:
         return ConsentForm(data, texts=context["texts"])
 
-    def save(self, *, previsit, form, context, client_address, now) -> Saved:
+    def submit(self, *, previsit, form, context, client_address, now) -> Saved:
         flow.sign_consents(
             previsit=previsit,
             texts=context["texts"],

@@ -82,7 +82,7 @@ def previsit_section(
     form = page.form(previsit, data, extra)
     if data is not None and page.is_complete(form):
         client = ratelimit.client_ip(request)
-        saved = page.save(
+        saved = page.submit(
             previsit=previsit, form=form, context=extra, client_address=client, now=timezone.now()
         )
         messages.success(request, page.section.saved_message())
