@@ -109,6 +109,21 @@ def queue_previsit_reminder(previsit: PreVisit) -> None:
     )
 
 
+def queue_previsit_urgent(previsit: PreVisit) -> None:
+    """Tell the front desk at once that a before-visit answer needs a call today: the
+    patient's name, phone and visit and a link to the appointment, never the answer, the
+    outcome or the body area (email is not a private channel)."""
+    appointment = previsit.appointment
+    context = {
+        **_booking_context(appointment),
+        "admin_url": settings.SITE_URL
+        + reverse("admin:intake_appointment_change", args=[appointment.pk]),
+    }
+    send_email.enqueue(
+        template="previsit_urgent", to=[settings.CLINIC_NOTIFY_EMAIL], email_context=context
+    )
+
+
 def queue_booking_staff_email(
     appointment: Appointment, template: str, *, previous_start: datetime | None = None
 ) -> None:

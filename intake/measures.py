@@ -11,8 +11,8 @@ scored visit of an episode of care is the baseline, and each later score is impr
 worse or no important change by the measure's MCID.
 """
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -146,6 +146,12 @@ class Series:
     mcid: Decimal
     higher_is_better: bool
     points: tuple[Point, ...]
+    # For a measure whose items the patient names (the PSFS): each visit's rating per
+    # activity (by appointment, then activity key), so a change compares only the
+    # activities rated at both visits, never an average over different ones.
+    ratings: Mapping[int, Mapping[str, Decimal]] | None = field(
+        default=None, compare=False, hash=False
+    )
 
     @property
     def title(self) -> str:
@@ -167,15 +173,28 @@ class Series:
         scored = self.scored
         return scored[-1] if len(scored) > 1 else None
 
-    def change_at(self, point: Point) -> Change | None:
+    def compared(self, point: Point) -> tuple[Decimal, Decimal, int] | None:
+        """(baseline, this visit, how many activities) on the like-for-like footing: the
+        scores themselves, or for named activities the means over those rated both times."""
         baseline = self.baseline
         if baseline is None or baseline.score is None or point.score is None or point is baseline:
             return None
+        if self.ratings is None:
+            return baseline.score, point.score, 0
+        before = self.ratings.get(baseline.appointment_id, {})
+        after = self.ratings.get(point.appointment_id, {})
+        both = [key for key in before if key in after]
+        if not both:
+            return None
+        return _mean(before[key] for key in both), _mean(after[key] for key in both), len(both)
+
+    def change_at(self, point: Point) -> Change | None:
+        compared = self.compared(point)
+        if compared is None:
+            return None
+        before, after, _ = compared
         return change(
-            baseline=baseline.score,
-            latest=point.score,
-            mcid=self.mcid,
-            higher_is_better=self.higher_is_better,
+            baseline=before, latest=after, mcid=self.mcid, higher_is_better=self.higher_is_better
         )
 
     def change(self) -> Change | None:
@@ -196,9 +215,14 @@ class Series:
             start = points(baseline.score)
             return f"{self.title}, {visits}: {start} at the start, no later score yet."
         important = "yes" if moved.important else "no"
+        before, after, count = self.compared(latest) or (baseline.score, latest.score, 0)
+        over = ""
+        if self.ratings is not None:
+            activities = "activities" if count != 1 else "activity"
+            over = f" Compared over the {count} {activities} rated both times."
         return (
-            f"{self.title}, {visits}: from {points(baseline.score)} to {points(latest.score)}, "
-            f"{moved.describe()}. Clinically important change: {important}."
+            f"{self.title}, {visits}: from {points(before)} to {points(after)}, "
+            f"{moved.describe()}. Clinically important change: {important}.{over}"
         )
 
 
@@ -275,6 +299,7 @@ def _series_of_episode(responses: list[MeasureResponse]) -> list[Series]:
                 scale_min=low,
                 scale_max=high,
                 points=tuple(_point(r, r.score) for r in measure_responses),
+                ratings=_ratings(measure_responses) if measure.patient_names_items else None,
                 **common,
             )
         )
@@ -306,6 +331,36 @@ def _activity_series(
         Series(activity=names[key], scale_min=low, scale_max=high, points=tuple(seen), **common)
         for key, seen in visits.items()
     ]
+
+
+def activity_key(label: str) -> str:
+    """Activities match by name, ignoring case and spaces: the follow-up repeats the names."""
+    return " ".join(label.casefold().split())
+
+
+def _rated(answer: object) -> tuple[str, Decimal] | None:
+    """(activity key, rating) of one stored answer, or None when unnamed or unrated."""
+    if not isinstance(answer, dict):
+        return None
+    label = str(answer.get("label") or "").strip()
+    value = answer.get("value")
+    if not label or type(value) is not int:  # not a bool or a string: a blank stays blank
+        return None
+    return activity_key(label), Decimal(value)
+
+
+def _ratings(responses: list[MeasureResponse]) -> dict[int, dict[str, Decimal]]:
+    ratings: dict[int, dict[str, Decimal]] = {}
+    for response in responses:
+        answers = response.answers if isinstance(response.answers, list) else []
+        rated = dict(filter(None, (_rated(answer) for answer in answers)))
+        ratings[response.previsit.appointment_id] = rated
+    return ratings
+
+
+def _mean(values: Iterable[Decimal]) -> Decimal:
+    values = list(values)
+    return sum(values, Decimal(0)) / len(values)
 
 
 def _point(response: MeasureResponse, score: Decimal | None) -> Point:

@@ -6,20 +6,22 @@ two tabs saving at once cannot lose each other's answers. A section counts as sa
 once its key is in `PreVisit.answers` (the measures and consent keep their answers in
 their own rows and leave a marker there).
 
-The safety section asks the runner's-knee self-check's red-flag questions again and
-decides them with the same `intake.triage.triage`, so a warning sign gets the same
-advice here as in the self-check, and flags the visit for a clinician to read first.
+The safety section asks the general screening and the red-flag questions of each body
+area the patient named (the knee's are its self-check's), decided with the same
+`intake.triage.triage`, so a warning sign gets the same advice here as in the self-check.
+A red flag reaches a person the same day: the visit goes to the top of Today's urgent
+list and the front desk is emailed to call.
 """
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 
-from intake import emails
+from intake import emails, times
 from intake.measures import ItemScale, score
 from intake.models import (
     Appointment,
@@ -34,13 +36,12 @@ from intake.models import (
     PreVisitStatus,
     QuestionKind,
     Questionnaire,
+    SafetyArea,
     TriageOutcome,
 )
-from intake.selfcheck import load_spec
+from intake.selfcheck import load_spec, questions_version
 from intake.triage import QuestionnaireSpec, QuestionSpec, TriageResult, triage
 
-# The self-check whose red-flag questions the form asks again.
-SAFETY_QUESTIONNAIRE = "runners-knee"
 RED_FLAG_OUTCOMES = (TriageOutcome.EMERGENCY, TriageOutcome.SEE_DOCTOR)
 
 
@@ -79,7 +80,14 @@ def section_named(previsit: PreVisit, slug: str) -> Section | None:
 
 
 def is_saved(previsit: PreVisit, section: Section) -> bool:
-    return section.slug in previsit.answers
+    """Saved, and for the safety questions saved for every body area now named: a patient
+    who adds their shoulder after answering for the knee is asked the shoulder's too."""
+    saved = previsit.answers.get(section.slug)
+    if saved is None:
+        return False
+    if section == SAFETY and isinstance(saved, dict) and "areas" in saved:
+        return set(safety_areas(previsit)) <= set(saved["areas"])
+    return True
 
 
 def next_section(previsit: PreVisit, *, after: Section | None = None) -> Section | None:
@@ -189,15 +197,51 @@ def save_section(
     return locked
 
 
-def safety_spec(*, published_only: bool = True) -> QuestionnaireSpec | None:
-    """The self-check the safety questions come from, or None when there is none to ask
-    (unpublished). Staff reading past answers pass published_only=False: the wording the
-    patient read stays readable after the self-check is taken down."""
-    questionnaires = Questionnaire.objects.with_content().filter(slug=SAFETY_QUESTIONNAIRE)
-    if published_only:
-        questionnaires = questionnaires.published()
-    questionnaire = questionnaires.first()
-    return load_spec(questionnaire) if questionnaire else None
+def safety_areas(previsit: PreVisit) -> list[str]:
+    """The body areas the patient named in "What brings you in" (or, before that is
+    saved, on their lead), in the order named. A form saved when the answer was one
+    area holds a string."""
+    named = previsit.answers.get(REASONS.slug, {}).get("body_area")
+    lead = previsit.appointment.lead
+    if not named and lead is not None:
+        # A lead's self-check is the runner's knee's, as "What brings you in" assumes.
+        named = lead.body_area or (SafetyArea.KNEE.value if lead.answers else "")
+    if isinstance(named, str):
+        named = [named]
+    return [str(area) for area in named or []]
+
+
+def safety_spec(
+    *, areas: Iterable[str] = (), slugs: Iterable[str] | None = None
+) -> QuestionnaireSpec | None:
+    """The safety questions for these body areas as one questionnaire: the general
+    screening, then each named area's set once (the knee's is its self-check), decided
+    together by `triage`; None when there is none. Staff reading a saved form pass the
+    `slugs` it was asked from, so the wording the patient read stays readable."""
+    if slugs is not None:
+        questionnaires = Questionnaire.objects.filter(slug__in=list(slugs))
+    else:
+        questionnaires = Questionnaire.objects.asked_before_visit(areas)
+    found = sorted(
+        questionnaires.with_content(), key=lambda q: SafetyArea.values.index(q.safety_area)
+    )
+    if not found:
+        return None
+    specs = [load_spec(questionnaire) for questionnaire in found]
+    questions = tuple(question for spec in specs for question in spec.questions)
+    return QuestionnaireSpec(
+        slug=",".join(spec.slug for spec in specs),
+        title="Safety questions",
+        intro="",
+        questions=questions,
+        # Within an outcome, the general screening's rules first, then each area's.
+        rules=tuple(
+            replace(rule, order=index * 100_000 + rule.order)
+            for index, spec in enumerate(specs)
+            for rule in spec.rules
+        ),
+        version=questions_version(questions),
+    )
 
 
 def safety_questions(spec: QuestionnaireSpec) -> list[QuestionSpec]:
@@ -223,31 +267,102 @@ def safety_questions(spec: QuestionnaireSpec) -> list[QuestionSpec]:
     return [question for question in spec.questions if question.key in wanted]
 
 
+def known_safety_answers(previsit: PreVisit) -> dict[str, list[str]]:
+    """Safety answers the form already knows and so never asks: the age bands, from the
+    date of birth the patient gave in their contact details (their age on the visit day)."""
+    born = previsit.answers.get(CONTACT.slug, {}).get("date_of_birth")
+    try:
+        birthday = date.fromisoformat(born) if isinstance(born, str) else None
+    except ValueError:
+        birthday = None
+    if birthday is None:
+        return {}
+    on = previsit.appointment.local_start.date()
+    age = on.year - birthday.year - ((on.month, on.day) < (birthday.month, birthday.day))
+    band = "under_16" if age < 16 else "55_or_over" if age >= 55 else "16_to_54"
+    return {"age": [band], "age_8_to_16": ["yes" if 8 <= age <= 16 else "no"]}
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """An answer the patient already gave elsewhere, offered (editable) with where from."""
+
+    values: list[str]
+    source: str  # "from your self-check on May 3"
+
+
+def safety_prefill(previsit: PreVisit, questions: Sequence[QuestionSpec]) -> dict[str, Prefill]:
+    """Answers to these questions the patient already gave: in the self-check they sent
+    with their lead (matched by the question's words and the answer's label), and in
+    their health history (pregnancy, diabetes)."""
+    found: dict[str, Prefill] = {}
+    by_text = {" ".join(q.text.casefold().split()): q for q in questions}
+    lead = previsit.appointment.lead
+    if lead is not None and isinstance(lead.answers, list):
+        local = times.local(lead.created_at)
+        source = f"from your self-check on {local:%B} {local.day}"
+        for row in lead.answers:
+            if not isinstance(row, dict):
+                continue
+            question = by_text.get(" ".join(str(row.get("question", "")).casefold().split()))
+            if question is None:
+                continue
+            labels = {part.strip() for part in str(row.get("answer", "")).split(",")}
+            values = [value for value, label in question.options() if label in labels]
+            if values:
+                found[question.key] = Prefill(values, source)
+    history = previsit.answers.get(HISTORY.slug, {})
+    keys = {question.key for question in questions}
+    pregnancy = history.get("pregnancy")
+    if "pregnant_recent" in keys and pregnancy in ("pregnant", "postpartum", "not_relevant"):
+        answer = "no" if pregnancy == "not_relevant" else "yes"
+        found["pregnant_recent"] = Prefill([answer], "from your health history")
+    if "diabetes" in keys and isinstance(history.get("conditions"), list):
+        answer = "yes" if "diabetes" in history["conditions"] else "no"
+        found["diabetes"] = Prefill([answer], "from your health history")
+    return found
+
+
 def save_safety(
     *,
     previsit: PreVisit,
     spec: QuestionnaireSpec,
+    areas: Sequence[str],
     answers: Mapping[str, Sequence[str]],
     now: datetime,
 ) -> TriageResult:
     """Save the safety answers and decide them with the self-check's triage.
 
-    A red-flag outcome is recorded and the form marked for review; answering again
-    without one later never clears either: a clinician has to read it.
+    A red-flag outcome flags the visit for a clinician and puts it at the top of Today's
+    urgent list, and the front desk is emailed at once to call the patient today (in the
+    same transaction, so neither happens without the other). Answering again without a
+    red flag never clears the flag: a clinician has to read it. A new red flag after a
+    clinician's review flags the visit again.
     """
     result = triage(questions=spec.questions, rules=spec.rules, answers=answers)
-    red_flag = result.outcome in RED_FLAG_OUTCOMES
+    red_flag = result.calls_for_care
     with transaction.atomic():
         locked = _lock(previsit)
         data = {
             "answers": {key: list(values) for key, values in answers.items()},
+            "asked": spec.slug.split(","),
+            "areas": list(areas),
             "outcome": result.outcome.value if red_flag else "",
             "explanation": result.explanation if red_flag else "",
+            "rules": list(result.fired) if red_flag else [],
+            "same_day": result.same_day if red_flag else False,
         }
-        if red_flag and not _more_urgent_recorded(locked.red_flag_outcome, result.outcome):
+        flag_anew = red_flag and (not locked.needs_review or locked.reviewed_at is not None)
+        if flag_anew:
             locked.red_flag_outcome = result.outcome.value
-        locked.needs_review = locked.needs_review or red_flag
+            locked.needs_review = True
+            locked.reviewed_by = None
+            locked.reviewed_at = None
+        elif red_flag and not _more_urgent_recorded(locked.red_flag_outcome, result.outcome):
+            locked.red_flag_outcome = result.outcome.value
         _record(locked, SAFETY.slug, data, now)
+        if flag_anew:
+            emails.queue_previsit_urgent(locked)
     previsit.refresh_from_db()
     return result
 

@@ -30,6 +30,7 @@ from intake.models import (
     TriageOutcome,
 )
 from intake.phone import display_phone
+from intake.previsit import safety_spec
 from intake.selfcheck import answer_summary
 from intake.triage import QuestionnaireSpec
 
@@ -169,6 +170,20 @@ def _is_question_list(section: object) -> bool:
     return isinstance(section, list) and all(
         isinstance(row, dict) and "question" in row for row in section
     )
+
+
+# A form saved before the safety questions came per body area was asked the knee's.
+ASKED_BEFORE_BODY_AREAS = ("runners-knee",)
+
+
+def safety_wording(previsit: PreVisit) -> QuestionnaireSpec | None:
+    """The safety questions as this patient was asked them (whether or not still asked)."""
+    saved = previsit.answers.get("safety")
+    if not isinstance(saved, dict):
+        return None
+    asked = saved.get("asked")
+    slugs = asked if isinstance(asked, list) else ASKED_BEFORE_BODY_AREAS
+    return safety_spec(slugs=[str(slug) for slug in slugs])
 
 
 def red_flag_words(outcome: str) -> str:

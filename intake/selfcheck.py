@@ -19,8 +19,11 @@ travels only in POST bodies over HTTPS.
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
+from django.db.models import QuerySet
 
 from intake.models import OutcomeTally, QuestionKind, Questionnaire, TriageOutcome
 from intake.models.selfcheck import YES_NO_DEFAULT, split_codes
@@ -82,6 +85,7 @@ def load_spec(questionnaire: Questionnaire) -> QuestionnaireSpec:
             any_at_least=rule.any_at_least,
             all_flags=frozenset(split_codes(rule.all_flags)),
             pain_at_least=rule.pain_at_least,
+            same_day=rule.same_day,
             links=tuple(
                 (page.get_absolute_url(), label)
                 for page, label in [
@@ -101,6 +105,14 @@ def load_spec(questionnaire: Questionnaire) -> QuestionnaireSpec:
         rules=rules,
         version=questions_version(questions),
     )
+
+
+def record_sign_off(
+    *, questionnaires: "QuerySet[Questionnaire]", by: AbstractBaseUser, now: datetime
+) -> int:
+    """A clinician vouches for these questionnaires' clinical wording: who and when come
+    from their login and the clock, never a typed field. Returns how many were signed."""
+    return questionnaires.update(signed_off_by=by, signed_off_at=now)
 
 
 def default_choices(kind: str) -> tuple[ChoiceSpec, ...]:

@@ -103,6 +103,18 @@ def schedule(
     ]
 
 
+def red_flag_visits() -> QuerySet:
+    """Visits whose before-visit answers call for a doctor and no clinician has reviewed
+    yet, whatever their date: the top of the urgent list, soonest visit first, with the
+    lead each came from (one query)."""
+    return (
+        Appointment.objects.active()
+        .filter(previsit__needs_review=True, previsit__reviewed_at__isnull=True)
+        .select_related("lead", "appointment_type", "clinician", "previsit")
+        .order_by("start")[:LIST_LIMIT]
+    )
+
+
 def leads_to_work(today: date) -> dict[str, QuerySet]:
     """Urgent leads first, then new ones, then follow-ups due today or overdue: each lead
     in one list only, oldest waiting first."""

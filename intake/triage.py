@@ -3,9 +3,10 @@
 Pure functions over plain dataclasses (no HTTP, no database), so every answer
 combination can be tested quickly. Outcomes are tried in a fixed order, most
 urgent first; within an outcome, rules in their `order`. The first rule that
-matches decides. Under the rules lies a safety net: an answer marked as a red
-flag on its own makes the result at least that urgent, so a red flag always
-wins even if a rule is missing or mistyped.
+matches decides, and every Emergency or See-a-doctor rule that matched is named
+too, so staff see each reason. Under the rules lies a safety net: an answer marked
+as a red flag on its own makes the result at least that urgent, so a red flag
+always wins even if a rule is missing or mistyped.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -84,6 +85,7 @@ class RuleSpec:
     all_flags: frozenset[str] = frozenset()
     pain_at_least: int | None = None
     links: tuple[tuple[str, str], ...] = ()  # (path, label)
+    same_day: bool = False  # See a doctor first: today, not just this week
 
     def has_conditions(self) -> bool:
         return bool(self.any_flags or self.all_flags or self.pain_at_least is not None)
@@ -120,6 +122,15 @@ class TriageResult:
     explanation: str
     links: tuple[tuple[str, str], ...] = ()
     flags: frozenset[str] = field(default_factory=frozenset)
+    fired: tuple[str, ...] = ()  # every urgent rule that matched, most urgent first
+    same_day: bool = False  # an Emergency, or a See-a-doctor rule that says today
+
+    @property
+    def calls_for_care(self) -> bool:
+        return self.outcome in URGENT
+
+
+URGENT = (TriageOutcome.EMERGENCY, TriageOutcome.SEE_DOCTOR)
 
 
 FALLBACK_RULE = "No other rule matched: book an evaluation"
@@ -188,21 +199,42 @@ def triage(
                 floor_rank = RANK[choice.red_flag]
                 floor_label = f"{question.text} {choice.label}"
     raised = frozenset(flags)
+    urgent = [
+        rule for rule in sorted(rules, key=_priority)
+        if rule.outcome in URGENT and rule.matches(raised, pain)
+    ]  # fmt: skip
+    fired = tuple(rule.name for rule in urgent)
+    same_day = any(rule.same_day or rule.outcome == TriageOutcome.EMERGENCY for rule in urgent)
     for rule in sorted(rules, key=_priority):
         if RANK[rule.outcome] > floor_rank:
             break  # a red-flag answer that no rule caught: the safety net below decides
         if rule.matches(raised, pain):
-            return TriageResult(rule.outcome, rule.name, rule.explanation, rule.links, raised)
+            return TriageResult(
+                rule.outcome,
+                rule.name,
+                rule.explanation,
+                rule.links,
+                raised,
+                fired=fired or (rule.name,),
+                same_day=same_day,
+            )
     if floor_rank < len(PRIORITY):
         outcome = PRIORITY[floor_rank]
+        name = f"Red-flag answer (safety net): {floor_label}"
         return TriageResult(
             outcome,
-            f"Red-flag answer (safety net): {floor_label}",
+            name,
             SAFETY_NET_EXPLANATION[outcome],
             flags=raised,
+            fired=(*fired, name),
+            same_day=same_day or outcome == TriageOutcome.EMERGENCY,
         )
     return TriageResult(
-        TriageOutcome.BOOK_EVALUATION, FALLBACK_RULE, FALLBACK_EXPLANATION, flags=raised
+        TriageOutcome.BOOK_EVALUATION,
+        FALLBACK_RULE,
+        FALLBACK_EXPLANATION,
+        flags=raised,
+        fired=(FALLBACK_RULE,),
     )
 
 

@@ -23,7 +23,6 @@ from intake import times
 from intake.admin.staff_request import StaffRequest
 from intake.models import Appointment, PreVisit
 from intake.models.previsit import can_read_answers
-from intake.previsit import safety_spec
 
 
 def _previsit_or_404(object_id: str) -> PreVisit:
@@ -52,7 +51,7 @@ def summary_view(request: StaffRequest, object_id: str) -> HttpResponse:
         "appointment": previsit.appointment,
         "sections": review.answer_sections(
             previsit.answers,
-            safety_spec=safety_spec(published_only=False) if "safety" in previsit.answers else None,
+            safety_spec=review.safety_wording(previsit),
         ),
         "red_flag": review.red_flag_words(previsit.red_flag_outcome),
         "can_mark_reviewed": request.user.has_perm("intake.change_previsit"),

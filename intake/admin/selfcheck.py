@@ -8,11 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 
-from intake import selfcheck
+from intake import selfcheck, times
 from intake.admin.read_only import ReadOnlyAdminMixin
+from intake.admin.staff_request import StaffRequest
 from intake.forms.selfcheck import StepForm
 from intake.models import Choice, OutcomeRule, OutcomeTally, Question, Questionnaire
 from intake.models.selfcheck import OutcomeRuleQuerySet, split_codes
@@ -36,6 +39,7 @@ class OutcomeRuleInline(admin.TabularInline):
         "outcome",
         "order",
         "name",
+        "same_day",
         "any_flags",
         "any_at_least",
         "all_flags",
@@ -52,11 +56,33 @@ class OutcomeRuleInline(admin.TabularInline):
 
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "published", "updated_at")
-    list_filter = ("published",)
+    """Self-checks, and the safety questions each body area gets before a first visit.
+    Safety questions are asked as soon as they exist; a clinician's sign-off records who
+    vouched for the clinical wording, and when."""
+
+    list_display = ("title", "slug", "published", "safety_area", "clinical_sign_off")
+    list_filter = ("published", "safety_area")
+    list_select_related = ("signed_off_by",)
     prepopulated_fields = {"slug": ("title",)}
     search_fields = ("title",)
+    fields = ("title", "slug", "intro", "published", "safety_area", "clinical_sign_off")
+    readonly_fields = ("clinical_sign_off",)
     inlines = [QuestionInline, OutcomeRuleInline]
+    actions = ["sign_off"]
+
+    @admin.display(description="Clinical sign-off")
+    def clinical_sign_off(self, questionnaire: Questionnaire) -> str:
+        if questionnaire.signed_off_at is None:
+            return "Awaiting clinical sign-off"
+        who = questionnaire.signed_off_by
+        name = (who.get_full_name() or who.get_username()) if who else "a former staff member"
+        return f"Signed off by {name} on {times.when(questionnaire.signed_off_at)}"
+
+    @admin.action(description="Record clinical sign-off (by you, now)", permissions=["change"])
+    def sign_off(self, request: StaffRequest, queryset) -> None:
+        now = timezone.now()
+        count = selfcheck.record_sign_off(questionnaires=queryset, by=request.user, now=now)
+        self.message_user(request, f"Signed off {count} questionnaire{pluralize(count)}.")
 
     def get_urls(self):
         test = path(
@@ -161,7 +187,7 @@ class OutcomeRuleAdmin(admin.ModelAdmin):
     readonly_fields = ("flags_you_can_use",)
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 8})}}
     fieldsets = [
-        (None, {"fields": ("questionnaire", "outcome", "order", "name")}),
+        (None, {"fields": ("questionnaire", "outcome", "order", "name", "same_day")}),
         (
             "When it matches (every condition given must hold)",
             {"fields": ("any_flags", "any_at_least", "all_flags", "pain_at_least")},

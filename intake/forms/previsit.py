@@ -6,6 +6,7 @@ plain forms whose `cleaned_data` is what gets saved. Every field keeps what was 
 when another is wrong, and every error says what to do.
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, ClassVar
@@ -19,8 +20,12 @@ from intake.forms.fields import PhoneNumberField
 from intake.forms.selfcheck import REQUIRED_MESSAGES, StepForm
 from intake.models import ConsentText, Measure, QuestionKind
 from intake.models.leads import Activity, BodyArea
-from intake.previsit import MeasureAnswer
+from intake.previsit import MeasureAnswer, Prefill
 from intake.triage import QuestionSpec, is_visible, visible_answers
+
+# A word of a name: letters (any alphabet), with a hyphen, apostrophe or dot inside or
+# after ("Mary-Jo", "O'Brien", "Jr."), but at least one letter and no digits.
+NAME_WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*\.?")
 
 # ASCII digits only: Django's DateField takes "١٩٨٠-..." and years far outside a life.
 EARLIEST_BIRTH_YEAR = 1900
@@ -134,13 +139,18 @@ class ReasonsForm(SectionForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Tell us in a few words what brings you in."},
     )
-    body_area = forms.ChoiceField(
-        label="Where is the problem?",
-        choices=BodyArea.choices,
-        widget=forms.RadioSelect,
+    body_area = forms.MultipleChoiceField(
+        label="Where is the problem? Tick all that apply.",
+        # The lead's "More than one area" makes no sense where several can be ticked.
+        choices=[
+            (value, "Somewhere else, or not sure" if value == BodyArea.OTHER else label)
+            for value, label in BodyArea.choices
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="We ask the safety questions for each place you tick.",
         error_messages={
             "required": "Choose where the problem is.",
-            "invalid_choice": "Choose one of the places shown.",
+            "invalid_choice": "Choose from the places shown.",
         },
     )
     activities = forms.MultipleChoiceField(
@@ -223,40 +233,110 @@ class HistoryForm(SectionForm):
 
 
 class SafetyForm(StepForm):
-    """The self-check's red-flag questions on one page. A follow-up question (asked only
-    after a given answer) is required only when that answer was given."""
+    """The red-flag questions of the patient's body areas. A follow-on question (asked only
+    after a given answer, e.g. "Are you pregnant...?" Yes) is not shown until it applies:
+    revealed in place by static/js/reveal.js, or, without JavaScript, asked on a second page
+    that carries the first page's answers. Answers the form already knows (`known`, like
+    the age from the date of birth) are not asked; answers the patient gave elsewhere
+    (`prefill`) are filled in, say where from, and can be changed."""
 
     # Feeds no model field: the answers are kept as JSON on the PreVisit.
     saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
+    REVEALED = "revealed"  # set by reveal.js: the follow-ons were shown in place
+    PAGE = "page"
 
-    def __init__(self, data: Mapping | None = None, *, questions: Sequence[QuestionSpec], **kw):
-        super().__init__(data, questions=questions, required=False, **kw)
-        for question in questions:
-            if question.show_if_key:
-                parent = next(q for q in questions if q.key == question.show_if_key)
-                shown = [
-                    label for value, label in parent.options() if value in question.show_if_values
-                ]
-                field = self.fields[question.key]
-                field.label = format_html(
-                    '{} <span class="question-hint">Only if you said “{}” to “{}”</span>',
+    def __init__(
+        self,
+        data: Mapping | None = None,
+        *,
+        questions: Sequence[QuestionSpec],
+        answers: Mapping[str, Sequence[str]] | None = None,
+        known: Mapping[str, Sequence[str]] | None = None,
+        prefill: Mapping[str, Prefill] | None = None,
+        **kw,
+    ) -> None:
+        self.known = {key: list(values) for key, values in (known or {}).items()}
+        self.all_questions = list(questions)
+        asked = _reading_order([q for q in questions if q.key not in self.known])
+        prefill = {k: p for k, p in (prefill or {}).items() if not (answers or {}).get(k)}
+        initial = {**{key: p.values for key, p in prefill.items()}, **(answers or {})}
+        super().__init__(data, questions=asked, answers=initial, required=False, **kw)
+        for question in asked:
+            if question.key in prefill:
+                self.fields[question.key].label = format_html(
+                    '{} <span class="question-hint prefilled">Filled in {}. '
+                    "You can change it.</span>",
                     question.text,
-                    " or ".join(shown),
-                    Truncator(parent.text).words(7),
+                    prefill[question.key].source,
                 )
+        self.pending: list[str] = []  # follow-ons now due, still to be asked on page 2
+
+    def given(self) -> dict[str, list[str]]:
+        """Every answer: the known ones and those chosen (bound or initial)."""
+        chosen = {}
+        for question in self.questions:
+            value = self[question.key].value()
+            values = _values(value) if value not in (None, "", []) else []
+            if values:
+                chosen[question.key] = [str(v) for v in values]
+        return {**chosen, **self.known}
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         given = {key: _values(value) for key, value in cleaned.items() if value not in ("", [])}
-        kept = visible_answers(questions=self.questions, answers=given)
+        kept = visible_answers(questions=self.all_questions, answers={**given, **self.known})
+        follow_ons_seen = self.data.get(self.PAGE) == "2" or bool(self.data.get(self.REVEALED))
         for question in self.questions:
             if question.key in self.errors or not is_visible(question, kept):
                 continue
-            if question.kind != QuestionKind.MULTIPLE and not given.get(question.key):
-                message = REQUIRED_MESSAGES.get(question.kind, "Choose an answer.")
-                self.add_error(question.key, ValidationError(message, code="required"))
+            if question.kind == QuestionKind.MULTIPLE or given.get(question.key):
+                continue
+            if question.show_if_key not in ("", *self.known) and not follow_ons_seen:
+                self.pending.append(question.key)
+                continue
+            message = REQUIRED_MESSAGES.get(question.kind, "Choose an answer.")
+            self.add_error(question.key, ValidationError(message, code="required"))
         return cleaned
+
+    def is_complete(self) -> bool:
+        """Valid and every question that applies answered: ready to save."""
+        return self.is_valid() and not self.pending
+
+    def answers(self) -> dict[str, list[str]]:
+        return {**super().answers(), **self.known}
+
+    @property
+    def second_page(self) -> bool:
+        """Show only the follow-ons that now apply, the rest carried in hidden fields."""
+        return self.is_bound and (bool(self.pending) or self.data.get(self.PAGE) == "2")
+
+    def rows(self) -> list[dict]:
+        """Each question as the template lays it out: its field, and for a follow-on the
+        answer that reveals it and whether it is hidden until then."""
+        given = self.given()
+        visible = visible_answers(questions=self.all_questions, answers=given)
+        shown_keys = set(visible) | {q.key for q in self.all_questions if is_visible(q, visible)}
+        on_second = self.second_page
+        rows = []
+        for question in self.questions:
+            # A follow-on of a known answer (the age) is simply asked, or not at all.
+            follow_on = question.show_if_key not in ("", *self.known)
+            applies = question.key in shown_keys
+            # The second page asks the follow-ons that now apply; the rest travel hidden.
+            on_page = not on_second or (follow_on and applies) or question.key in self.errors
+            rows.append(
+                {
+                    "field": self[question.key],
+                    "on_page": on_page,
+                    "follow_on": follow_on,
+                    "show_if": question.show_if_key,
+                    "show_if_values": " ".join(sorted(question.show_if_values)),
+                    "hidden": not applies,
+                    "carried": [] if on_page else given.get(question.key, []),
+                }
+            )
+        return rows
 
     def problems(self) -> list[tuple[str, str, str]]:
         return [
@@ -264,6 +344,25 @@ class SafetyForm(StepForm):
             for q in self.questions
             for error in self.errors.get(q.key, [])
         ]
+
+
+def _reading_order(questions: Sequence[QuestionSpec]) -> list[QuestionSpec]:
+    """Each follow-on right after the question that reveals it."""
+    children: dict[str, list[QuestionSpec]] = {}
+    for question in questions:
+        children.setdefault(question.show_if_key, []).append(question)
+    keys = {question.key for question in questions}
+    ordered: list[QuestionSpec] = []
+
+    def visit(question: QuestionSpec) -> None:
+        ordered.append(question)
+        for child in children.get(question.key, []):
+            visit(child)
+
+    for question in questions:
+        if not question.show_if_key or question.show_if_key not in keys:
+            visit(question)
+    return ordered
 
 
 def _values(value) -> list[str]:
@@ -312,7 +411,7 @@ class MeasuresForm(SectionForm):
                         )
                         names.append(f"{prefix}_name")
                         label = f"Activity {index + 1}: how well can you do it now?"
-                    self.fields[f"{prefix}_rating"] = _rating_field(label, scale)
+                    self.fields[f"{prefix}_rating"] = _rating_field(label, scale, clearable=True)
                     names.append(f"{prefix}_rating")
             else:
                 for item in items:
@@ -329,11 +428,21 @@ class MeasuresForm(SectionForm):
             for index in range(measure.max_items):
                 prefix = f"m{measure.pk}_{index + 1}"
                 name = (cleaned.get(f"{prefix}_name") or "").strip()
-                if cleaned.get(f"{prefix}_rating") not in (None, "") and not name:
+                rated = cleaned.get(f"{prefix}_rating") not in (None, "")
+                if rated and not name:
                     self.add_error(
                         f"{prefix}_name",
                         ValidationError(
                             "Name the activity you rated, or clear its rating.", code="unnamed"
+                        ),
+                    )
+                elif name and not rated and f"{prefix}_rating" not in self.errors:
+                    # A named activity without a rating would start no baseline to compare.
+                    self.add_error(
+                        f"{prefix}_rating",
+                        ValidationError(
+                            f"Rate “{Truncator(name).chars(40)}” from 0 to 10, or clear its name.",
+                            code="unrated",
                         ),
                     )
         return cleaned
@@ -381,8 +490,9 @@ def measures_initial(responses, named: Mapping[int, Sequence[str]]) -> dict:
     return initial
 
 
-def _rating_field(text: str, item) -> forms.ChoiceField:
-    """A row of radio buttons, the anchor words read with the question (in its legend)."""
+def _rating_field(text: str, item, *, clearable: bool = False) -> forms.ChoiceField:
+    """A row of radio buttons, the anchor words read with the question (in its legend);
+    `clearable` adds "Not rated", since a radio button once picked cannot be unpicked."""
     values = range(item.scale_min, item.scale_max + 1)
     label = format_html(
         '{} <span class="question-hint">{} = {}, {} = {}</span>',
@@ -394,9 +504,12 @@ def _rating_field(text: str, item) -> forms.ChoiceField:
     )
     width = item.scale_max - item.scale_min
     attrs = {"data-scale": "0-10"} if width == 10 else {}
+    choices = [(str(value), str(value)) for value in values]
+    if clearable:
+        choices.append(("", "Not rated"))
     return forms.ChoiceField(
         label=label,
-        choices=[(str(value), str(value)) for value in values],
+        choices=choices,
         required=False,
         widget=forms.RadioSelect(attrs=attrs),
         error_messages={"invalid_choice": "Choose one of the numbers shown."},
@@ -439,4 +552,9 @@ class ConsentForm(SectionForm):
         name = " ".join(self.cleaned_data["typed_name"].split())
         if not name:
             raise ValidationError("Type your full name to sign.", code="required")
+        words = name.split(" ")
+        if len(words) < 2 or not all(NAME_WORD.fullmatch(word) for word in words):
+            raise ValidationError(
+                "Type your first and last name, in letters, like Pat Rivera.", code="not_a_name"
+            )
         return name

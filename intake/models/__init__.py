@@ -41,6 +41,7 @@ from intake.models.selfcheck import (
     QuestionKind,
     Questionnaire,
     RedFlag,
+    SafetyArea,
     TriageOutcome,
 )
 
@@ -79,6 +80,7 @@ __all__ = [
     "ProgrammeSession",
     "ProgrammeStatus",
     "ProgrammeVersion",
+    "SafetyArea",
     "RateLimitCounter",
     "ReadAction",
     "ReadLogEntry",

@@ -12,7 +12,9 @@ staff who hold `view_previsit_answers`, and never goes into emails, logs or URLs
 
 import base64
 import hashlib
+import re
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -249,3 +251,23 @@ class ConsentSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.typed_name} agreed to {self.consent_text}"
+
+    def signed_as_booked(self) -> bool:
+        """Whether the typed name is the name on the booking, ignoring case, accents and
+        middle names; when not, staff are shown both to check."""
+        return same_name(self.typed_name, self.previsit.appointment.patient_name)
+
+
+def name_words(name: str) -> list[str]:
+    """A name's words without accents or case: "José  Núñez" -> ["jose", "nunez"]."""
+    plain = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    return [word for word in re.split(r"[^\w'-]+", plain.casefold()) if word]
+
+
+def same_name(typed: str, booked: str) -> bool:
+    """First and last names match (middle names and initials aside)."""
+    one, other = name_words(typed), name_words(booked)
+    if not one or not other:
+        return False
+    return one[0] == other[0] and one[-1] == other[-1]

@@ -5,8 +5,10 @@ database (they travel between steps in a signed form field). `intake.selfcheck`
 turns these rows into the plain dataclasses that `intake.triage` decides on.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import connections, models
@@ -53,9 +55,31 @@ class RedFlag(models.TextChoices):
     SEE_DOCTOR = TriageOutcome.SEE_DOCTOR.value, "See a doctor first"
 
 
+class SafetyArea(models.TextChoices):
+    """Which patients a questionnaire's red-flag questions are asked of before a first visit:
+    everyone (general screening), or those who name this body area."""
+
+    NONE = "", "Not asked before a visit"
+    GENERAL = "general", "Everyone (general health screening)"
+    KNEE = "knee", "Knee"
+    HIP = "hip", "Hip or groin"
+    LOW_BACK = "low_back", "Low back"
+    NECK = "neck", "Neck or upper back"
+    SHOULDER = "shoulder", "Shoulder"
+    ELBOW_HAND = "elbow_hand", "Elbow, wrist or hand"
+    ANKLE_FOOT = "ankle_foot", "Ankle or foot"
+
+
 class QuestionnaireQuerySet(models.QuerySet):
     def published(self) -> "QuestionnaireQuerySet":
         return self.filter(published=True)
+
+    def asked_before_visit(self, areas: "Iterable[str]") -> "QuestionnaireQuerySet":
+        """The general screening and the sets of these body areas, each once, whether or
+        not signed off: a question awaiting sign-off is safer than none."""
+        wanted = {SafetyArea.GENERAL, *(area for area in areas if area in SafetyArea.values)}
+        wanted.discard(SafetyArea.NONE)
+        return self.filter(safety_area__in=wanted)
 
     def with_content(self) -> "QuestionnaireQuerySet":
         """Questions with their choices, and rules: the whole self-check in four queries."""
@@ -81,7 +105,28 @@ class Questionnaire(models.Model):
         help_text="What the check is for and what it is not, shown before the first question."
     )
     published = models.BooleanField(
-        default=False, help_text="Only published self-checks are shown to patients."
+        default=False,
+        help_text="Only published self-checks are listed for patients at /check/. The safety "
+        "questions of a body area are asked in the before-visit form either way.",
+    )
+    safety_area = models.CharField(
+        max_length=20,
+        choices=SafetyArea,
+        blank=True,
+        help_text="Ask its red-flag questions in the before-your-first-visit form: of every "
+        "patient (general screening), or of patients who name this body area.",
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The clinician who signed off the questions' clinical wording.",
+    )
+    signed_off_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the wording was signed off."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -252,7 +297,14 @@ class OutcomeRule(models.Model):
         default=0, help_text="Order among rules of the same outcome (lowest tried first)."
     )
     name = models.CharField(
-        max_length=200, help_text="Names the rule for staff, e.g. Calf pain or swelling."
+        max_length=200,
+        help_text="Names the rule for staff, e.g. Calf pain or swelling, or the clinical "
+        "reference's ID (G-E1, LB-D2...) and a few words.",
+    )
+    same_day = models.BooleanField(
+        default=False,
+        help_text="For See a doctor first: the doctor should see them the same day, not "
+        "just this week.",
     )
     any_flags = models.CharField(
         max_length=300,

@@ -39,6 +39,7 @@ def today_view(request: HttpRequest) -> TemplateResponse:
         if user.has_perm("intake.view_appointment")
         else [],
         leads=board.leads_to_work(today) if user.has_perm("intake.view_lead") else None,
+        red_flag_visits=board.red_flag_visits() if user.has_perm("intake.view_appointment") else [],
     )
     return TemplateResponse(request, "admin/today/today.html", context)
 

@@ -11,8 +11,7 @@ from playwright.sync_api import Page, expect
 from intake.models import ConsentSignature, Measure, MeasureResponse, PreVisit
 from tests.browser.conftest import assert_accessible
 from tests.browser.keyboard import active, choose, save, tab_to, type_into
-from tests.intake.previsit_support import CALM_SAFETY, book, form_of
-from tests.intake.selfcheck_expectations import INJURY_FOLLOW_UPS
+from tests.intake.previsit_support import CALM_GENERAL, CALM_SAFETY, book, form_of
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -50,7 +49,7 @@ def test_a_new_patient_fills_in_the_whole_form_by_keyboard_on_a_phone(live_serve
         "Sore knee after long runs"
     )
     assert_accessible(page)
-    choose(page, "body_area", "knee")
+    choose(page, "body_area", ["knee"])
     choose(page, "activities", ["running"])
     type_into(page, "id_goals", "Run the Madison half marathon")
     shoot(page, "2-reasons")
@@ -64,8 +63,11 @@ def test_a_new_patient_fills_in_the_whole_form_by_keyboard_on_a_phone(live_serve
     save(page, "Safety questions")
 
     assert_accessible(page)
-    # An injury brings its follow-up questions into play; answering none is an error.
-    choose(page, "age", CALM_SAFETY["age"])
+    # The age comes from the date of birth. An injury reveals its follow-up questions in
+    # place; leaving them blank is an error.
+    expect(page.get_by_text("How old are you?")).to_have_count(0)
+    for key, value in CALM_GENERAL.items():
+        choose(page, key, value)
     choose(page, "injury", "yes")
     save(page, "Safety questions")
     expect(page.locator("#error-summary")).to_be_focused()
@@ -117,10 +119,8 @@ def test_a_red_flag_answer_shows_the_self_checks_advice(live_server, page: Page)
     page.set_viewport_size({"width": 390, "height": 844})
     previsit = form_of(book())
     page.goto(f"{live_server.url}/before-your-visit/{previsit.token}/safety/")
-    for key, value in CALM_SAFETY.items():
-        if key in {"fever", "limp_hip"} or key in INJURY_FOLLOW_UPS:
-            continue
-        choose(page, key, "yes" if key == "calf" else value)
+    for key, value in CALM_GENERAL.items():
+        choose(page, key, "yes" if key == "g_d4" else value)  # a swollen, painful calf
     save(page, "Before your first visit")
 
     expect(page.get_by_role("heading", name="See a doctor first")).to_be_focused()

@@ -34,8 +34,12 @@ SAFETY_KEYS = [
     "nerves",
     "limp_hip",
 ]
+# The general screening every patient answers (shared/clinical/red-flags-by-region.md,
+# section 1), all No: not pregnant, so the pregnancy items are not asked.
+GENERAL_KEYS = ["g_e1", "g_e2", "g_e3", "g_e4", "g_d1", "g_d2", "g_d3", "g_d4", "g_d5", "g_d6"]
+CALM_GENERAL = {**dict.fromkeys(GENERAL_KEYS, "no"), "pregnant_recent": "no"}
 # No warning signs: no injury, so the injury questions are not asked, and no hot knee.
-CALM_SAFETY = {key: CALM[key] for key in SAFETY_KEYS}
+CALM_SAFETY = {**{key: CALM[key] for key in SAFETY_KEYS}, **CALM_GENERAL}
 
 CONTACT = {
     "name": "Pat Runner",
@@ -117,6 +121,19 @@ def measures_data(*, psfs: dict[str, str] | None = None, pain: dict[str, str] | 
 
 def consent_data(name: str = "Pat Runner") -> dict:
     return {"agree_treatment": "on", "agree_privacy": "on", "typed_name": name}
+
+
+def name_areas(client, previsit: PreVisit, *areas: str) -> None:
+    """Save "What brings you in" naming these body areas: the safety questions follow."""
+    response = client.post(section_url(previsit, "reasons"), {**REASONS, "body_area": list(areas)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def knee_form(client, **booking) -> PreVisit:
+    """A booked first visit whose patient named the knee."""
+    previsit = form_of(book(**booking))
+    name_areas(client, previsit, "knee")
+    return previsit
 
 
 def fill_first_visit(client, previsit: PreVisit) -> list:

@@ -153,3 +153,55 @@ def test_charting_an_episode_takes_two_queries_however_many_visits(
     with django_assert_num_queries(2):
         [episode] = charted(PreVisit.objects.filter(appointment__lead=lead))
         assert len(episode.series[0].points) == visits
+
+
+def psfs_series(forms):
+    [episode] = charted(PreVisit.objects.filter(pk=forms[0].pk))
+    return {series.activity: series for series in episode.series if "Functional" in series.title}
+
+
+def test_psfs_change_compares_only_the_activities_rated_both_times():
+    """The issue's case: 4.5 over two activities, then 7 over three, was shown as +2.5.
+    Over the two rated both times the change is (6 + 7) / 2 - 4.5 = +2."""
+    forms = make_episode(
+        psfs=[
+            {"Running": 4, "Stairs": 5},
+            {"Running": 6, "Stairs": 7, "Squatting": 8},
+        ]
+    )
+
+    series = psfs_series(forms)
+
+    overall = series[""]
+    assert scores(overall) == [Decimal("4.50"), Decimal("7.00")]
+    moved = overall.change()
+    assert moved.difference == Decimal(2)
+    assert "from 4.5 to 6.5, improved by 2 points" in overall.summary()
+    assert overall.summary().endswith("Compared over the 2 activities rated both times.")
+    assert series["Running"].change().difference == Decimal(2)
+    assert series["Squatting"].change() is None  # added later: its own baseline
+    assert series["Squatting"].baseline.score == Decimal(8)
+
+
+def test_a_dropped_activity_leaves_the_comparison_and_keeps_its_own_history():
+    forms = make_episode(
+        psfs=[
+            {"Running": 2, "Stairs": 8},
+            {"Running": 5, "Stairs": None},
+        ]
+    )
+
+    series = psfs_series(forms)
+
+    assert series[""].change().difference == Decimal(3)
+    assert "Compared over the 1 activity rated both times." in series[""].summary()
+    assert series["Stairs"].change() is None
+
+
+def test_no_activity_rated_both_times_gives_no_change():
+    forms = make_episode(psfs=[{"Running": 2}, {"Swimming": 9}])
+
+    series = psfs_series(forms)
+
+    assert series[""].change() is None
+    assert [row.change for row in series[""].rows()] == [None, None]

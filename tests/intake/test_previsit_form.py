@@ -28,6 +28,7 @@ from tests.intake.previsit_support import (
     fill_first_visit,
     form_of,
     measures_data,
+    name_areas,
     section_url,
 )
 from tests.intake.selfcheck_expectations import INJURY_FOLLOW_UPS
@@ -112,7 +113,7 @@ def test_a_date_of_birth_in_the_future_or_foreign_digits_is_refused(client, prev
 
 def test_psfs_with_partial_answers_scores_the_mean_of_the_rated_activities(client, previsit):
     data = measures_data(
-        psfs={"Running 10 km": "4", "Climbing stairs": "", "Squatting": "7"},
+        psfs={"Running 10 km": "4", "": "", "Squatting": "7"},
         pain={"now": "3", "worst": "8"},
     )
 
@@ -121,11 +122,38 @@ def test_psfs_with_partial_answers_scores_the_mean_of_the_rated_activities(clien
     assert response.status_code == 302
     psfs = MeasureResponse.objects.get(previsit=previsit, measure__slug="psfs")
     assert psfs.score == Decimal("5.50")
-    assert [a["label"] for a in psfs.answers] == ["Running 10 km", "Climbing stairs", "Squatting"]
-    assert psfs.answers[1]["value"] is None
+    assert [a["label"] for a in psfs.answers] == ["Running 10 km", "Squatting"]
     pain = MeasureResponse.objects.get(previsit=previsit, measure__slug="pain")
     assert [a["value"] for a in pain.answers] == [3, None, 8]
     assert pain.score == Decimal("5.50")
+
+
+def test_a_psfs_activity_named_without_a_rating_is_refused_on_its_rating(client, previsit):
+    data = measures_data(psfs={"Running 10 km": "4", "Climbing stairs": ""})
+
+    response = client.post(section_url(previsit, "measures"), data)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    (field,) = list(form.errors)
+    assert field.endswith("_2_rating")
+    assert form.errors[field] == ["Rate “Climbing stairs” from 0 to 10, or clear its name."]
+    assert 'value="Climbing stairs"' in response.content.decode()
+    assert not MeasureResponse.objects.filter(previsit=previsit).exists()
+
+
+def test_a_psfs_rating_can_be_cleared_with_not_rated(client, previsit):
+    psfs = {"Running 10 km": "4", "Squatting": "7"}
+    client.post(section_url(previsit, "measures"), measures_data(psfs=psfs))
+
+    page = client.get(section_url(previsit, "measures")).content.decode()
+    cleared = measures_data(psfs={"Running 10 km": "4", "": ""})
+    response = client.post(section_url(previsit, "measures"), cleared)
+
+    assert "Not rated" in page
+    assert response.status_code == 302
+    saved = MeasureResponse.objects.get(previsit=previsit, measure__slug="psfs")
+    assert [a["label"] for a in saved.answers] == ["Running 10 km"]
 
 
 def test_a_rating_without_its_activity_asks_for_the_name(client, previsit):
@@ -232,15 +260,22 @@ def test_the_pages_are_private_never_cached_and_not_indexed(client, previsit):
 
 
 def test_the_safety_section_asks_only_the_visible_follow_ups(client, previsit):
-    """A follow-up question is needed only after the answer that asks it."""
+    """A follow-up question is needed only after the answer that asks it: without
+    JavaScript it comes on a second page, which carries the first page's answers."""
+    name_areas(client, previsit, "knee")
     calm_without_injury = {k: v for k, v in CALM_SAFETY.items() if k not in INJURY_FOLLOW_UPS}
     assert client.post(section_url(previsit, "safety"), calm_without_injury).status_code == 302
 
     injured = {**calm_without_injury, "injury": "yes"}
-    response = client.post(section_url(previsit, "safety"), injured)
+    second = client.post(section_url(previsit, "safety"), injured)
+    unanswered = client.post(section_url(previsit, "safety"), {**injured, "page": "2"})
 
-    assert response.status_code == 200
-    errors = response.context["form"].errors
+    assert second.status_code == 200
+    assert not second.context["form"].errors
+    assert set(second.context["form"].pending) == INJURY_FOLLOW_UPS
+    assert "A few more questions" in second.content.decode()
+    assert '<input type="hidden" name="injury" value="yes">' in second.content.decode()
+    errors = unanswered.context["form"].errors
     assert set(errors) == INJURY_FOLLOW_UPS
     assert errors["lift_leg"] == ["Choose yes or no."]
 
@@ -286,9 +321,27 @@ def test_the_reasons_section_shows_the_self_check_answers_sent_with_the_booking(
 
     assert "Does it wake you at night?" in response.content.decode()
     assert response.context["form"].initial["activities"] == ["running"]
-    assert response.context["form"].initial["body_area"] == "knee"
+    assert response.context["form"].initial["body_area"] == ["knee"]
 
 
 def test_reasons_needs_a_problem_and_a_goal(client, previsit):
     response = client.post(section_url(previsit, "reasons"), {**REASONS, "goals": ""})
     assert response.context["form"].errors == {"goals": ["Tell us at least one goal."]}
+
+
+@pytest.mark.parametrize("typed", ["x", "Pat", "Pat 3", "P4t Runner", "!! ??"])
+def test_a_signature_needs_two_words_of_letters(client, previsit, typed):
+    response = client.post(section_url(previsit, "consent"), consent_data(typed))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["typed_name"] == [
+        "Type your first and last name, in letters, like Pat Rivera."
+    ]
+    assert f'value="{typed}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["Pat Runner", "pat q. runner", "Pát Rúnner", "Mary-Jo O'Brien"])
+def test_a_name_of_letters_signs(client, previsit, typed):
+    response = client.post(section_url(previsit, "consent"), consent_data(typed))
+
+    assert response.status_code == 302

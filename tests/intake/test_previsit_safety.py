@@ -1,7 +1,7 @@
-"""The safety section: the self-check's red-flag questions asked again, decided by the same
-`triage()`, with the self-check safety tests' expectations (the oracle in
+"""The safety section for a knee patient: the self-check's red-flag questions asked again,
+decided by the same `triage()`, with the self-check safety tests' expectations (the oracle in
 tests/intake/selfcheck_expectations.py, written from shared/clinical/knee-red-flags.md, not
-from the seeded rules)."""
+from the seeded rules). The other body areas are in test_previsit_safety_areas.py."""
 
 import pytest
 
@@ -12,6 +12,7 @@ from tests.intake.previsit_support import (
     book,
     fill_first_visit,
     form_of,
+    knee_form,
     section_url,
 )
 from tests.intake.selfcheck_expectations import (
@@ -40,13 +41,13 @@ def with_answer(key: str, value: str) -> dict[str, str]:
 
 
 def test_every_red_flag_question_of_the_self_check_is_asked():
-    asked = {question.key for question in safety_questions(safety_spec())}
+    asked = {question.key for question in safety_questions(safety_spec(areas=["knee"]))}
     assert {key for key, _ in RED_FLAG_ANSWERS} <= asked
 
 
 @pytest.mark.parametrize(("key", "value"), sorted(RED_FLAG_ANSWERS))
 def test_each_red_flag_answer_gets_the_self_checks_outcome_and_flags_the_visit(client, key, value):
-    previsit = form_of(book())
+    previsit = knee_form(client)
     answers = with_answer(key, value)
     expected = expected_outcome({k: [v] for k, v in answers.items()})
     assert expected in (TriageOutcome.EMERGENCY, TriageOutcome.SEE_DOCTOR)
@@ -67,7 +68,7 @@ def test_each_red_flag_answer_gets_the_self_checks_outcome_and_flags_the_visit(c
 
 
 def test_an_older_patient_after_an_injury_is_sent_to_a_doctor(client):
-    previsit = form_of(book())
+    previsit = knee_form(client)
     answers = {**with_answer("walk_then", "yes"), "age": "55_or_over"}
 
     client.post(section_url(previsit, "safety"), answers)
@@ -77,7 +78,7 @@ def test_an_older_patient_after_an_injury_is_sent_to_a_doctor(client):
 
 
 def test_calm_answers_flag_nothing_and_move_on(client):
-    previsit = form_of(book())
+    previsit = knee_form(client)
 
     response = client.post(section_url(previsit, "safety"), CALM_SAFETY)
 
@@ -89,7 +90,7 @@ def test_calm_answers_flag_nothing_and_move_on(client):
 
 def test_a_hidden_follow_ups_red_flag_answer_does_not_count(client):
     """Fever is asked only for a hot, red knee, as in the self-check."""
-    previsit = form_of(book())
+    previsit = knee_form(client)
 
     client.post(section_url(previsit, "safety"), {**CALM_SAFETY, "fever": "yes"})
 
@@ -98,7 +99,7 @@ def test_a_hidden_follow_ups_red_flag_answer_does_not_count(client):
 
 
 def test_answering_again_without_a_red_flag_keeps_the_visit_flagged(client):
-    previsit = form_of(book())
+    previsit = knee_form(client)
     client.post(section_url(previsit, "safety"), with_answer("calf", "yes"))
 
     client.post(section_url(previsit, "safety"), CALM_SAFETY)
@@ -120,8 +121,18 @@ def test_the_rest_of_the_form_can_still_be_finished_after_a_red_flag(client):
     assert "Get emergency care now" in overview
 
 
-def test_with_the_self_check_unpublished_the_section_has_nothing_to_ask(client):
+def test_safety_questions_are_asked_even_with_the_self_check_taken_off_the_site(client):
     Questionnaire.objects.update(published=False)
+    previsit = knee_form(client)
+
+    page = client.get(section_url(previsit, "safety")).content.decode()
+
+    assert "Does your knee ever lock" in page
+    assert "Do you have chest pain" in page
+
+
+def test_with_no_safety_questions_set_up_the_section_has_nothing_to_ask(client):
+    Questionnaire.objects.update(safety_area="")
     previsit = form_of(book())
 
     page = client.get(section_url(previsit, "safety")).content.decode()

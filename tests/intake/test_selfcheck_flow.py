@@ -113,6 +113,17 @@ def test_an_emergency_answer_ends_the_check_at_once(client):
     assert [page.context["step"] for page in pages[:-1]] == [1, 2]
 
 
+def test_the_emergency_result_shows_the_911_box_alone(client):
+    """Nothing to book or send competes with "Call 911" on an emergency result."""
+    response = answer_all(client, {"injury": "yes", "out_of_place": "yes"})
+
+    body = text(response)
+    assert "Get emergency care now" in body
+    assert "Book a visit with my answers" not in body
+    assert "Send my answers to the clinic" not in body
+    assert 'action="/book/"' not in body
+
+
 def test_result_offers_to_send_the_answers_in_a_signed_token_only(client):
     response = answer_all(client, {"calf": "yes"})
     assert response.redirect_chain[-1] == (f"{START}result/", 302)

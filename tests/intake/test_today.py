@@ -101,7 +101,8 @@ def test_today_page_costs_the_same_queries_for_2_or_40_rows(client, group_member
     with_forty = (count_queries(client), count_queries(client, week))
 
     assert with_two == with_forty
-    assert with_forty[0] <= 15
+    # Including the home programmes list and the visits with a red flag not yet reviewed.
+    assert with_forty[0] <= 16
 
 
 def test_front_desk_lands_on_today_after_login(client, group_member, clinic):
