@@ -649,6 +649,16 @@ def cancel_appointment(
         )
         appointment.refresh_from_db()
         if changed:
+            # The waitlist imports this module, so it is imported where it is used.
+            from intake.waitlist import time_freed
+
+            time_freed(
+                clinician=appointment.clinician,
+                appointment_type=appointment.appointment_type,
+                start=appointment.start,
+                cancelled=appointment,
+                now=now,
+            )
             if email_patient:
                 alternatives = []
                 if offer_new_times:

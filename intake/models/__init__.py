@@ -36,6 +36,14 @@ from intake.models.selfcheck import (
     RedFlag,
     TriageOutcome,
 )
+from intake.models.waitlist import (
+    FreedTime,
+    FreedTimeStatus,
+    OfferOutcome,
+    PartOfDay,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 
 __all__ = [
     "BeforeVisitForm",
@@ -76,4 +84,10 @@ __all__ = [
     "TriageOutcome",
     "Weekday",
     "WeeklyAvailability",
+    "FreedTime",
+    "FreedTimeStatus",
+    "OfferOutcome",
+    "PartOfDay",
+    "WaitlistEntry",
+    "WaitlistOffer",
 ]
