@@ -383,3 +383,10 @@ def decline_offer(*, offer: WaitlistOffer, now: datetime | None = None) -> None:
         still_holding = freed.offers.filter(outcome=OfferOutcome.SENT, hold_until__gt=now)
         if answered and freed.status == FreedTimeStatus.OFFERING and not still_holding.exists():
             _schedule_round(freed, at=now)
+
+
+def set_waitlist_priority(*, entry: WaitlistEntry, priority: int) -> WaitlistEntry:
+    """A clinician's priority for the entry: higher is offered first, from the next round."""
+    WaitlistEntry.objects.filter(pk=entry.pk).update(priority=priority, updated_at=timezone.now())
+    entry.priority = priority
+    return entry

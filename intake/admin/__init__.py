@@ -9,4 +9,5 @@ from intake.admin import (  # noqa: F401
     previsit,
     readlog,
     selfcheck,
+    waitlist,
 )

@@ -10,7 +10,9 @@ whether (and when) it was filled, which is what the fill-rate figures count.
 
 import base64
 import secrets
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from statistics import median
 
 from django.db import models
 from django.db.models import Q
@@ -185,6 +187,60 @@ class FreedTimeStatus(models.TextChoices):
     UNFILLED = "unfilled", "Nobody on the waitlist took it"
 
 
+@dataclass(frozen=True)
+class WeekFigures:
+    """How well the waitlist filled the times freed in one week (Monday to Sunday)."""
+
+    monday: date
+    freed: int
+    filled: int
+    median_minutes_to_fill: int | None
+
+    @property
+    def fill_rate(self) -> int | None:
+        """Percent of the week's freed times filled from the waitlist."""
+        return round(100 * self.filled / self.freed) if self.freed else None
+
+
+class FreedTimeQuerySet(models.QuerySet):
+    def freed_on(self, day: date) -> "FreedTimeQuerySet":
+        """Times freed on the clinic's calendar day, with what the Today page shows."""
+        tz = clinic_tz()
+        start = datetime.combine(day, time(0), tz)
+        return self.filter(
+            freed_at__gte=start, freed_at__lt=start + timedelta(days=1)
+        ).select_related("clinician", "appointment_type", "filled_by")
+
+    def weekly_figures(self, *, today: date, weeks: int) -> list["WeekFigures"]:
+        """Fill rate and median minutes from freeing to filled for each of the last
+        `weeks` weeks, newest first, in one query. A time freed but then booked again
+        directly, or by a cancel undone, still counts as freed and not filled."""
+        tz = clinic_tz()
+        first_monday = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+        rows = self.filter(freed_at__gte=datetime.combine(first_monday, time(0), tz)).values_list(
+            "freed_at", "filled_at"
+        )
+        by_week: dict[date, list[float | None]] = {
+            first_monday + timedelta(weeks=n): [] for n in range(weeks)
+        }
+        for freed_at, filled_at in rows:
+            day = freed_at.astimezone(tz).date()
+            minutes = (filled_at - freed_at).total_seconds() / 60 if filled_at else None
+            by_week[day - timedelta(days=day.weekday())].append(minutes)
+        figures = []
+        for monday, fills in sorted(by_week.items(), reverse=True):
+            done = [minutes for minutes in fills if minutes is not None]
+            figures.append(
+                WeekFigures(
+                    monday=monday,
+                    freed=len(fills),
+                    filled=len(done),
+                    median_minutes_to_fill=round(median(done)) if done else None,
+                )
+            )
+        return figures
+
+
 # A freed time in one of these gets no more offers.
 CLOSED_FREED_STATUSES = (FreedTimeStatus.FILLED, FreedTimeStatus.GONE, FreedTimeStatus.UNFILLED)
 
@@ -225,6 +281,8 @@ class FreedTime(models.Model):
     )
     filled_at = models.DateTimeField(null=True, blank=True)
 
+    objects = FreedTimeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-freed_at"]
 
@@ -234,6 +292,11 @@ class FreedTime(models.Model):
     @property
     def local_start(self) -> datetime:
         return timezone.localtime(self.start, clinic_tz())
+
+    def minutes_to_fill(self) -> int | None:
+        if self.filled_at is None:
+            return None
+        return round((self.filled_at - self.freed_at).total_seconds() / 60)
 
 
 class OfferOutcome(models.TextChoices):

@@ -39,6 +39,7 @@ def today_view(request: HttpRequest) -> TemplateResponse:
         if user.has_perm("intake.view_appointment")
         else [],
         leads=board.leads_to_work(today) if user.has_perm("intake.view_lead") else None,
+        times_freed=board.times_freed(today) if user.has_perm("intake.view_freedtime") else None,
     )
     return TemplateResponse(request, "admin/today/today.html", context)
 
