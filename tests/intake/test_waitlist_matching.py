@@ -169,3 +169,15 @@ def test_entries_past_their_end_date_are_removed(visit):
 
     assert purge_expired_entries(today=date(2030, 1, 7)) == 1
     assert list(WaitlistEntry.objects.all()) == [kept]
+
+
+def test_the_daily_purge_removes_waitlist_entries_past_their_end_date(visit, capsys):
+    from django.core.management import call_command
+
+    join(visit, until_date=date(2020, 1, 1), from_date=date(2020, 1, 1))
+    kept = join(visit, until_date=date(2999, 1, 1))
+
+    call_command("purge_leads")
+
+    assert list(WaitlistEntry.objects.all()) == [kept]
+    assert "Removed 1 waitlist entry(ies) past their end date." in capsys.readouterr().out
