@@ -8,6 +8,7 @@ Back and Reload never take or leave twice.
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from intake import ratelimit
 from intake.booking import Patient
 from intake.forms.waitlist import ANY_CLINICIAN, WaitlistChoiceForm, WaitlistJoinForm
 from intake.models import (
@@ -62,6 +64,8 @@ def waitlist_join(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if not form.is_valid():
         return render(request, TEMPLATES + "join.html", {"form": form, "type": appointment_type})
+    if refused := _refuse_too_many(request):
+        return refused
     entry = join_waitlist(choice=form.choice(), patient=form.patient())
     messages.success(request, "You’re on the waitlist. We’ve emailed you a link to this page.")
     return redirect("intake:waitlist_entry", token=entry.token)
@@ -132,6 +136,22 @@ def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("intake:waitlist_offer", token=token)
     messages.success(request, "The time is yours. We’ve emailed you the details.")
     return redirect("intake:booking_manage", token=appointment.manage_token)
+
+
+def _refuse_too_many(request: HttpRequest) -> HttpResponse | None:
+    """Each join emails the address typed, so a script must not make the clinic send
+    mail to strangers: joins count against the booking limit per connection."""
+    verdict = ratelimit.hit(
+        "waitlist",
+        ratelimit.client_key(ratelimit.client_ip(request)),
+        limit=settings.BOOKING_RATE_LIMIT,
+        window=settings.BOOKING_RATE_WINDOW,
+    )
+    if verdict.allowed:
+        return None
+    response = render(request, TEMPLATES + "rate_limited.html", status=429)
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
 
 
 def _offer_context(offer: WaitlistOffer) -> dict:

@@ -156,3 +156,22 @@ def test_the_offer_and_entry_pages_read_a_fixed_number_of_queries(
 
 def test_an_unknown_offer_link_is_not_found(client, db):
     assert client.get("/waitlist/offer/nope/").status_code == 404
+
+
+def test_joins_from_one_connection_are_limited_so_no_one_can_spam_addresses(
+    client, dana, visit, settings
+):
+    settings.BOOKING_RATE_LIMIT = 2
+    for n in range(2):
+        assert (
+            client.post(
+                "/book/moved-up/waitlist/", {**JOIN, "email": f"p{n}@example.com"}
+            ).status_code
+            == 302
+        )
+
+    refused = client.post("/book/moved-up/waitlist/", {**JOIN, "email": "p9@example.com"})
+
+    assert refused.status_code == 429
+    assert "Nothing was saved." in refused.text
+    assert WaitlistEntry.objects.count() == 2
