@@ -5,15 +5,23 @@ Only priority is edited here, through `set_waitlist_priority`; patients change t
 behind their private link, and offers are written only by the offer rounds.
 """
 
-from django.contrib import admin
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 
 from intake.admin.read_only import ReadOnlyAdminMixin
-from intake.models import FreedTime, WaitlistEntry, WaitlistOffer
+from intake.admin.staff_request import StaffRequest
+from intake.forms.waitlist import ANY_CLINICIAN, StaffWaitlistForm
+from intake.models import FreedTime, Lead, WaitlistEntry, WaitlistOffer
 from intake.models.booking import clinic_tz
-from intake.waitlist import set_waitlist_priority
+from intake.waitlist import join_waitlist, set_waitlist_priority
 
 FIGURE_WEEKS = 8
 
@@ -93,7 +101,48 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
         return getattr(entry, "offer_count", 0)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        # Entries are added by patients, or by staff for a caller from the lead's page.
         return False
+
+    def get_urls(self) -> list:
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "for-lead/<int:lead_id>/",
+                wrap(self.join_for_lead_view),
+                name="intake_waitlistentry_for_lead",
+            ),
+            *super().get_urls(),
+        ]
+
+    def join_for_lead_view(self, request: StaffRequest, lead_id: int) -> HttpResponse:
+        """A caller asks to be told when a time opens: the lead's details, filled in."""
+        if not request.user.has_perm("intake.change_waitlistentry"):
+            raise PermissionDenied
+        lead = get_object_or_404(Lead, pk=lead_id)
+        today = timezone.localdate(timezone=clinic_tz())
+        initial = {
+            "name": lead.name,
+            "email": lead.email,
+            "phone": lead.phone,
+            "clinician": ANY_CLINICIAN,
+            "from_date": today,
+            "until_date": today + timedelta(days=28),
+        }
+        data = request.POST if request.method == "POST" else None
+        form = StaffWaitlistForm(data, initial=initial, today=today)
+        if request.method == "POST" and form.is_valid():
+            join_waitlist(choice=form.choice(), patient=form.patient())
+            messages.success(request, f"{lead.name} is on the waitlist; we emailed them the link.")
+            return redirect("admin:intake_lead_change", lead.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Put {lead.name} on the waitlist",
+            "form": form,
+            "lead": lead,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/intake/waitlistentry/for_lead.html", context)
 
     def save_model(self, request: HttpRequest, obj: WaitlistEntry, form, change: bool) -> None:
         set_waitlist_priority(entry=obj, priority=obj.priority)

@@ -49,7 +49,9 @@ class WaitlistChoiceForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, appointment_type: AppointmentType, today: date, **kwargs) -> None:
+    def __init__(
+        self, *args, appointment_type: AppointmentType | None, today: date, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.appointment_type = appointment_type
         self.today = today
@@ -57,7 +59,6 @@ class WaitlistChoiceForm(forms.Form):
         choice_field(self, "clinician").choices = [(ANY_CLINICIAN, "Any clinician")] + [
             (pk, str(c)) for pk, c in self.clinicians.items()
         ]
-        self.last_day = today + timedelta(days=appointment_type.booking_window_days)
 
     def clean_from_date(self) -> date:
         day = self.cleaned_data["from_date"]
@@ -67,10 +68,14 @@ class WaitlistChoiceForm(forms.Form):
 
     def clean_until_date(self) -> date:
         day = self.cleaned_data["until_date"]
-        if day > self.last_day:
+        if self.appointment_type is None:
+            return day  # StaffWaitlistForm checks it once the type is known
+        window = self.appointment_type.booking_window_days
+        last_day = self.today + timedelta(days=window)
+        if day > last_day:
             raise ValidationError(
-                f"We book up to {self.appointment_type.booking_window_days} days ahead: "
-                f"choose {self.last_day:%B} {self.last_day.day}, {self.last_day.year} or earlier.",
+                f"We book up to {window} days ahead: "
+                f"choose {last_day:%B} {last_day.day}, {last_day.year} or earlier.",
                 code="beyond_window",
             )
         start = self.cleaned_data.get("from_date")
@@ -80,6 +85,7 @@ class WaitlistChoiceForm(forms.Form):
 
     def choice(self) -> WaitlistChoice:
         data = self.cleaned_data
+        assert self.appointment_type is not None  # set by now, for every form here
         return WaitlistChoice(
             appointment_type=self.appointment_type,
             clinician=self.clinicians.get(data["clinician"]),
@@ -114,3 +120,30 @@ class WaitlistJoinForm(WaitlistChoiceForm):
     def patient(self) -> Patient:
         data = self.cleaned_data
         return Patient(name=data["name"], email=data["email"], phone=data["phone"])
+
+
+class StaffWaitlistForm(WaitlistJoinForm):
+    """The front desk puts a caller on the waitlist (from their lead): the visit type too."""
+
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {
+        **WaitlistJoinForm.saved_to,
+        "visit_type": ("intake.WaitlistEntry.appointment_type",),
+    }
+
+    visit_type = forms.ModelChoiceField(
+        label="Visit type", queryset=AppointmentType.objects.active(), empty_label=None
+    )
+    field_order = ["visit_type"]
+
+    def __init__(self, *args, today: date, **kwargs) -> None:
+        super().__init__(*args, appointment_type=None, today=today, **kwargs)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        self.appointment_type = data.get("visit_type")
+        if self.appointment_type is not None and "until_date" in data:
+            try:
+                data["until_date"] = self.clean_until_date()
+            except ValidationError as error:
+                self.add_error("until_date", error)
+        return data

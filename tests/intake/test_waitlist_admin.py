@@ -143,3 +143,60 @@ def test_front_desk_and_clinicians_see_the_waitlist_after_a_fresh_migrate():
     for name in ("Front desk", "Clinician"):
         codenames = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
         assert {"view_waitlistentry", "change_waitlistentry", "view_freedtime"} <= codenames
+
+
+def test_the_front_desk_puts_a_caller_on_the_waitlist_from_their_lead(
+    client, group_member, dana, visit
+):
+    from tests.intake.leads_support import make_lead
+
+    lead = make_lead(name="Cal Caller", email="cal@example.com")
+    client.force_login(group_member("Front desk"))
+    lead_page = client.get(f"/admin/intake/lead/{lead.pk}/change/").text
+    assert f"/admin/intake/waitlistentry/for-lead/{lead.pk}/" in lead_page
+    form = client.get(f"/admin/intake/waitlistentry/for-lead/{lead.pk}/").text
+    assert 'value="cal@example.com"' in form
+    today = timezone.localdate()
+
+    response = client.post(
+        f"/admin/intake/waitlistentry/for-lead/{lead.pk}/",
+        {
+            "visit_type": visit.pk,
+            "clinician": "any",
+            "from_date": today.isoformat(),
+            "until_date": (today + timedelta(days=20)).isoformat(),
+            "name": "Cal Caller",
+            "email": "cal@example.com",
+            "phone": "(608) 555-0199",
+        },
+    )
+
+    assert response.url == f"/admin/intake/lead/{lead.pk}/change/"
+    entry = WaitlistEntry.objects.get()
+    assert (entry.email, entry.appointment_type) == ("cal@example.com", visit)
+
+
+def test_a_staff_until_date_beyond_the_window_is_named_on_the_field(client, group_member, dana):
+    from tests.intake.leads_support import make_lead
+
+    short = make_type(booking_window_days=7)
+    lead = make_lead(name="Cal Caller", email="cal@example.com")
+    client.force_login(group_member("Front desk"))
+    today = timezone.localdate()
+
+    response = client.post(
+        f"/admin/intake/waitlistentry/for-lead/{lead.pk}/",
+        {
+            "visit_type": short.pk,
+            "clinician": "any",
+            "from_date": today.isoformat(),
+            "until_date": (today + timedelta(days=20)).isoformat(),
+            "name": "Cal Caller",
+            "email": "cal@example.com",
+            "phone": "(608) 555-0199",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "We book up to 7 days ahead" in response.text
+    assert not WaitlistEntry.objects.exists()
