@@ -224,17 +224,16 @@ def queue_waitlist_offer(offer: "WaitlistOffer") -> None:
     where the patient takes it or passes. No health details."""
     assert offer.entry is not None  # offers are only made to entries on the list
     freed = offer.freed_time
-    local_hold = timezone.localtime(offer.hold_until, clinic_tz())
     send_email.enqueue(
         template="waitlist_offer",
         to=[offer.entry.email],
         email_context={
             "patient_name": offer.entry.name,
             "type_name": freed.appointment_type.name,
-            "when": format_local(freed.start),
+            "when": times.when(freed.start),
             "clinician": str(freed.clinician),
             "moves_visit": offer.entry.has_later_visit(freed.start),
-            "hold_until": local_hold.strftime("%I:%M %p").lstrip("0"),
+            "hold_until": times.clock(offer.hold_until),
             "offer_url": offer_url(offer.token),
             "entry_url": waitlist_url(offer.entry.token),
         },

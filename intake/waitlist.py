@@ -44,8 +44,8 @@ from intake.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
-from intake.models.booking import clinic_tz
 from intake.models.waitlist import CLOSED_FREED_STATUSES
+from intake.times import clinic_zone
 
 
 class OfferTaken(Exception):
@@ -178,7 +178,7 @@ def entries_matching(
         appointment_type=appointment_type, clinician_id=clinician_id, start=start, now=now
     ):
         return []
-    local_day = start.astimezone(clinic_tz()).date()
+    local_day = start.astimezone(clinic_zone()).date()
     candidates = [
         entry
         for entry in WaitlistEntry.objects.for_time(
@@ -230,7 +230,7 @@ def _schedule_round(freed: FreedTime, *, at: datetime) -> None:
 
 def quiet_until(now: datetime) -> datetime | None:
     """The end of the quiet hours when `now` falls in them (clinic time), else None."""
-    tz = clinic_tz()
+    tz = clinic_zone()
     local = now.astimezone(tz)
     start_hour, end_hour = settings.WAITLIST_QUIET_FROM_HOUR, settings.WAITLIST_QUIET_UNTIL_HOUR
     if local.hour >= start_hour:

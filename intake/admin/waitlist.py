@@ -20,7 +20,7 @@ from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.admin.staff_request import StaffRequest
 from intake.forms.waitlist import ANY_CLINICIAN, StaffWaitlistForm
 from intake.models import FreedTime, Lead, WaitlistEntry, WaitlistOffer
-from intake.models.booking import clinic_tz
+from intake.times import clinic_zone
 from intake.waitlist import join_waitlist, set_waitlist_priority
 
 FIGURE_WEEKS = 8
@@ -120,7 +120,7 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
         if not request.user.has_perm("intake.change_waitlistentry"):
             raise PermissionDenied
         lead = get_object_or_404(Lead, pk=lead_id)
-        today = timezone.localdate(timezone=clinic_tz())
+        today = timezone.localdate(timezone=clinic_zone())
         initial = {
             "name": lead.name,
             "email": lead.email,
@@ -186,6 +186,6 @@ class FreedTimeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def changelist_view(
         self, request: HttpRequest, extra_context: dict | None = None
     ) -> HttpResponse:
-        today = timezone.localdate(timezone=clinic_tz())
+        today = timezone.localdate(timezone=clinic_zone())
         figures = FreedTime.objects.weekly_figures(today=today, weeks=FIGURE_WEEKS)
         return super().changelist_view(request, {**(extra_context or {}), "figures": figures})

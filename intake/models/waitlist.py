@@ -25,9 +25,9 @@ from intake.models.booking import (
     Appointment,
     AppointmentType,
     Clinician,
-    clinic_tz,
     hash_manage_token,
 )
+from intake.times import clinic_zone
 
 
 def derive_waitlist_token(secret: str, purpose: str) -> str:
@@ -165,7 +165,7 @@ class WaitlistEntry(models.Model):
 
     def suits(self, start: datetime) -> bool:
         """Whether a visit starting at `start` falls on a chosen day and part of the day."""
-        local = start.astimezone(clinic_tz())
+        local = start.astimezone(clinic_zone())
         if self.weekdays and local.weekday() not in self.weekdays:
             return False
         return not self.parts_of_day or part_of_day(local) in self.parts_of_day
@@ -205,7 +205,7 @@ class WeekFigures:
 class FreedTimeQuerySet(models.QuerySet):
     def freed_on(self, day: date) -> "FreedTimeQuerySet":
         """Times freed on the clinic's calendar day, with what the Today page shows."""
-        tz = clinic_tz()
+        tz = clinic_zone()
         start = datetime.combine(day, time(0), tz)
         return self.filter(
             freed_at__gte=start, freed_at__lt=start + timedelta(days=1)
@@ -215,7 +215,7 @@ class FreedTimeQuerySet(models.QuerySet):
         """Fill rate and median minutes from freeing to filled for each of the last
         `weeks` weeks, newest first, in one query. A time freed but then booked again
         directly, or by a cancel undone, still counts as freed and not filled."""
-        tz = clinic_tz()
+        tz = clinic_zone()
         first_monday = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
         rows = self.filter(freed_at__gte=datetime.combine(first_monday, time(0), tz)).values_list(
             "freed_at", "filled_at"
@@ -291,7 +291,7 @@ class FreedTime(models.Model):
 
     @property
     def local_start(self) -> datetime:
-        return timezone.localtime(self.start, clinic_tz())
+        return timezone.localtime(self.start, clinic_zone())
 
     def minutes_to_fill(self) -> int | None:
         if self.filled_at is None:

@@ -27,7 +27,7 @@ from intake.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
-from intake.models.booking import clinic_tz
+from intake.times import clinic_zone
 from intake.waitlist import (
     OfferTaken,
     accept_offer,
@@ -43,7 +43,7 @@ DEFAULT_WAIT_DAYS = 28
 
 
 def _today() -> date:
-    return timezone.now().astimezone(clinic_tz()).date()
+    return timezone.now().astimezone(clinic_zone()).date()
 
 
 def _initial(appointment_type: AppointmentType, until: date | None = None) -> dict:

@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from intake.models import WaitlistEntry
-from intake.models.booking import clinic_tz
 from intake.retention import anonymise_leads, due_for_anonymising
 from intake.waitlist import purge_expired_entries
 
@@ -34,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError("--days must be at least 1.")
         cutoff = timezone.now() - timedelta(days=days)
         leads = due_for_anonymising(unchanged_since=cutoff)
-        today = timezone.localdate(timezone=clinic_tz())
+        today = timezone.localdate()
         if dry_run:
             expired = WaitlistEntry.objects.expired(today).count()
             self.stdout.write(f"Dry run: would remove {expired} expired waitlist entry(ies).")
