@@ -338,9 +338,8 @@ def accept_offer(*, offer: WaitlistOffer, now: datetime | None = None) -> Appoin
             if entry.has_later_visit(freed.start):
                 visit = entry.appointment
                 assert visit is not None  # has_later_visit says so; this tells the type checker
-                old = (visit.clinician, visit.appointment_type, visit.start)
+                # Moving it frees its old time, which reschedule_appointment offers in turn.
                 appointment = reschedule_appointment(appointment=visit, slot=slot, now=now)
-                time_freed(clinician=old[0], appointment_type=old[1], start=old[2], now=now)
             else:
                 appointment = book_appointment(
                     slot=slot,

@@ -218,3 +218,27 @@ def test_time_off_that_cancels_a_visit_frees_its_time_for_the_waitlist(dana, vis
     assert round_at(freed, NOW + timedelta(minutes=5)) == []
     freed.refresh_from_db()
     assert freed.status == FreedTimeStatus.GONE
+
+
+def test_a_visit_moved_to_another_time_frees_the_old_one_for_the_waitlist(dana, visit):
+    from intake.booking import Slot, reschedule_appointment
+
+    appointment = make_appointment(clinician=dana, appointment_type=visit, start=freed_at(9))
+    new_start = freed_at(14)
+
+    reschedule_appointment(
+        appointment=appointment,
+        slot=Slot(
+            start=new_start,
+            end=new_start + visit.duration,
+            clinician_id=dana.pk,
+            clinician_name=str(dana),
+        ),
+        now=NOW,
+    )
+
+    freed = FreedTime.objects.get()
+    assert (freed.start, freed.clinician) == (freed_at(9), dana)
+    entry = join(visit)
+    [offer] = round_at(freed, NOW + timedelta(minutes=5))
+    assert offer.entry == entry
