@@ -30,6 +30,14 @@ _LEADS = _perms("intake", "lead", "view", "add", "change") | _perms(
     "intake", "leadnote", "view", "add", "change"
 )
 
+# Both see the waitlist, its freed times and offers. Clinicians set an entry's priority;
+# the front desk also puts callers on it and takes people off it.
+_WAITLIST = (
+    _perms("intake", "waitlistentry", "view")
+    | _perms("intake", "freedtime", "view")
+    | _perms("intake", "waitlistoffer", "view")
+)
+
 # Clinicians edit what patients read (guides, exercises, protocols, self-checks, forms
 # and measures), see the schedule, record how visits went, enter their own time off, read
 # before-visit answers, and assign home programmes and read what patients log. The front
@@ -69,6 +77,8 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         | _perms("intake", "specialty", "view")
         | _perms("intake", "timeoff", "view", "add", "change")
         | _perms("intake", "weeklyavailability", "view")
+        | _WAITLIST
+        | _perms("intake", "waitlistentry", "change")
     ),
     FRONT_DESK: frozenset(
         _LEADS
@@ -80,6 +90,8 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         | _perms("intake", "previsit", "view")
         | _perms("intake", "programme", "view")
         | _perms("intake", "specialty", "view", "add", "change")
+        | _WAITLIST
+        | _perms("intake", "waitlistentry", "change", "delete")
     ),
 }
 

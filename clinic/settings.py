@@ -258,6 +258,16 @@ PREVISIT_LINK_GRACE_HOURS = int(os.environ.get("PREVISIT_LINK_GRACE_HOURS", "72"
 PREVISIT_REMINDER_HOURS = int(os.environ.get("PREVISIT_REMINDER_HOURS", "48"))
 # The "How are you doing?" form goes with every Nth follow-up visit (1: every one).
 FOLLOW_UP_MEASURES_EVERY = max(1, int(os.environ.get("FOLLOW_UP_MEASURES_EVERY", "1")))
+# The waitlist (intake/waitlist.py). A freed time is offered this many seconds after the
+# cancel, so a cancel undone within it sends nothing.
+WAITLIST_UNDO_SECONDS = int(os.environ.get("WAITLIST_UNDO_SECONDS", "300"))
+# How many waiting patients each round of offers goes to.
+WAITLIST_ROUND_SIZE = max(1, int(os.environ.get("WAITLIST_ROUND_SIZE", "3")))
+# How long each offer holds its claim before the next round is offered.
+WAITLIST_HOLD_MINUTES = max(1, int(os.environ.get("WAITLIST_HOLD_MINUTES", "15")))
+# No offers are sent from this clinic-time hour until the morning hour below.
+WAITLIST_QUIET_FROM_HOUR = int(os.environ.get("WAITLIST_QUIET_FROM_HOUR", "21"))
+WAITLIST_QUIET_UNTIL_HOUR = int(os.environ.get("WAITLIST_QUIET_UNTIL_HOUR", "8"))
 # Absolute address used in emails and printed handouts.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -594,6 +594,7 @@ def reschedule_appointment(
                 exclude=current,
             )
             previous_start = current.local_start
+            previous_clinician = current.clinician
             current.clinician = clinician
             current.set_times(slot.start, current.appointment_type)
             current.mark_moved()
@@ -601,6 +602,17 @@ def reschedule_appointment(
                 # Booked before links were stable: from now on this link lasts.
                 current.issue_manage_token()
             current.save()
+            # The old time is free now: the waitlist may fill it (imported here, since the
+            # waitlist imports this module).
+            from intake.waitlist import time_freed
+
+            time_freed(
+                clinician=previous_clinician,
+                appointment_type=current.appointment_type,
+                start=previous_start,
+                cancelled=current,
+                now=now,
+            )
             if staff is None or staff.email_patient:
                 emails.queue_booking_patient_email(
                     current,
@@ -649,6 +661,16 @@ def cancel_appointment(
         )
         appointment.refresh_from_db()
         if changed:
+            # The waitlist imports this module, so it is imported where it is used.
+            from intake.waitlist import time_freed
+
+            time_freed(
+                clinician=appointment.clinician,
+                appointment_type=appointment.appointment_type,
+                start=appointment.start,
+                cancelled=appointment,
+                now=now,
+            )
             if email_patient:
                 alternatives = []
                 if offer_new_times:

@@ -26,6 +26,7 @@ from intake.tasks import attachment, send_email
 
 if TYPE_CHECKING:
     from intake.booking import Slot
+    from intake.models import WaitlistEntry, WaitlistOffer
 
 
 def manage_url(token: str) -> str:
@@ -222,5 +223,50 @@ def queue_programme_email(programme: Programme, template: str) -> None:
         email_context={
             "patient_name": programme.patient_name,
             "programme_url": programme_url(programme.token),
+        },
+    )
+
+
+def waitlist_url(token: str) -> str:
+    return settings.SITE_URL + reverse("intake:waitlist_entry", args=[token])
+
+
+def offer_url(token: str) -> str:
+    return settings.SITE_URL + reverse("intake:waitlist_offer", args=[token])
+
+
+def queue_waitlist_joined(entry: "WaitlistEntry") -> None:
+    """The private link to see, change or leave the waitlist; the visit type, nothing more."""
+    send_email.enqueue(
+        template="waitlist_joined",
+        to=[entry.email],
+        email_context={
+            "patient_name": entry.name,
+            "type_name": entry.appointment_type.name,
+            "clinician": str(entry.clinician) if entry.clinician else "any clinician",
+            "from_date": f"{entry.from_date:%A, %B} {entry.from_date.day}",
+            "until_date": f"{entry.until_date:%A, %B} {entry.until_date.day}",
+            "entry_url": waitlist_url(entry.token),
+        },
+    )
+
+
+def queue_waitlist_offer(offer: "WaitlistOffer") -> None:
+    """The freed time, its clinician and type, how long it is held, and the private link
+    where the patient takes it or passes. No health details."""
+    assert offer.entry is not None  # offers are only made to entries on the list
+    freed = offer.freed_time
+    send_email.enqueue(
+        template="waitlist_offer",
+        to=[offer.entry.email],
+        email_context={
+            "patient_name": offer.entry.name,
+            "type_name": freed.appointment_type.name,
+            "when": times.when(freed.start),
+            "clinician": str(freed.clinician),
+            "moves_visit": offer.entry.has_later_visit(freed.start),
+            "hold_until": times.clock(offer.hold_until),
+            "offer_url": offer_url(offer.token),
+            "entry_url": waitlist_url(offer.entry.token),
         },
     )

@@ -90,3 +90,11 @@ def attachment(filename: str, content: bytes, mimetype: str) -> dict:
         "content_b64": base64.b64encode(content).decode("ascii"),
         "mimetype": mimetype,
     }
+
+
+@task()
+def run_waitlist_round(*, freed_time_id: int) -> None:
+    """The next round of waitlist offers for a freed time (`intake.waitlist`)."""
+    from intake.waitlist import run_offer_round  # that module queues this task
+
+    run_offer_round(freed_time_id=freed_time_id)

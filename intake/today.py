@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import QuerySet
 
 from intake import times
-from intake.models import Appointment, Clinician, Lead, LeadStatus, TimeOff
+from intake.models import Appointment, Clinician, FreedTime, Lead, LeadStatus, TimeOff
 from intake.models.leads import IS_URGENT
 
 LIST_LIMIT = 25
@@ -127,3 +127,9 @@ def leads_to_work(today: date) -> dict[str, QuerySet]:
         .exclude(status=LeadStatus.NEW)
         .order_by("follow_up_due", "created_at")[:LIST_LIMIT],
     }
+
+
+def times_freed(today: date) -> QuerySet:
+    """The times cancellations freed today and whether the waitlist filled them, newest
+    first, in one query."""
+    return FreedTime.objects.freed_on(today).order_by("-freed_at")[:LIST_LIMIT]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake.views import booking, leads, previsit, programmes, selfcheck, team
+from intake.views import booking, leads, previsit, programmes, selfcheck, team, waitlist
 
 app_name = "intake"
 
@@ -32,6 +32,17 @@ urlpatterns: list = [
     path("book/<slug:slug>/details/", booking.booking_details, name="booking_details"),
     path("book/<slug:slug>/review/", booking.booking_review, name="booking_review"),
     path("book/<slug:slug>/confirm/", booking.booking_confirm, name="booking_confirm"),
+    #
+    # The waitlist, behind private links (intake/views/waitlist.py)
+    path("book/<slug:slug>/waitlist/", waitlist.waitlist_join, name="waitlist_join"),
+    path(
+        "book/manage/<str:token>/waitlist/",
+        waitlist.waitlist_join_from_visit,
+        name="waitlist_join_from_visit",
+    ),
+    path("waitlist/<str:token>/", waitlist.waitlist_entry, name="waitlist_entry"),
+    path("waitlist/<str:token>/leave/", waitlist.waitlist_leave, name="waitlist_leave"),
+    path("waitlist/offer/<str:token>/", waitlist.waitlist_offer, name="waitlist_offer"),
     #
     # Before your visit, behind the private link (intake/views/previsit.py)
     path("before-your-visit/<str:token>/", previsit.previsit_overview, name="previsit"),

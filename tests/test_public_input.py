@@ -31,6 +31,7 @@ from intake.forms.previsit import (
     ContactForm as PreVisitContactForm,
 )
 from intake.forms.selfcheck import StepForm
+from intake.forms.waitlist import WaitlistChoiceForm, WaitlistJoinForm
 from intake.models import (
     Appointment,
     Clinician,
@@ -198,6 +199,27 @@ def test_time_filter_and_cancel_forms_clean_any_input_without_raising(booking_se
     check()
 
 
+WAITLIST_FIELDS = ("clinician", "weekdays", "parts_of_day", "from_date", "until_date")
+
+
+def test_waitlist_forms_clean_any_input_without_raising_and_escape_it(booking_setup):
+    visit, _ = booking_setup
+    today = date(2026, 12, 6)
+
+    @given(fields(WAITLIST_FIELDS + ("name", "email", "phone")))
+    @example({"from_date": "9999-12-31", "until_date": "9999-12-31"})
+    def check(data: dict) -> None:
+        for form_class in (WaitlistJoinForm, WaitlistChoiceForm):
+            form = form_class(data, appointment_type=visit, today=today)
+            if form.is_valid():
+                form.choice()
+            else:
+                assert form.errors
+            assert MARK not in str(form)
+
+    check()
+
+
 def test_self_check_step_form_cleans_any_input_without_raising(questionnaire):
     spec = selfcheck.load_spec(questionnaire)
     questions = selfcheck.step_questions(spec, selfcheck.first_step(spec), {})
@@ -326,6 +348,11 @@ def public_pages(
         ("post", f"/book/manage/{token}/cancel/", ("reason",)),
         ("get", f"/book/manage/{token}/reschedule/", ("slot", "clinician", "start")),
         ("post", f"/book/manage/{token}/reschedule/", ("slot",)),
+        ("post", "/book/consult/waitlist/", WAITLIST_FIELDS + ("name", "email", "phone")),
+        ("post", f"/book/manage/{token}/waitlist/", WAITLIST_FIELDS),
+        ("get", f"/waitlist/{token}/", ()),
+        ("post", f"/waitlist/{token}/leave/", ()),
+        ("post", f"/waitlist/offer/{token}/", ("answer",)),
     ]
 
 

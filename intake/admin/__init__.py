@@ -10,4 +10,5 @@ from intake.admin import (  # noqa: F401
     programmes,
     readlog,
     selfcheck,
+    waitlist,
 )

@@ -170,7 +170,7 @@ class LeadAdmin(ProgrammesOnChangePage, LeadOutcomes, SimpleHistoryAdmin):
             else []
         )
         return render_to_string(
-            "admin/intake/lead/_appointments.html", {"appointments": appointments}
+            "admin/intake/lead/_appointments.html", {"appointments": appointments, "lead": lead}
         )
 
     def get_readonly_fields(self, request, obj=None):

@@ -44,6 +44,14 @@ from intake.models.selfcheck import (
     SafetyArea,
     TriageOutcome,
 )
+from intake.models.waitlist import (
+    FreedTime,
+    FreedTimeStatus,
+    OfferOutcome,
+    PartOfDay,
+    WaitlistEntry,
+    WaitlistOffer,
+)
 
 __all__ = [
     "BeforeVisitForm",
@@ -90,4 +98,10 @@ __all__ = [
     "TriageOutcome",
     "Weekday",
     "WeeklyAvailability",
+    "FreedTime",
+    "FreedTimeStatus",
+    "OfferOutcome",
+    "PartOfDay",
+    "WaitlistEntry",
+    "WaitlistOffer",
 ]

@@ -40,6 +40,7 @@ def today_view(request: HttpRequest) -> TemplateResponse:
         else [],
         leads=board.leads_to_work(today) if user.has_perm("intake.view_lead") else None,
         red_flag_visits=board.red_flag_visits() if user.has_perm("intake.view_appointment") else [],
+        times_freed=board.times_freed(today) if user.has_perm("intake.view_freedtime") else None,
     )
     return TemplateResponse(request, "admin/today/today.html", context)
 

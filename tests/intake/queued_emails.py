@@ -13,10 +13,12 @@ from intake.tasks import send_email
 
 
 def deliver_queued_emails() -> list[mail.EmailMessage]:
-    """Send every queued email once (then forget it) and return what was sent."""
+    """Send every queued email once (then forget it) and return what was sent. Other
+    tasks (the waitlist's offer rounds) stay queued."""
     sent_before = len(mail.outbox)
-    for result in DBTaskResult.objects.order_by("enqueued_at", "id"):
+    emails = DBTaskResult.objects.filter(task_path=send_email.module_path)
+    for result in emails.order_by("enqueued_at", "id"):
         context = TaskContext(task_result=result.task_result)
         send_email.call(context, **result.args_kwargs["kwargs"])
-    DBTaskResult.objects.all().delete()
+    emails.delete()
     return mail.outbox[sent_before:]

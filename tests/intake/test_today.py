@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from intake.models import (
     AppointmentStatus,
     Clinician,
+    FreedTime,
     LeadStatus,
     TimeOff,
     TriageOutcome,
@@ -76,6 +77,12 @@ def fill(clinic, rows: int, *, first: int = 0) -> None:
             follow_up_due=timezone.localdate() - timedelta(days=1),
         )
         failed_email(f"p{n}@example.com")
+        FreedTime.objects.create(
+            clinician=(dana, sam)[n % 2],
+            appointment_type=visit,
+            start=day_at(18, days_later=2) + timedelta(minutes=n),
+            freed_at=timezone.now(),
+        )
         TimeOff.objects.create(
             clinician=(dana, sam)[n % 2],
             start=day_at(19, days_later=(n // 2) % 2) + timedelta(minutes=n),

@@ -4,13 +4,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from intake.models import WaitlistEntry
 from intake.retention import anonymise_leads, due_for_anonymising
+from intake.waitlist import purge_expired_entries
 
 
 class Command(BaseCommand):
     help = (
         "Anonymise closed leads (became a patient, not a fit, no response) that nobody "
-        "has changed for --days days: their details, notes and history are removed."
+        "has changed for --days days: their details, notes and history are removed. "
+        "Waitlist entries past their end date are removed too."
     )
 
     def add_arguments(self, parser) -> None:
@@ -30,7 +33,10 @@ class Command(BaseCommand):
             raise CommandError("--days must be at least 1.")
         cutoff = timezone.now() - timedelta(days=days)
         leads = due_for_anonymising(unchanged_since=cutoff)
+        today = timezone.localdate()
         if dry_run:
+            expired = WaitlistEntry.objects.expired(today).count()
+            self.stdout.write(f"Dry run: would remove {expired} expired waitlist entry(ies).")
             # Ids, statuses and dates only: this output may end up in logs.
             rows = list(leads.values_list("pk", "status", "created_at", "updated_at"))
             self.stdout.write(
@@ -43,6 +49,8 @@ class Command(BaseCommand):
                     f"last changed {timezone.localdate(updated_at)}"
                 )
             return
+        removed = purge_expired_entries(today=today)
+        self.stdout.write(f"Removed {removed} waitlist entry(ies) past their end date.")
         count, history_rows = anonymise_leads(leads=leads)
         self.stdout.write(
             f"Anonymised {count} closed lead(s) unchanged since {timezone.localdate(cutoff)}; "
