@@ -442,3 +442,14 @@ def test_an_export_keeps_its_log_rows_together_or_not_at_all(group_member, monke
         record_export(leads=leads, by=group_member("Front desk"))
 
     assert LeadExport.objects.count() == 0
+
+
+def test_the_lead_page_calls_the_phone_in_one_tap_written_as_people_say_it(client, group_member):
+    client.force_login(group_member("Front desk"))
+    lead = make_lead(phone="+16085550199")
+
+    page = client.get(f"/admin/intake/lead/{lead.pk}/change/").content.decode()
+
+    assert '<a href="tel:+16085550199">Call (608) 555-0199</a>' in page
+    assert 'value="(608) 555-0199"' in page
+    assert "field-call" not in client.get("/admin/intake/lead/add/").content.decode()
