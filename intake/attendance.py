@@ -2,7 +2,9 @@
 
 The status change is one conditional UPDATE, so a double click (or two people
 clicking at once) changes it and moves the lead once. A cancelled appointment
-has freed its time and stays cancelled.
+has freed its time and stays cancelled. Only what `Appointment.attendance_choices`
+allows at that moment is recorded: nothing before the visit (Arrived from 30 minutes
+before), and no Arrived for a phone consult.
 """
 
 from datetime import datetime
@@ -18,6 +20,12 @@ ATTENDANCE_STATUSES = (
     AppointmentStatus.COMPLETED,
     AppointmentStatus.NO_SHOW,
 )
+# The statuses each one may follow: a finished visit is changed only by a correction.
+MAY_FOLLOW = {
+    AppointmentStatus.ARRIVED: [AppointmentStatus.BOOKED],
+    AppointmentStatus.COMPLETED: [AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED],
+    AppointmentStatus.NO_SHOW: [AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED],
+}
 # What each outcome tells the lead; arriving tells it nothing yet.
 LEAD_EVENTS = {
     AppointmentStatus.COMPLETED: AppointmentEvent.COMPLETED,
@@ -30,17 +38,19 @@ def record_attendance(
 ) -> bool:
     """Set the appointment's status to arrived, completed or no-show and move its lead on.
 
-    Returns False, changing nothing, when it is cancelled or already has that status.
+    Returns False, changing nothing, when it is cancelled, already has that status or
+    `status` is not one of its `attendance_choices(now)` (too early, a phone consult's
+    arrival).
     """
     if status not in ATTENDANCE_STATUSES:
         raise ValueError(f"{status!r} is not an attendance status")
     now = now or timezone.now()
+    if status not in appointment.attendance_choices(now):
+        return False
     with transaction.atomic():
-        changed = (
-            Appointment.objects.filter(pk=appointment.pk)
-            .exclude(status__in=[AppointmentStatus.CANCELLED, status])
-            .update(status=status, updated_at=now)
-        )
+        changed = Appointment.objects.filter(
+            pk=appointment.pk, status__in=MAY_FOLLOW[status]
+        ).update(status=status, updated_at=now)
         if not changed:
             return False
         appointment.status = status

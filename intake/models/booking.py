@@ -372,6 +372,8 @@ class CancelledBy(models.TextChoices):
 # Reminders go out this long before the start, in real (UTC) time, so a visit the
 # morning after a daylight-saving change is still reminded 24 hours ahead.
 REMINDER_LEAD_TIME = timedelta(hours=24)
+# Staff may mark a patient arrived this long before the visit's start, not earlier.
+ARRIVAL_OPENS_BEFORE_START = timedelta(minutes=30)
 # Booking code recognises a lost race by this name in the database's error.
 NO_OVERLAP_CONSTRAINT = "appointment_no_overlap"
 
@@ -603,6 +605,23 @@ class Appointment(models.Model):
     def change_deadline(self) -> datetime:
         """After this the patient must phone to cancel or move it."""
         return self.start - timedelta(hours=settings.BOOKING_LATE_CANCEL_HOURS)
+
+    def attendance_choices(self, now: datetime) -> list[AppointmentStatus]:
+        """What staff may record now: Arrived from 30 minutes before the start (never for a
+        phone consult, where nobody walks in), Completed and No-show from the start. Before
+        that a click could only be a slip: one made tomorrow's evaluation "Completed"."""
+        if self.status not in {AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED}:
+            return []
+        choices = []
+        if (
+            self.status == AppointmentStatus.BOOKED
+            and not self.appointment_type.is_phone
+            and now >= self.start - ARRIVAL_OPENS_BEFORE_START
+        ):
+            choices.append(AppointmentStatus.ARRIVED)
+        if now >= self.start:
+            choices += [AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW]
+        return choices
 
     def can_change(self, now: datetime) -> bool:
         """Whether the patient may still cancel or reschedule online."""

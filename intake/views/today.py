@@ -96,7 +96,10 @@ def _mark(request: HttpRequest, appointment: Appointment, status: AppointmentSta
         messages.success(request, f"{appointment.patient_name}: marked {status.label.lower()}.")
     else:
         messages.warning(
-            request, f"{appointment.patient_name}: not changed (cancelled, or already marked)."
+            request,
+            f"{appointment.patient_name}: not changed. Arrived opens 30 minutes before the "
+            "visit (never for a phone consult), Completed and No-show at its start; a "
+            "cancelled or already marked visit stays as it is.",
         )
 
 

@@ -17,7 +17,11 @@ def at(hour: int):
     return local(day.year, day.month, day.day, hour)
 
 
-def test_front_desk_runs_the_day_from_today_by_keyboard(live_server, page, django_user_model):
+def test_front_desk_runs_the_day_from_today_by_keyboard(
+    live_server, page, django_user_model, time_machine
+):
+    # Five past nine: Maria's 9:00 visit has begun, so its attendance buttons show.
+    time_machine.move_to(at(9) + timedelta(minutes=5), tick=True)
     Clinician.objects.all().delete()
     dana = make_clinician("Dana Lee", hours=[(time(7), time(19))])
     visit = make_type(name="Initial evaluation", duration_minutes=45)
