@@ -1,6 +1,7 @@
 """The front desk's morning, in Chromium: sign in by keyboard, land on Today, mark a
 patient arrived without JavaScript mattering, open a clinician's week; axe on each page."""
 
+import os
 from datetime import time, timedelta
 
 from django.contrib.auth.models import Group
@@ -65,6 +66,20 @@ def test_front_desk_runs_the_day_from_today_by_keyboard(
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.ARRIVED
     assert_accessible(page)
+
+    # A slip is taken back the same day by keyboard, and the visit is as it was.
+    undo = page.get_by_role("button", name="Undo Arrived")
+    undo.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert (
+        "Maria Gonzalez: Arrived undone, now Booked." in page.locator(".messagelist").inner_text()
+    )
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    assert_accessible(page)
+    if folder := os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=f"{folder}/today-undone.png", full_page=True)
 
     page.get_by_role("link", name="Week view for Dana Lee, DPT").first.click()
     page.wait_for_load_state()

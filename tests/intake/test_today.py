@@ -104,8 +104,9 @@ def test_today_page_costs_the_same_queries_for_2_or_40_rows(client, group_member
     with_forty = (count_queries(client), count_queries(client, week))
 
     assert with_two == with_forty
-    # Including the home programmes list and the visits with a red flag not yet reviewed.
-    assert with_forty[0] <= 16
+    # Including the home programmes list, the visits with a red flag not yet reviewed and
+    # the attendance changes (for the Undo buttons).
+    assert with_forty[0] <= 17
 
 
 def test_front_desk_lands_on_today_after_login(client, group_member, clinic):
@@ -249,6 +250,25 @@ def test_attendance_buttons_open_at_the_visits_start_and_arrived_half_an_hour_be
     ]
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.BOOKED
+
+
+def test_today_undoes_a_click_the_same_day_and_says_what_it_is_now(
+    client, group_member, clinic, time_machine
+):
+    dana, _, visit = clinic
+    appointment = make_appointment(clinician=dana, appointment_type=visit, start=day_at(9))
+    time_machine.move_to(day_at(9, 10), tick=False)
+    client.force_login(group_member("Front desk"))
+    url = f"/admin/today/appointment/{appointment.pk}/attendance/"
+    client.post(url, {"status": "no_show", "next": "/admin/"})
+    assert "undo" in attendance_buttons(client.get("/admin/").content.decode(), appointment)
+
+    undone = client.post(url, {"status": "undo", "next": "/admin/"}, follow=True)
+
+    assert "No-show undone, now Booked." in undone.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    assert "undo" not in attendance_buttons(undone.content.decode(), appointment)
 
 
 def test_a_phone_consult_has_no_arrived(client, group_member, clinic, time_machine):
