@@ -17,6 +17,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check '.[dev]'
 	touch $@
 
+# Reminders go out as in production (where cron runs send_reminders), checked every minute.
+REMINDERS_EVERY ?= 60
 run: export DJANGO_DEBUG ?= 1
 # Links in emails and handouts point at the port this server listens on, unless SITE_URL says otherwise.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
@@ -25,7 +27,8 @@ run: install
 	$(MANAGE) createcachetable
 	$(MANAGE) ensure_demo_staff
 	$(MANAGE) db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) send_reminders --every $(REMINDERS_EVERY) & reminders=$$!; \
+	trap 'kill $$worker $$reminders 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # mypy reads the settings through django-stubs (DJANGO_DEBUG spares it a secret key) and

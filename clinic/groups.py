@@ -59,6 +59,8 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         | _every("intake", "choice", "outcomerule", "question", "questionnaire")
         | _LEADS
         | _perms("intake", "appointment", "view", "change")
+        # Correcting how a past visit went (with a reason) is a clinician's call.
+        | _perms("intake", "attendancechange", "view", "add")
         | _perms("intake", "appointmenttype", "view")
         | _perms("intake", "clinicdetails", "view")
         | _perms("intake", "clinician", "view")
@@ -84,6 +86,7 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         _LEADS
         | {("intake", "export_lead"), ("django_tasks_database", "view_dbtaskresult")}
         | _perms("intake", "appointment", "view", "add", "change")
+        | _perms("intake", "attendancechange", "view")
         | _perms("intake", "clinicdetails", "view", "change")
         | _perms("intake", "clinician", "view", "change")
         | _every("intake", "openinghours", "timeoff", "weeklyavailability")

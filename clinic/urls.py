@@ -7,6 +7,7 @@ from clinic import views
 from clinic.sitemaps import sitemaps
 
 handler400 = views.bad_request
+handler403 = views.permission_denied
 handler500 = views.server_error
 
 urlpatterns = [

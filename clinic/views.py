@@ -1,6 +1,7 @@
 import logging
 import sys
 
+from django.contrib import admin
 from django.core.files.storage import default_storage
 from django.db import DatabaseError
 from django.http import (
@@ -12,6 +13,8 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -58,6 +61,23 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     and a body Django has just refused (say, declared as UTF-7) fails the second time too,
     which gunicorn answers with its bare 500."""
     return render(request, "400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page. In the admin it wears the admin's look, with its menu, and says how to
+    get the page opened up; staff met Django's bare "403 Forbidden" there before."""
+    if not request.path.startswith(reverse("admin:index")):
+        return render(request, "403.html", status=403)
+    came_from = request.headers.get("referer", "")
+    context = {
+        **admin.site.each_context(request),
+        "title": "You can't open this page",
+        "came_from": came_from
+        if url_has_allowed_host_and_scheme(came_from, allowed_hosts={request.get_host()})
+        and came_from != request.build_absolute_uri()
+        else "",
+    }
+    return render(request, "admin/403.html", context, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -255,6 +255,8 @@ class AppointmentEvent(enum.StrEnum):
     CANCELLED = "cancelled"
     COMPLETED = "completed"
     NO_SHOW = "no_show"
+    # Its outcome was undone or corrected away: the visit counts as on again.
+    REOPENED = "reopened"
 
 
 def lead_after_appointment(
@@ -284,6 +286,17 @@ def lead_after_appointment(
         lead.status = LeadStatus.BECAME_PATIENT
         lead.follow_up_due = None
         _note(lead, f"Came to {visit}.")
+    elif event == AppointmentEvent.REOPENED:
+        # An outcome recorded by mistake: the lead goes back to what the visit made it,
+        # unless another visit already made them a patient.
+        others_completed = (
+            appointment is not None
+            and lead.appointments.filter(status="completed").exclude(pk=appointment.pk).exists()
+        )
+        if not others_completed:
+            lead.status = LeadStatus.SCHEDULED
+            lead.follow_up_due = None
+        _note(lead, f"The outcome of {visit} was taken back.")
     elif not lead.is_open:
         pass
     elif event == AppointmentEvent.CANCELLED:

@@ -14,12 +14,12 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.tasks import TaskContext, default_task_backend, task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from intake.clinic_details import clinic_details
+from intake.email_encoding import EightBitEmail
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def send_email(
     """
     full_context = {**email_context, "clinic": clinic_details(), "site_url": settings.SITE_URL}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", full_context).split())
-    message = EmailMultiAlternatives(
+    message = EightBitEmail(
         subject=subject,
         body=render_to_string(f"emails/{template}.txt", full_context),
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -53,7 +53,7 @@ def schedule(
     *, first_day: date, days: int, clinician: Clinician | None = None
 ) -> list[DaySchedule]:
     """Each day's appointments (not cancelled) with their before-visit forms, and time
-    off, a row per clinician, in three queries. Bookable clinicians always get a row;
+    off, a row per clinician, in four queries. Bookable clinicians always get a row;
     others only when they have something that day."""
     tz = times.clinic_zone()
     start = datetime.combine(first_day, datetime.min.time(), tz)
@@ -62,6 +62,8 @@ def schedule(
     appointments = (
         Appointment.objects.starting_between(start, end)
         .select_related("previsit")
+        # For the Undo button: the clicks of the day (one query for every row).
+        .prefetch_related("attendance_changes")
         .order_by("start")
     )
     time_off = TimeOff.objects.overlapping(start, end).select_related("clinician")

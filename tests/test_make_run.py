@@ -20,13 +20,16 @@ def run_make(tmp_path: Path, *args: str, site_url: str | None = None) -> list[st
         pytest.skip("needs make")
     log = tmp_path / "calls.log"
     fake_manage = tmp_path / "manage"
-    # The worker starts in the background and make kills it when runserver exits, so the
-    # fake runserver waits (up to 10 s) until the worker has been recorded.
+    # The worker and the reminders start in the background and make kills them when
+    # runserver exits, so the fake runserver waits (up to 10 s) until both are recorded.
     fake_manage.write_text(
         "#!/bin/sh\n"
         f'echo "$1 $SITE_URL" >> {log}\n'
+        f'echo "$*" >> {log}.arguments\n'
         'if [ "$1" = runserver ]; then\n'
-        f"  for i in $(seq 100); do grep -q ^db_worker {log} && break; sleep 0.1; done\n"
+        "  for i in $(seq 100); do\n"
+        f"    grep -q ^db_worker {log} && grep -q ^send_reminders {log} && break; sleep 0.1\n"
+        "  done\n"
         "fi\n"
     )
     fake_manage.chmod(fake_manage.stat().st_mode | stat.S_IEXEC)
@@ -41,11 +44,17 @@ def run_make(tmp_path: Path, *args: str, site_url: str | None = None) -> list[st
     return sorted(log.read_text().splitlines())
 
 
+def arguments(tmp_path: Path) -> list[str]:
+    """Each manage.py command `make run` ran, with its arguments."""
+    return (tmp_path / "calls.log.arguments").read_text().splitlines()
+
+
 def test_make_run_on_another_port_points_links_at_that_port(tmp_path):
     calls = run_make(tmp_path, "PORT=8101")
     # The web server and the email worker both build links, so both must see it.
     assert "runserver http://127.0.0.1:8101" in calls
     assert "db_worker http://127.0.0.1:8101" in calls
+    assert "send_reminders http://127.0.0.1:8101" in calls
     assert all(call.endswith("http://127.0.0.1:8101") for call in calls)
 
 
@@ -57,3 +66,10 @@ def test_make_run_keeps_site_url_when_it_is_set(tmp_path):
 
 def test_make_run_defaults_to_port_8000(tmp_path):
     assert "runserver http://127.0.0.1:8000" in run_make(tmp_path)
+
+
+def test_make_run_sends_reminders_every_minute_beside_the_email_worker(tmp_path):
+    """Production runs send_reminders from cron; on a laptop nothing did, so nobody
+    running the demo ever saw a reminder go out."""
+    run_make(tmp_path)
+    assert "send_reminders --every 60" in arguments(tmp_path)

@@ -15,6 +15,15 @@ WRONG_CODE = (
 )
 
 
+def wait_message(seconds: int) -> str:
+    """Said instead of WRONG_CODE while wrong tries make every code wait, even a right one."""
+    unit = "second" if seconds == 1 else "seconds"
+    return (
+        f"Too quick after a wrong code: wait {seconds} {unit}, then type the code your app "
+        "shows at that moment. Each wrong code in a row doubles the wait."
+    )
+
+
 class CodeForm(forms.Form):
     """A code from the authenticator app, or a recovery code."""
 
@@ -36,6 +45,8 @@ class CodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
+        if wait := second_factor.seconds_before_next_try(user=self.user, code=code):
+            raise forms.ValidationError(wait_message(wait), code="wait")
         self.device = second_factor.verify(user=self.user, code=code)
         if self.device is None:
             raise forms.ValidationError(WRONG_CODE, code="wrong_code")
@@ -63,6 +74,8 @@ class EnrolForm(forms.Form):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
+        if wait := second_factor.seconds_to_wait(self.device):
+            raise forms.ValidationError(wait_message(wait), code="wait")
         codes = second_factor.confirm_authenticator(device=self.device, code=code)
         if codes is None:
             raise forms.ValidationError(WRONG_CODE, code="wrong_code")

@@ -6,6 +6,7 @@ ten one-use recovery codes. Wrong codes slow down by themselves: django-otp make
 device wait 1, 2, 4, 8... seconds after each failure.
 """
 
+import math
 import re
 from base64 import b32encode
 
@@ -13,6 +14,8 @@ import qrcode
 import qrcode.image.svg
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -65,17 +68,39 @@ def verify(*, user: User, code: str) -> Device | None:
     Telling them apart first matters: a device counts every code it rejects towards its
     slow-down, so trying a recovery code on the app would make the next real code wait.
     """
-    token = _without_spaces(code)
-    if re.fullmatch(r"[0-9]{6}", token):
-        devices = TOTPDevice.objects.devices_for_user(user, confirmed=True)
-    else:
-        devices = StaticDevice.objects.devices_for_user(user, confirmed=True)
-        token = token.replace("-", "").lower()
+    devices, token = _devices_for(user=user, code=code)
     with transaction.atomic():
         for device in devices.select_for_update():
             if device.verify_token(token):
                 return device
     return None
+
+
+def seconds_before_next_try(*, user: User, code: str) -> int:
+    """How long every device this code is for still refuses any code after wrong ones (0: none).
+
+    While a device waits it turns down even the right code, with nothing to tell it from a
+    wrong one; asking first lets the page say "wait 2 seconds" instead of "did not work".
+    """
+    devices, _ = _devices_for(user=user, code=code)
+    return min((seconds_to_wait(device) for device in devices), default=0)
+
+
+def seconds_to_wait(device: Device) -> int:
+    """Whole seconds until this device checks a code again after wrong ones (0: it would now)."""
+    allowed, refusal = device.verify_is_allowed()
+    if allowed or not refusal or "locked_until" not in refusal:
+        return 0
+    left = (refusal["locked_until"] - timezone.now()).total_seconds()
+    return max(1, math.ceil(left))
+
+
+def _devices_for(*, user: User, code: str) -> tuple[QuerySet, str]:
+    token = _without_spaces(code)
+    if re.fullmatch(r"[0-9]{6}", token):
+        return TOTPDevice.objects.devices_for_user(user, confirmed=True), token
+    devices = StaticDevice.objects.devices_for_user(user, confirmed=True)
+    return devices, token.replace("-", "").lower()
 
 
 def secret_for_typing(device: TOTPDevice) -> str:

@@ -12,13 +12,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from intake import times
 from intake import today as board
 from intake.admin import previsit as previsit_admin
 from intake.admin.measures import AppointmentOutcomes
 from intake.admin.programmes import ProgrammesOnChangePage
-from intake.attendance import record_attendance
+from intake.admin.staff_request import StaffRequest
+from intake.attendance import correct_attendance, record_attendance
 from intake.booking import (
     NeedsConfirmation,
     SlotTaken,
@@ -30,6 +32,7 @@ from intake.booking import (
     save_time_off,
 )
 from intake.forms.booking import (
+    AttendanceCorrectionForm,
     ClinicianForm,
     StaffBookingForm,
     StaffCancelForm,
@@ -50,6 +53,8 @@ from intake.models import (
 )
 from intake.models.booking import attach_photo
 from intake.models.previsit import can_read_answers
+
+UNCHANGED = "Not changed: the visit already has this status, was cancelled, or has not begun yet."
 
 
 class AvailabilityFormSet(BaseInlineFormSet):
@@ -242,6 +247,7 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
         "appointment_type",
         "start_local",
         "status",
+        "attendance_history",
         "cancellation_reason",
         "cancelled_by",
         "cancelled_at",
@@ -254,6 +260,7 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
         "appointment_type",
         "start_local",
         "status",
+        "attendance_history",
         "patient_name",
         "patient_email",
         "patient_phone",
@@ -273,6 +280,32 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
                 label="Phone", help_text="Any US format, e.g. 608-555-0142 or (608) 555-0142."
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="attendance changes")
+    def attendance_history(self, appointment: Appointment) -> str:
+        """Every click, undo and correction: who, when, from what, to what, and why."""
+        changes = (
+            appointment.attendance_changes.select_related("changed_by") if appointment.pk else []
+        )
+        return (
+            format_html_join(
+                "",
+                "<p>{} {} → {}, by {}{}</p>",
+                (
+                    (
+                        times.short(change.created_at),
+                        change.get_from_status_display(),
+                        change.get_to_status_display(),
+                        change.changed_by or "the system",
+                        f" ({change.get_kind_display().lower()}: {change.reason})"
+                        if change.reason
+                        else f" ({change.get_kind_display().lower()})",
+                    )
+                    for change in changes
+                ),
+            )
+            or "-"
+        )
 
     @admin.display(description=f"Starts ({times.zone_name()})", ordering="start")
     def start_local(self, appointment: Appointment) -> str:
@@ -331,6 +364,28 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
         title = f"Cancel {appointment.patient_name}'s {appointment.appointment_type}"
         return self._render(request, form, title=title, submit="Cancel it", original=appointment)
 
+    def attendance_view(self, request: StaffRequest, object_id: str) -> HttpResponse:
+        """A clinician's later correction of how a visit went, with a reason."""
+        if not request.user.has_perm("intake.add_attendancechange"):
+            raise PermissionDenied
+        appointment = get_object_or_404(
+            Appointment.objects.select_related("clinician", "appointment_type", "lead"),
+            pk=object_id if str(object_id).isdigit() else None,
+        )
+        form = AttendanceCorrectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            status = AppointmentStatus(data["to_status"])
+            by = request.user
+            if correct_attendance(
+                appointment=appointment, status=status, reason=data["reason"], by=by
+            ):
+                self.message_user(request, f"Corrected to {status.label}.", messages.SUCCESS)
+                return redirect("admin:intake_appointment_change", appointment.pk)
+            form.add_error("to_status", ValidationError(UNCHANGED, code="unchanged"))
+        title = f"Correct the attendance of {appointment.patient_name}'s visit"
+        return self._render(request, form, title=title, submit="Correct it", original=appointment)
+
     def _booked_or_404(self, request: HttpRequest, object_id: str) -> Appointment:
         if not self.has_change_permission(request):
             raise PermissionDenied
@@ -367,11 +422,11 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
         self.message_user(request, f"{summary} {told}", messages.SUCCESS)
 
     @admin.action(description="Mark selected as completed", permissions=["change"])
-    def mark_completed(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def mark_completed(self, request: StaffRequest, queryset: QuerySet) -> None:
         self._set_status(request, queryset, AppointmentStatus.COMPLETED)
 
     @admin.action(description="Mark selected as no-show", permissions=["change"])
-    def mark_no_show(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def mark_no_show(self, request: StaffRequest, queryset: QuerySet) -> None:
         self._set_status(request, queryset, AppointmentStatus.NO_SHOW)
 
     @admin.action(description="Cancel selected and email the patients", permissions=["change"])
@@ -389,11 +444,13 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
             request, f"{len(booked)} appointment(s) cancelled; patients emailed.", messages.SUCCESS
         )
 
-    def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
+    def _set_status(self, request: StaffRequest, queryset: QuerySet, status: str) -> None:
         # Through record_attendance, so each lead follows its appointment.
         appointments = queryset.select_related("appointment_type", "lead")
         changed = sum(
-            record_attendance(appointment=appointment, status=AppointmentStatus(status))
+            record_attendance(
+                appointment=appointment, status=AppointmentStatus(status), by=request.user
+            )
             for appointment in appointments
         )
         label = AppointmentStatus(status).label.lower()
@@ -414,6 +471,11 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
                 name="intake_appointment_previsit_reviewed",
             ),
             path("<path:object_id>/move/", wrap(self.move_view), name="intake_appointment_move"),
+            path(
+                "<path:object_id>/attendance/",
+                wrap(self.attendance_view),
+                name="intake_appointment_attendance",
+            ),
             path(
                 "<path:object_id>/cancel/",
                 wrap(self.cancel_view),

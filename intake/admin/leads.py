@@ -22,6 +22,7 @@ from intake.admin.staff_request import StaffRequest
 from intake.forms.fields import PhoneNumberField
 from intake.models import Lead, LeadNote, LeadStatus, ReadAction, TriageOutcome
 from intake.models.leads import URGENT_FIRST, LeadExport
+from intake.phone import display_phone
 
 # The self-check outcomes as a list column can hold them.
 SHORT_OUTCOMES: dict[str, str] = {
@@ -106,6 +107,7 @@ class LeadAdmin(ProgrammesOnChangePage, LeadOutcomes, SimpleHistoryAdmin):
         "triage_rule",
         "answers_list",
         "appointments_list",
+        "call",
         "created_at",
         "updated_at",
     )
@@ -114,7 +116,16 @@ class LeadAdmin(ProgrammesOnChangePage, LeadOutcomes, SimpleHistoryAdmin):
         ("Appointments", {"fields": ("appointments_list",)}),
         (
             "Contact details",
-            {"fields": ("name", "email", "phone", "preferred_contact_method", "preferred_time")},
+            {
+                "fields": (
+                    "name",
+                    "email",
+                    "phone",
+                    "call",
+                    "preferred_contact_method",
+                    "preferred_time",
+                )
+            },
         ),
         (
             "Their request",
@@ -156,6 +167,16 @@ class LeadAdmin(ProgrammesOnChangePage, LeadOutcomes, SimpleHistoryAdmin):
             return format_html("<strong>{} (overdue)</strong>", due)
         return due
 
+    @admin.display(description="call")
+    def call(self, lead: Lead) -> str:
+        """One tap from the lead to the phone (or the desk phone's dialler), in the
+        national format staff read aloud; the stored E.164 number goes in the link."""
+        if not lead.phone:
+            return "-"
+        return format_html(
+            '<a href="tel:{}">Call {}</a>', lead.phone.as_e164, display_phone(lead.phone)
+        )
+
     @admin.display(description="self-check answers")
     def answers_list(self, lead: Lead) -> str:
         answers = [item for item in lead.answers or [] if isinstance(item, dict)]
@@ -172,6 +193,15 @@ class LeadAdmin(ProgrammesOnChangePage, LeadOutcomes, SimpleHistoryAdmin):
         return render_to_string(
             "admin/intake/lead/_appointments.html", {"appointments": appointments, "lead": lead}
         )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            # Nothing to call yet while the number is being typed in.
+            return [
+                (name, {**options, "fields": tuple(f for f in options["fields"] if f != "call")})
+                for name, options in super().get_fieldsets(request, obj)
+            ]
+        return super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

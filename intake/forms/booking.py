@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from education.pictures import check_picture
 from intake import selfcheck, times
+from intake.attendance import CORRECTIONS
 from intake.booking import (
     NeedsConfirmation,
     Patient,
@@ -24,7 +25,7 @@ from intake.booking import (
     resolve_slot,
 )
 from intake.forms.fields import BookableDateField, PhoneNumberField, choice_field
-from intake.models import Appointment, AppointmentType, Clinician, TimeOff
+from intake.models import Appointment, AppointmentType, AttendanceChange, Clinician, TimeOff
 
 ANY_CLINICIAN = "any"
 DAYS_PER_PAGE = 7
@@ -462,3 +463,22 @@ class ClinicianForm(forms.ModelForm):
         if isinstance(photo, UploadedFile):  # not the file already stored
             check_picture(photo)
         return photo
+
+
+class AttendanceCorrectionForm(forms.ModelForm):
+    """A clinician's later correction of how a visit went, with the reason it is kept for."""
+
+    class Meta:
+        model = AttendanceChange
+        fields = ("to_status", "reason")
+        labels = {"to_status": "How the visit really went", "reason": "Why it is corrected"}
+        help_texts = {
+            "to_status": "The lead follows: completed makes them a patient, a no-show asks "
+            "for a call today.",
+            "reason": "Kept with the visit, with your name and the time.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "to_status").choices = [(s.value, s.label) for s in CORRECTIONS]
+        self.fields["reason"].required = True

@@ -372,6 +372,8 @@ class CancelledBy(models.TextChoices):
 # Reminders go out this long before the start, in real (UTC) time, so a visit the
 # morning after a daylight-saving change is still reminded 24 hours ahead.
 REMINDER_LEAD_TIME = timedelta(hours=24)
+# Staff may mark a patient arrived this long before the visit's start, not earlier.
+ARRIVAL_OPENS_BEFORE_START = timedelta(minutes=30)
 # Booking code recognises a lost race by this name in the database's error.
 NO_OVERLAP_CONSTRAINT = "appointment_no_overlap"
 
@@ -604,6 +606,23 @@ class Appointment(models.Model):
         """After this the patient must phone to cancel or move it."""
         return self.start - timedelta(hours=settings.BOOKING_LATE_CANCEL_HOURS)
 
+    def attendance_choices(self, now: datetime) -> list[AppointmentStatus]:
+        """What staff may record now: Arrived from 30 minutes before the start (never for a
+        phone consult, where nobody walks in), Completed and No-show from the start. Before
+        that a click could only be a slip: one made tomorrow's evaluation "Completed"."""
+        if self.status not in {AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED}:
+            return []
+        choices = []
+        if (
+            self.status == AppointmentStatus.BOOKED
+            and not self.appointment_type.is_phone
+            and now >= self.start - ARRIVAL_OPENS_BEFORE_START
+        ):
+            choices.append(AppointmentStatus.ARRIVED)
+        if now >= self.start:
+            choices += [AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW]
+        return choices
+
     def can_change(self, now: datetime) -> bool:
         """Whether the patient may still cancel or reschedule online."""
         return self.status == AppointmentStatus.BOOKED and now < self.change_deadline()
@@ -612,3 +631,53 @@ class Appointment(models.Model):
         """Whether it was booked far enough ahead for the 24-hour reminder (the rule of
         `AppointmentQuerySet.due_for_reminder`); closer than that, the confirmation is it."""
         return self.created_at <= self.start - REMINDER_LEAD_TIME
+
+
+class AttendanceChangeKind(models.TextChoices):
+    CLICK = "click", "Marked"
+    UNDO = "undo", "Undone"
+    CORRECTION = "correction", "Corrected"
+
+
+class AttendanceChange(models.Model):
+    """One change to how a visit went (arrived, completed, no-show, an undo or a later
+    correction): who made it, when, from what, to what, and why for a correction."""
+
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.CASCADE,
+        related_name="attendance_changes",
+        help_text="The visit whose attendance changed.",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The staff member who made the change (empty: the system, or a deleted user).",
+    )
+    from_status = models.CharField(
+        max_length=20, choices=AppointmentStatus.choices, help_text="The status before."
+    )
+    to_status = models.CharField(
+        max_length=20, choices=AppointmentStatus.choices, help_text="The status after."
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=AttendanceChangeKind.choices,
+        help_text="A click on the day, its undo, or a clinician's later correction.",
+    )
+    reason = models.TextField(
+        blank=True, help_text="Why a clinician corrected it later; empty for a click or an undo."
+    )
+    created_at = models.DateTimeField(help_text="When the change was made.")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_from_status_display()} → {self.get_to_status_display()} "
+            f"on {times.short(self.created_at)}"
+        )

@@ -5,6 +5,7 @@ from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from intake import times
 from intake.models.selfcheck import TriageOutcome
 from intake.phone import display_phone
 
@@ -289,7 +290,8 @@ class LeadNote(models.Model):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
-        return f"Note on {self.lead_id} at {self.created_at:%Y-%m-%d %H:%M}"
+        # Shown as the note's heading on the lead's page, beside times on the clinic's clock.
+        return f"Note of {times.short(self.created_at)}" if self.created_at else "New note"
 
 
 class LeadExport(models.Model):
@@ -308,4 +310,5 @@ class LeadExport(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.row_count} leads exported at {self.created_at:%Y-%m-%d %H:%M}"
+        when = times.short(self.created_at) if self.created_at else "(not yet)"
+        return f"{self.row_count} leads exported on {when}"

@@ -5,6 +5,7 @@ through intake.attendance, like every other change staff make.
 """
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -17,10 +18,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from intake import today as board
-from intake.attendance import ATTENDANCE_STATUSES, record_attendance
+from intake.attendance import ATTENDANCE_STATUSES, record_attendance, undo_attendance
 from intake.booking import parse_day
 from intake.models import Appointment, AppointmentStatus, Clinician
 from intake.models.previsit import can_read_answers
+
+if TYPE_CHECKING:
+    # Only for the type checker: clinic.admin_site imports this module, and importing
+    # intake.admin here would load the admin before its site exists.
+    from intake.admin.staff_request import StaffRequest
 
 
 def can_see_today(user) -> bool:
@@ -66,15 +72,17 @@ def week_view(request: HttpRequest, clinician_id: int) -> HttpResponse:
 
 
 @require_POST
-def attendance_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    """One click: arrived, completed or no-show; then back to the page the click came from."""
+def attendance_view(request: "StaffRequest", appointment_id: int) -> HttpResponse:
+    """One click: arrived, completed, no-show or undo; then back to the page it came from."""
     if not request.user.has_perm("intake.change_appointment"):
         raise PermissionDenied
     appointment = get_object_or_404(
         Appointment.objects.select_related("appointment_type", "lead"), pk=appointment_id
     )
     status = request.POST.get("status", "")
-    if status not in ATTENDANCE_STATUSES:
+    if status == "undo":
+        _undo(request, appointment)
+    elif status not in ATTENDANCE_STATUSES:
         messages.error(request, "Choose arrived, completed or no-show.")
     else:
         _mark(request, appointment, AppointmentStatus(status))
@@ -92,12 +100,30 @@ def _schedule_context(request: HttpRequest, **page) -> dict:
     }
 
 
-def _mark(request: HttpRequest, appointment: Appointment, status: AppointmentStatus) -> None:
-    if record_attendance(appointment=appointment, status=status):
+def _undo(request: "StaffRequest", appointment: Appointment) -> None:
+    was = appointment.get_status_display()
+    if undo_attendance(appointment=appointment, by=request.user):
+        messages.success(
+            request,
+            f"{appointment.patient_name}: {was} undone, now {appointment.get_status_display()}.",
+        )
+    else:
+        messages.warning(
+            request,
+            f"{appointment.patient_name}: nothing to undo. A click can be undone on the "
+            "visit's day; after that a clinician corrects it on the appointment's page.",
+        )
+
+
+def _mark(request: "StaffRequest", appointment: Appointment, status: AppointmentStatus) -> None:
+    if record_attendance(appointment=appointment, status=status, by=request.user):
         messages.success(request, f"{appointment.patient_name}: marked {status.label.lower()}.")
     else:
         messages.warning(
-            request, f"{appointment.patient_name}: not changed (cancelled, or already marked)."
+            request,
+            f"{appointment.patient_name}: not changed. Arrived opens 30 minutes before the "
+            "visit (never for a phone consult), Completed and No-show at its start; a "
+            "cancelled or already marked visit stays as it is.",
         )
 
 

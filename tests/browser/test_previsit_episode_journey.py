@@ -220,7 +220,7 @@ def expect_outcomes(page: Page) -> None:
 
 
 def test_one_patient_from_booking_through_two_follow_ups(
-    live_server, page: Page, browser, group_member
+    live_server, page: Page, browser, group_member, time_machine
 ):
     Clinician.objects.all().delete()
     # Dana works every day, so the earliest online time is today or tomorrow: on Today.
@@ -245,7 +245,9 @@ def test_one_patient_from_booking_through_two_follow_ups(
     shot(page, "09-form-done")
     first = Appointment.objects.get(patient_email="maria@example.com")
 
-    # 2. The clinician: Today, the summary, then she arrives and is seen.
+    # 2. The clinician: Today, the summary, then she arrives and is seen (the clock moves to
+    # her visit's start: attendance is recorded only from then).
+    time_machine.move_to(first.start + timedelta(minutes=1), tick=True)
     clinician = staff_page(browser, live_server, group_member("Clinician"))
     row = clinician.locator("tr", has_text="Maria Gonzalez")
     expect(row).to_contain_text("Forms: done")

@@ -1,6 +1,7 @@
 """The front desk's morning, in Chromium: sign in by keyboard, land on Today, mark a
 patient arrived without JavaScript mattering, open a clinician's week; axe on each page."""
 
+import os
 from datetime import time, timedelta
 
 from django.contrib.auth.models import Group
@@ -17,7 +18,11 @@ def at(hour: int):
     return local(day.year, day.month, day.day, hour)
 
 
-def test_front_desk_runs_the_day_from_today_by_keyboard(live_server, page, django_user_model):
+def test_front_desk_runs_the_day_from_today_by_keyboard(
+    live_server, page, django_user_model, time_machine
+):
+    # Five past nine: Maria's 9:00 visit has begun, so its attendance buttons show.
+    time_machine.move_to(at(9) + timedelta(minutes=5), tick=True)
     Clinician.objects.all().delete()
     dana = make_clinician("Dana Lee", hours=[(time(7), time(19))])
     visit = make_type(name="Initial evaluation", duration_minutes=45)
@@ -61,6 +66,20 @@ def test_front_desk_runs_the_day_from_today_by_keyboard(live_server, page, djang
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.ARRIVED
     assert_accessible(page)
+
+    # A slip is taken back the same day by keyboard, and the visit is as it was.
+    undo = page.get_by_role("button", name="Undo Arrived")
+    undo.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert (
+        "Maria Gonzalez: Arrived undone, now Booked." in page.locator(".messagelist").inner_text()
+    )
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    assert_accessible(page)
+    if folder := os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=f"{folder}/today-undone.png", full_page=True)
 
     page.get_by_role("link", name="Week view for Dana Lee, DPT").first.click()
     page.wait_for_load_state()

@@ -125,8 +125,11 @@ def test_day_view_needs_permission_to_view_appointments(client, staff_user, sche
     assert client.get("/admin/intake/appointment/day/").status_code == 403
 
 
-def test_mark_completed_and_no_show_actions_skip_cancelled(client, group_member, schedule):
+def test_mark_completed_and_no_show_actions_skip_cancelled(
+    client, group_member, schedule, time_machine
+):
     dana, _, visit = schedule
+    time_machine.move_to(today_at(11), tick=False)  # after the two visits, before the third
     client.force_login(group_member("Front desk"))
     seen = make_appointment(clinician=dana, appointment_type=visit, start=today_at(8))
     missed = make_appointment(clinician=dana, appointment_type=visit, start=today_at(10))

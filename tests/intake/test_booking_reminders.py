@@ -147,3 +147,47 @@ def test_reminders_go_24_real_hours_ahead_across_a_daylight_saving_change(
     (reminder,) = mail.outbox
     assert reminder.subject == f"Reminder: Initial evaluation on {when}"
     assert f"When: {when}" in reminder.body
+
+
+class StopRunning(BaseException):
+    """Ends the `--every` loop in a test, as Ctrl-C ends `make run`."""
+
+
+def test_every_keeps_sending_on_its_schedule_and_outlives_a_failed_round(
+    appointment_at, monkeypatch
+):
+    """`make run` keeps `send_reminders --every 60` beside the email worker, so a newcomer
+    sees reminders go out; a round that fails (say, SQLite busy) must not end it."""
+    from django.db import OperationalError
+
+    from intake.management.commands import send_reminders as command
+
+    appointment = appointment_at(23.5)
+    real_send = command.send_due_reminders
+    rounds: list[str] = []
+
+    def send_failing_once() -> int:
+        if not rounds:
+            rounds.append("failed")
+            raise OperationalError("database is locked")
+        rounds.append("sent")
+        return real_send()
+
+    waits: list[int] = []
+
+    def sleep(seconds: int) -> None:
+        waits.append(seconds)
+        if len(waits) == 3:
+            raise StopRunning
+
+    monkeypatch.setattr(command, "send_due_reminders", send_failing_once)
+    monkeypatch.setattr(command, "sleep", sleep)
+    mail.outbox.clear()
+
+    with pytest.raises(StopRunning):
+        call_command("send_reminders", every=60, verbosity=0)
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    assert rounds == ["failed", "sent", "sent"]
+    assert waits == [60, 60, 60]
+    assert [m.to for m in mail.outbox] == [[appointment.patient_email]]

@@ -1,12 +1,14 @@
+import email.policy
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.tasks import TaskContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from intake.tasks import send_email
+from intake.tasks import attachment, send_email
 from intake.undelivered import undelivered_emails
 from tests.intake.leads_support import Clock
 
@@ -202,3 +204,37 @@ def test_undelivered_emails_take_one_query_however_many_there_are(django_assert_
         )  # fmt: skip
     with django_assert_num_queries(1):
         assert len(undelivered_emails()) == 5
+
+
+def test_a_long_link_arrives_whole_in_the_emails_bytes(db, tmp_path, settings):
+    """Quoted-printable broke a line over 78 characters with "=" and wrote "=3D" for "=";
+    a before-visit link copied from the raw text (the console's output) then failed."""
+    link = "http://127.0.0.1:8000/before-your-visit/" + "Ab3_" * 20 + "/?next=a&x=b"
+    (tmp_path / "emails").mkdir()
+    (tmp_path / "emails" / "link_subject.txt").write_text("Your form")
+    (tmp_path / "emails" / "link.txt").write_text(
+        "{% autoescape off %}Here’s your form:\n{{ link }}\n{% endautoescape %}"
+    )
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}]
+    ics = attachment("visit.ics", b"BEGIN:VCALENDAR\r\n" + b"X" * 200 + b"\r\n", "text/calendar")
+    mail.outbox.clear()
+
+    send_email.call(
+        TaskContext(task_result=None),
+        template="link",
+        to=["pat@example.com"],
+        email_context={"link": link},
+        attachments=[ics],
+    )
+
+    for policy in (email.policy.default, email.policy.SMTP):
+        raw = mail.outbox[0].message(policy=policy).as_bytes()
+        assert link.encode() in raw
+        assert "Here’s your form".encode() in raw
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        text = parsed.get_body(("plain",))
+        assert text["Content-Transfer-Encoding"] == "8bit"
+        assert text.get_content().splitlines() == ["Here’s your form:", link]
+        (calendar,) = parsed.iter_attachments()
+        assert calendar.get_content().splitlines() == ["BEGIN:VCALENDAR", "X" * 200]

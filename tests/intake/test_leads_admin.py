@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -442,3 +442,28 @@ def test_an_export_keeps_its_log_rows_together_or_not_at_all(group_member, monke
         record_export(leads=leads, by=group_member("Front desk"))
 
     assert LeadExport.objects.count() == 0
+
+
+def test_the_lead_page_calls_the_phone_in_one_tap_written_as_people_say_it(client, group_member):
+    client.force_login(group_member("Front desk"))
+    lead = make_lead(phone="+16085550199")
+
+    page = client.get(f"/admin/intake/lead/{lead.pk}/change/").content.decode()
+
+    assert '<a href="tel:+16085550199">Call (608) 555-0199</a>' in page
+    assert 'value="(608) 555-0199"' in page
+    assert "field-call" not in client.get("/admin/intake/lead/add/").content.decode()
+
+
+def test_a_note_is_labelled_with_the_clinics_clock_not_utc(client, group_member):
+    """A note written at 23:44 UTC is 5:44 PM in Madison in December; the page shows
+    both the label and the note's time, so they must agree."""
+    client.force_login(group_member("Front desk"))
+    lead = make_lead()
+    note = LeadNote.objects.create(lead=lead, text="Left a voicemail")
+    LeadNote.objects.filter(pk=note.pk).update(created_at=datetime(2026, 12, 6, 23, 44, tzinfo=UTC))
+
+    page = client.get(f"/admin/intake/lead/{lead.pk}/change/").content.decode()
+
+    assert "Note of Sun Dec 6 at 5:44 PM" in page
+    assert "2026-12-06 23:44" not in page and f"Note on {lead.pk}" not in page

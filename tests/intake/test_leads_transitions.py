@@ -85,7 +85,9 @@ def test_cancelling_one_of_two_booked_visits_keeps_the_lead_scheduled(visit):
 def test_completed_visit_makes_the_lead_a_patient(visit):
     appointment = book(visit, date(2030, 1, 16))
 
-    assert record_attendance(appointment=appointment, status=AppointmentStatus.COMPLETED)
+    assert record_attendance(
+        appointment=appointment, status=AppointmentStatus.COMPLETED, now=local(2030, 1, 16, 10)
+    )
 
     lead = Lead.objects.get()
     assert lead.status == LeadStatus.BECAME_PATIENT
@@ -106,8 +108,13 @@ def test_no_show_asks_for_a_follow_up_call_the_same_business_day(visit):
 def test_arrival_leaves_the_lead_scheduled_and_a_double_click_changes_nothing(visit):
     appointment = book(visit, date(2030, 1, 16))
 
-    assert record_attendance(appointment=appointment, status=AppointmentStatus.ARRIVED)
-    assert not record_attendance(appointment=appointment, status=AppointmentStatus.ARRIVED)
+    arrived_at = local(2030, 1, 16, 8, 50)
+    assert record_attendance(
+        appointment=appointment, status=AppointmentStatus.ARRIVED, now=arrived_at
+    )
+    assert not record_attendance(
+        appointment=appointment, status=AppointmentStatus.ARRIVED, now=arrived_at
+    )
 
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.ARRIVED
@@ -125,8 +132,11 @@ def test_a_cancelled_visit_cannot_be_marked_completed(visit):
     assert Lead.objects.get().status == LeadStatus.FOLLOW_UP
 
 
-def test_appointment_list_action_marking_no_show_moves_the_lead(visit, client, group_member):
+def test_appointment_list_action_marking_no_show_moves_the_lead(
+    visit, client, group_member, time_machine
+):
     appointment = book(visit, date(2030, 1, 16))
+    time_machine.move_to(local(2030, 1, 16, 11), tick=False)
     client.force_login(group_member("Front desk"))
 
     response = client.post(

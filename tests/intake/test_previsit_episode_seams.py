@@ -32,7 +32,7 @@ def first_visit_done_then_follow_up(*, email: str = "Maria@Example.com"):
     """Maria's first visit, with her PSFS, completed; a follow-up booked afterwards."""
     first = book(days_ahead=1, email="maria@example.com", name="Maria Gonzalez")
     respond(previsit=form_of(first), slug="psfs", values={"Running 5 km": 2})
-    record_attendance(appointment=first, status=AppointmentStatus.COMPLETED)
+    record_attendance(appointment=first, status=AppointmentStatus.COMPLETED, now=first.end)
     follow_up = book("follow-up", days_ahead=4, email=email, name="Maria Gonzalez")
     return first, follow_up
 
@@ -96,7 +96,7 @@ def maria_with_follow_ups(count: int):
     first = book(days_ahead=1, email="maria@example.com", name="Maria Gonzalez")
     respond(previsit=form_of(first), slug="psfs", values={"Running 5 km": 2, "Stairs": 4})
     respond(previsit=form_of(first), slug="pain", values=pain(6))
-    record_attendance(appointment=first, status=AppointmentStatus.COMPLETED)
+    record_attendance(appointment=first, status=AppointmentStatus.COMPLETED, now=first.end)
     visits = [first]
     for number in range(1, count + 1):
         follow_up = book("follow-up", days_ahead=1 + 7 * number, email="maria@example.com")

@@ -3,6 +3,7 @@ attendance, urgent leads first, new leads and follow-ups, emails that failed; an
 week per clinician. The admin around it names the clinic and shows each group only
 what it works with."""
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -13,7 +14,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
+from intake.attendance import record_attendance
 from intake.models import (
+    AppointmentMode,
     AppointmentStatus,
     Clinician,
     FreedTime,
@@ -108,8 +111,9 @@ def test_today_page_costs_the_same_queries_for_2_or_40_rows(client, group_member
     with_forty = (count_queries(client), count_queries(client, week))
 
     assert with_two == with_forty
-    # Including the home programmes list and the visits with a red flag not yet reviewed.
-    assert with_forty[0] <= 16
+    # Including the home programmes list, the visits with a red flag not yet reviewed and
+    # the attendance changes (for the Undo buttons).
+    assert with_forty[0] <= 17
 
 
 def test_front_desk_lands_on_today_after_login(client, group_member, clinic):
@@ -198,8 +202,11 @@ def test_failed_emails_show_on_today_for_the_front_desk(client, group_member, cl
     assert "ConnectionRefusedError: SMTP down" in page
 
 
-def test_one_click_marks_arrived_then_completed_and_returns_to_today(client, group_member, clinic):
+def test_one_click_marks_arrived_then_completed_and_returns_to_today(
+    client, group_member, clinic, time_machine
+):
     dana, _, visit = clinic
+    time_machine.move_to(day_at(9, 5), tick=False)
     appointment = make_appointment(clinician=dana, appointment_type=visit, start=day_at(9))
     client.force_login(group_member("Front desk"))
     url = f"/admin/today/appointment/{appointment.pk}/attendance/"
@@ -213,6 +220,77 @@ def test_one_click_marks_arrived_then_completed_and_returns_to_today(client, gro
     client.post(url, {"status": "completed", "next": "https://evil.example/"})
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.COMPLETED
+
+
+def attendance_buttons(page: str, appointment) -> list[str]:
+    """The attendance buttons Today shows for one appointment, in order."""
+    form = page.split(f"/admin/today/appointment/{appointment.pk}/attendance/")
+    if len(form) == 1:
+        return []
+    return re.findall(r'name="status" value="(\w+)"', form[1].split("</form>")[0])
+
+
+def test_attendance_buttons_open_at_the_visits_start_and_arrived_half_an_hour_before(
+    client, group_member, clinic, time_machine
+):
+    """Completed on tomorrow's evaluation made it read-only and the lead a patient; a
+    button that cannot be right yet is not offered, and a forged click is refused."""
+    dana, _, visit = clinic
+    appointment = make_appointment(clinician=dana, appointment_type=visit, start=day_at(9))
+    time_machine.move_to(day_at(8, 29), tick=False)
+    client.force_login(group_member("Front desk"))
+    url = f"/admin/today/appointment/{appointment.pk}/attendance/"
+
+    assert attendance_buttons(client.get("/admin/").content.decode(), appointment) == []
+    early = client.post(url, {"status": "completed", "next": "/admin/"}, follow=True)
+    assert "not changed. Arrived opens 30 minutes before" in early.content.decode()
+    time_machine.move_to(day_at(8, 30), tick=False)
+    assert attendance_buttons(client.get("/admin/").content.decode(), appointment) == ["arrived"]
+    assert not record_attendance(
+        appointment=appointment, status=AppointmentStatus.NO_SHOW, now=day_at(8, 59)
+    )
+    time_machine.move_to(day_at(9), tick=False)
+    assert attendance_buttons(client.get("/admin/").content.decode(), appointment) == [
+        "arrived",
+        "completed",
+        "no_show",
+    ]
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+
+
+def test_today_undoes_a_click_the_same_day_and_says_what_it_is_now(
+    client, group_member, clinic, time_machine
+):
+    dana, _, visit = clinic
+    appointment = make_appointment(clinician=dana, appointment_type=visit, start=day_at(9))
+    time_machine.move_to(day_at(9, 10), tick=False)
+    client.force_login(group_member("Front desk"))
+    url = f"/admin/today/appointment/{appointment.pk}/attendance/"
+    client.post(url, {"status": "no_show", "next": "/admin/"})
+    assert "undo" in attendance_buttons(client.get("/admin/").content.decode(), appointment)
+
+    undone = client.post(url, {"status": "undo", "next": "/admin/"}, follow=True)
+
+    assert "No-show undone, now Booked." in undone.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.BOOKED
+    assert "undo" not in attendance_buttons(undone.content.decode(), appointment)
+
+
+def test_a_phone_consult_has_no_arrived(client, group_member, clinic, time_machine):
+    dana, _, _ = clinic
+    call = make_type(name="Phone consult", duration_minutes=15, mode=AppointmentMode.PHONE)
+    appointment = make_appointment(clinician=dana, appointment_type=call, start=day_at(9))
+    time_machine.move_to(day_at(9, 5), tick=False)
+    client.force_login(group_member("Front desk"))
+
+    page = client.get("/admin/").content.decode()
+
+    assert attendance_buttons(page, appointment) == ["completed", "no_show"]
+    assert not record_attendance(
+        appointment=appointment, status=AppointmentStatus.ARRIVED, now=day_at(9, 5)
+    )
 
 
 @pytest.mark.parametrize("status", ["cancelled", "booked", "", "\x00\xff"])

@@ -2,9 +2,12 @@
 it sets up at its first sign-in, or a one-use recovery code."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -191,3 +194,41 @@ def test_a_superuser_resets_a_lost_authenticator_and_the_next_sign_in_sets_up_a_
     signed_in = sign_in_with_password(client, "kim", "kim-pw-12345")
 
     assert client.get(signed_in["Location"])["Location"].startswith(SET_UP)
+
+
+def test_a_right_code_straight_after_a_wrong_one_says_how_long_to_wait(client, enrolled):
+    """django-otp refuses every code for a moment after a wrong one, the right one too;
+    saying "did not work" then sent people hunting for a typo that was not there."""
+    user, device, _ = enrolled
+    sign_in_with_password(client, "kim", "kim-pw-12345")
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        wrong = "000000" if app_code(device) != "000000" else "111111"
+        client.post(CODE_STEP, {"code": wrong})
+        clock.shift(timedelta(milliseconds=300))
+
+        too_soon = client.post(CODE_STEP, {"code": app_code(device)})
+
+        text = too_soon.content.decode()
+        assert too_soon.status_code == 200
+        assert "wait 1 second," in text
+        assert "That code did not work" not in text
+        clock.shift(timedelta(seconds=1))
+        assert client.post(CODE_STEP, {"code": app_code(device)})["Location"] == "/admin/"
+
+
+def test_setting_up_the_app_too_soon_after_a_wrong_code_says_how_long_to_wait(client, group_member):
+    user = group_member("Front desk")
+    sign_in_with_password(client, user.username, "pw-group-123")
+    client.get(SET_UP)
+    device = TOTPDevice.objects.get(user=user)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        wrong = "000000" if app_code(device) != "000000" else "111111"
+        client.post(SET_UP, {"code": wrong})
+        clock.shift(timedelta(seconds=1))
+        client.post(SET_UP, {"code": wrong})  # the second wrong one in a row: 2 seconds
+        clock.shift(timedelta(milliseconds=500))
+
+        too_soon = client.post(SET_UP, {"code": app_code(device)})
+
+        assert "wait 2 seconds," in too_soon.content.decode()
+        assert not TOTPDevice.objects.get(user=user).confirmed

@@ -33,6 +33,7 @@ GROUP_PERMISSIONS = {
         ("education", "view_protocol"),
         ("education", "view_protocolexercise"),
         ("education", "view_tip"),
+        ("intake", "add_attendancechange"),
         ("intake", "add_choice"),
         ("intake", "add_consenttext"),
         ("intake", "add_lead"),
@@ -65,6 +66,7 @@ GROUP_PERMISSIONS = {
         ("intake", "delete_questionnaire"),
         ("intake", "view_appointment"),
         ("intake", "view_appointmenttype"),
+        ("intake", "view_attendancechange"),
         ("intake", "view_choice"),
         ("intake", "view_clinicdetails"),
         ("intake", "view_clinician"),
@@ -117,6 +119,7 @@ GROUP_PERMISSIONS = {
         ("intake", "delete_weeklyavailability"),
         ("intake", "export_lead"),
         ("intake", "view_appointment"),
+        ("intake", "view_attendancechange"),
         ("intake", "view_clinicdetails"),
         ("intake", "view_clinician"),
         ("intake", "view_freedtime"),
@@ -153,7 +156,7 @@ def set_group_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0031_waitlist"),
+        ("intake", "0032_attendance_changes"),
         ("education", "0015_seed_starter_exercises"),
         ("django_tasks_database", "0021_conditional_partial_index_ordering"),
     ]
