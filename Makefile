@@ -22,7 +22,6 @@ run: export DJANGO_DEBUG ?= 1
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable
 	$(MANAGE) ensure_demo_staff
 	$(MANAGE) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

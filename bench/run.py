@@ -129,7 +129,6 @@ def main() -> None:
         env.pop("DJANGO_ROOT_URLCONF", None)
         manage(env, "collectstatic", "--noinput", "--verbosity", "0")
         manage(env, "migrate", "--noinput", "--verbosity", "0")
-        manage(env, "createcachetable")
         manifest = json.loads(Path(tmp, "static", "staticfiles.json").read_text())
         css = "/static/" + manifest["paths"]["css/site.css"]
 

@@ -155,26 +155,24 @@ def cache_from_url(url: str) -> dict:
 
 # A cache shared by every worker: the database by default, Redis when asked.
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
-# The public education pages, copied once per content version (education/page_cache.py) in
-# the same shared store, so an edit reaches every worker and host on the next request. Its
-# own table (or key prefix) so page copies never crowd out rate-limit counters. The timeout
-# only frees old copies; 0 turns the copy off.
-CACHES["pages"] = {
-    **CACHES["default"],
-    "KEY_PREFIX": "pages",
-    "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", str(60 * 60 * 24))),
-    "OPTIONS": {"MAX_ENTRIES": 2000},
-}
-if CACHES["pages"]["BACKEND"].endswith("DatabaseCache"):
-    CACHES["pages"]["LOCATION"] = "page_cache"
-elif CACHES["pages"]["BACKEND"].endswith("RedisCache"):
-    del CACHES["pages"]["OPTIONS"]  # Redis evicts by its own policy
-# Each worker's memory of the copies it served, filed under the same version key, so it
-# can never serve a page from before an edit; it only saves reading the shared copy back.
+# How long a copy of a public education page (and of a guide's rendered parts) is kept;
+# 0 turns copies off: no version read, no cache traffic (education/page_cache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
+# The copies shared between workers and hosts: in Redis, where keeping one is one command.
+# Without Redis every worker keeps its own in memory only: the database cache spent five
+# statements (a cull's COUNT, a transaction, a read, an insert) writing a copy, and reading
+# one back cost more than rendering the page from its kept parts (bench/README.md).
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": "pages", "TIMEOUT": PAGE_CACHE_SECONDS}
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+)
+# Each worker's memory of the copies it served, filed under the content version, so it
+# can never serve a page from before an edit.
 CACHES["pages_here"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "education-pages",
-    "TIMEOUT": CACHES["pages"]["TIMEOUT"],
+    "TIMEOUT": PAGE_CACHE_SECONDS,
     "OPTIONS": {"MAX_ENTRIES": 300},
 }
 
