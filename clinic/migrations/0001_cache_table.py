@@ -26,6 +26,9 @@ def create_cache_table(apps, schema_editor) -> None:
             app_label = "clinic"
             db_table = TABLE
 
+        def __str__(self) -> str:
+            return self.cache_key
+
     schema_editor.create_model(CacheEntry)
 
 
