@@ -42,10 +42,12 @@ too, where an edit cannot reach it.
 """
 
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from functools import wraps
 from hashlib import md5
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
@@ -73,15 +75,21 @@ def parts_key(name: str) -> str:
 def _read(key: str, version: str) -> Any:
     """This worker's copy, else the shared one (then kept here too)."""
     here = caches["pages_here"]
-    hit = here.get(key, version=version)  # type: ignore[arg-type]
-    if hit is None and (hit := caches["pages"].get(key, version=version)) is not None:  # type: ignore[arg-type]
+    if (hit := here.get(key, version=version)) is not None:  # type: ignore[arg-type]
+        return hit
+    try:
+        hit = caches["pages"].get(key, version=version)  # type: ignore[arg-type]
+    except redis.RedisError:  # Redis down: render, as without Redis
+        return None
+    if hit is not None:
         here.set(key, hit, version=version)  # type: ignore[arg-type]
     return hit
 
 
 def _keep(key: str, value: object, version: str) -> None:
-    caches["pages"].set(key, value, version=version)  # type: ignore[arg-type]
     caches["pages_here"].set(key, value, version=version)  # type: ignore[arg-type]
+    with suppress(redis.RedisError):  # Redis down: this worker keeps its own
+        caches["pages"].set(key, value, version=version)  # type: ignore[arg-type]
 
 
 def _copies_on() -> bool:
