@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    # Before django_tasks_db, so its `db_worker` (with a heartbeat) replaces the library's.
+    "clinic",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
@@ -60,7 +62,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-    "clinic",
     "education",
     "intake",
 ]
@@ -298,6 +299,10 @@ LEAD_RETENTION_DAYS = int(os.environ.get("LEAD_RETENTION_DAYS", "365"))
 EMAIL_RETRY_DELAYS = [
     int(seconds) for seconds in env_list("EMAIL_RETRY_DELAYS", "30,120,600,1800,3600")
 ]
+
+# A task whose worker has written no heartbeat for this long goes back to the queue, for
+# another worker to run (clinic/stale_tasks.py); workers beat every third of it.
+TASK_WORKER_STALE_SECONDS = int(os.environ.get("TASK_WORKER_STALE_SECONDS", "60"))
 
 TASKS = {
     "default": {

@@ -14,6 +14,7 @@ from intake.models.booking import (
     WeeklyAvailability,
 )
 from intake.models.clinic_details import ClinicDetails, OpeningHours
+from intake.models.emails import SentEmail
 from intake.models.leads import Lead, LeadNote, LeadSource, LeadStatus
 from intake.models.measures import Measure, MeasureItem, MeasureResponse, Scoring
 from intake.models.previsit import (
@@ -90,6 +91,7 @@ __all__ = [
     "ProgrammeVersion",
     "SafetyArea",
     "RateLimitCounter",
+    "SentEmail",
     "ReadAction",
     "ReadLogEntry",
     "RedFlag",
