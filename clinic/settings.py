@@ -300,6 +300,10 @@ EMAIL_RETRY_DELAYS = [
     int(seconds) for seconds in env_list("EMAIL_RETRY_DELAYS", "30,120,600,1800,3600")
 ]
 
+# How many app servers run this site (deploy/cluster.env says 2): with more than one,
+# `check --deploy` refuses anything kept per process or per disk (clinic/checks.py).
+APP_SERVERS = int(os.environ.get("APP_SERVERS", "1"))
+
 # A task whose worker has written no heartbeat for this long goes back to the queue, for
 # another worker to run (clinic/stale_tasks.py); workers beat every third of it.
 TASK_WORKER_STALE_SECONDS = int(os.environ.get("TASK_WORKER_STALE_SECONDS", "60"))
