@@ -78,3 +78,9 @@ bench-slots: install
 .PHONY: observatory
 observatory: install
 	bench/observatory.sh
+
+# Two app servers behind HAProxy with a worker beside each, on PostgreSQL, Redis and
+# SeaweedFS, from the production files in deploy/ (deploy/cluster.py). Ctrl-C stops it.
+.PHONY: cluster
+cluster: install
+	$(BIN)/python deploy/cluster.py

@@ -162,6 +162,9 @@ def cache_from_url(url: str) -> dict:
 
 # A cache shared by every worker: the database by default, Redis when asked.
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+# Keeps two sites (or a test cluster) that share one Redis apart.
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "")
+CACHES["default"]["KEY_PREFIX"] = CACHE_KEY_PREFIX
 # How long a copy of a public education page (and of a guide's rendered parts) is kept;
 # 0 turns copies off: no version read, no cache traffic (education/page_cache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
@@ -170,7 +173,7 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(60 * 60 * 24))
 # statements (a cull's COUNT, a transaction, a read, an insert) writing a copy, and reading
 # one back cost more than rendering the page from its kept parts (bench/README.md).
 CACHES["pages"] = (
-    {**CACHES["default"], "KEY_PREFIX": "pages", "TIMEOUT": PAGE_CACHE_SECONDS}
+    {**CACHES["default"], "KEY_PREFIX": f"{CACHE_KEY_PREFIX}pages", "TIMEOUT": PAGE_CACHE_SECONDS}
     if CACHES["default"]["BACKEND"].endswith("RedisCache")
     else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 )
