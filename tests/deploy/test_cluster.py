@@ -102,7 +102,7 @@ def test_a_sign_in_with_its_code_and_an_upload_work_across_both_servers(cluster)
     form = staff.get(cluster.server_url("a") + change)
     saved = staff.post(cluster.server_url("a") + change, form_fields(form.text),
                        files={"photo": ("pat.jpg", photo(), "image/jpeg")})  # fmt: skip
-    errors = re.findall(r'errorlist[^>]*>(.*?)</ul>', saved.text, re.S)
+    errors = re.findall(r"errorlist[^>]*>(.*?)</ul>", saved.text, re.S)
     assert "was changed successfully" in saved.text, errors
 
     link = MEDIA_LINK.search(staff.get(cluster.server_url("b") + change).text).group(1)
