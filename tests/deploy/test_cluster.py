@@ -138,6 +138,25 @@ def test_a_visit_booked_through_one_server_is_managed_through_the_other(cluster)
     assert "Pat Runner" in page.text or "Initial evaluation" in page.text
 
 
+def test_a_self_check_started_on_one_server_carries_on_on_the_other(cluster):
+    """The answers so far travel in a signed cookie, which either server can read."""
+    from tests.intake.selfcheck_client import CALM
+
+    patient = Visitor()
+    first = patient.get(cluster.server_url("a") + "/check/runners-knee/")
+    step_path = urllib.parse.urlsplit(first.url).path
+    asked = set(re.findall(r'name="(\w+)"', first.text)) & set(CALM)
+    fields = form_fields(first.text, action_contains="/check/")
+    answers = {name: CALM[name] for name in asked if isinstance(CALM[name], str)}
+    fields = replace(fields, action="next", **answers)
+    second = patient.post(cluster.server_url("b") + step_path, fields)
+    assert second.status == 200 and urllib.parse.urlsplit(second.url).path != step_path
+    again = patient.get(cluster.server_url("a") + urllib.parse.urlsplit(second.url).path)
+    assert again.status == 200 and again.url == second.url.replace(
+        cluster.server_url("b"), cluster.server_url("a")
+    )
+
+
 def test_killing_one_server_under_load_fails_only_what_was_in_flight_on_it(cluster):
     """200 requests through the balancer, 4 at a time; server A is killed after the 50th."""
     pages = ["/", "/guides/knee-pain-with-running/", "/book/", "/contact/", "/team/"]
@@ -173,8 +192,11 @@ def test_killing_one_server_under_load_fails_only_what_was_in_flight_on_it(clust
           f"{down_after[0]:.2f}s after the kill")  # fmt: skip
     assert len(failures) <= 4, failures  # at most the 4 in flight on A
 
-    # Booking and contact keep working through the one server left.
-    assert "/book/manage/" in book(Visitor(), cluster.base_url)
+    # Booking, the before-visit form and contact keep working through the one server left.
+    patient = Visitor()
+    manage = patient.get(cluster.base_url + book(patient, cluster.base_url))
+    form_link = re.search(r'href="(/before-your-visit/[^"]+/)"', manage.text).group(1)
+    assert patient.get(cluster.base_url + form_link).status == 200
     visitor = Visitor()
     contact = visitor.get(cluster.base_url + "/contact/")
     fields = replace(form_fields(contact.text, action_contains="/contact/"),
