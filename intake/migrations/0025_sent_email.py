@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0023_pvstaff_read_log_previsit"),
+        ("intake", "0024_phone_numbers_parsed_by_phonenumber_field"),
     ]
 
     operations = [
