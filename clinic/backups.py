@@ -144,7 +144,8 @@ def _forget_page_copies() -> None:
         return  # per-process copies: servers start afresh after a restore
     client = pages._cache.get_client(write=True)
     try:
-        for key in client.scan_iter(match=pages.make_key("*", version="*")):
+        # Every version's keys: Django writes the version into the key as given.
+        for key in client.scan_iter(match=pages.make_key("*", version="*")):  # type: ignore[arg-type]
             client.delete(key)
     except redis.RedisError:
         pass  # copies expire; the version key within a minute (education/content_version.py)

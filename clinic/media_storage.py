@@ -14,6 +14,7 @@ player seeking in a 40 MB video fetches only what it plays, not the whole object
 
 import io
 import os
+from typing import Any
 
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -60,7 +61,7 @@ class MediaStorage(S3Storage):
             if error.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
                 raise FileNotFoundError(f"No such file: {name}") from None
             raise
-        return File(StoredObject(stored, size), name=name)
+        return File(StoredObject(stored, size), name=name)  # type: ignore[arg-type]
 
     def get_modified_time(self, name: str):
         try:
@@ -82,7 +83,7 @@ class StoredObject(io.RawIOBase):
         self._stored = stored
         self.size = size
         self._position = 0
-        self._body = None
+        self._body: Any = None  # botocore's StreamingBody while reading
 
     def readable(self) -> bool:
         return True
@@ -104,9 +105,10 @@ class StoredObject(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         if self._position >= self.size:
             return b""
-        if self._body is None:
-            self._body = self._stored.get(Range=f"bytes={self._position}-")["Body"]
-        data = self._body.read(None if size is None or size < 0 else size)
+        body = self._body
+        if body is None:
+            body = self._body = self._stored.get(Range=f"bytes={self._position}-")["Body"]
+        data = body.read(None if size is None or size < 0 else size)
         self._position += len(data)
         return data
 

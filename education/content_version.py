@@ -77,7 +77,9 @@ def shared_version() -> str | None:
     except redis.RedisError as error:
         logger.warning("Content version: Redis unavailable (%s); reading the database", error)
         return None
-    return value.decode() if value is not None else None
+    if value is None:
+        return None
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def share_version(version: str, *, seconds: float) -> None:
