@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0024_phone_numbers_parsed_by_phonenumber_field"),
+        ("intake", "0026_group_permissions_from_one_table"),
     ]
 
     operations = [
