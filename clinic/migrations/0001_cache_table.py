@@ -1,8 +1,8 @@
 """The database cache's table, so a fresh deploy needs `migrate` alone.
 
-The shared cache (`CACHE_URL` unset) keeps the booking page's double-submit keys in the
-"cache" table, which only `createcachetable` used to make: until someone ran it, those
-pages answered 500. The table's definition is frozen here, as `createcachetable` writes
+Django's default cache (`CACHE_URL` unset) is the "cache" table, which only
+`createcachetable` used to make: until someone ran it, pages using the cache answered 500
+(the guide's copies lived there then). The table's definition is frozen here, as `createcachetable` writes
 it; a database that already has the table (made by that command) is left as it is.
 """
 

@@ -8,12 +8,12 @@ from django.test import Client
 client = Client()
 print(client.get("/guides/knee-pain-with-running/").status_code)
 print(client.get("/book/").status_code)
-# The booking page's double-submit key, as intake/views/booking.py keeps it.
+# Django's default cache: the database cache's table, which no extra command made.
 print(cache.add("first-deploy", "kept", 60) and cache.get("first-deploy"))
 """
 
 
-def test_a_fresh_deploy_serves_pages_and_keeps_booking_keys_after_migrate_alone(
+def test_a_fresh_deploy_serves_pages_and_has_its_cache_after_migrate_alone(
     fresh_database,
 ):
     """The database cache's table comes with the migrations."""
