@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0026_group_permissions_from_one_table"),
+        ("intake", "0030_seed_safety_questions_by_body_area"),
     ]
 
     operations = [
