@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0030_seed_safety_questions_by_body_area"),
+        ("intake", "0032_waitlist_group_permissions"),
     ]
 
     operations = [
