@@ -24,7 +24,6 @@ run: export DJANGO_DEBUG ?= 1
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) createcachetable
 	$(MANAGE) ensure_demo_staff
 	$(MANAGE) db_worker & worker=$$!; \
 	$(MANAGE) send_reminders --every $(REMINDERS_EVERY) & reminders=$$!; \
@@ -82,3 +81,9 @@ bench-slots: install
 .PHONY: observatory
 observatory: install
 	bench/observatory.sh
+
+# Two app servers behind HAProxy with a worker beside each, on PostgreSQL, Redis and
+# SeaweedFS, from the production files in deploy/ (deploy/cluster.py). Ctrl-C stops it.
+.PHONY: cluster
+cluster: install
+	$(BIN)/python deploy/cluster.py

@@ -28,7 +28,6 @@ export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="observatory-$(od -An -tx1 -N24 /dev/ura
 export DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL="sqlite:///$WORK/db.sqlite3" EMAIL_URL=dummy://
 export DJANGO_STATIC_ROOT="$WORK/static" SITE_URL="https://localhost:$PORT"
 .venv/bin/python manage.py migrate --noinput -v0
-.venv/bin/python manage.py createcachetable
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/gunicorn clinic.wsgi --workers 2 --bind "127.0.0.1:$PORT" --no-control-socket \
   --certfile "$WORK/cert.pem" --keyfile "$WORK/key.pem" 2>"$WORK/gunicorn.log" &

@@ -7,6 +7,9 @@ class ClinicConfig(AppConfig):
     name = "clinic"
     verbose_name = "Clinic site"
 
+    def ready(self) -> None:
+        from clinic import checks  # noqa: F401 - registers the multi-server deploy check
+
 
 class ClinicAdminConfig(admin_apps.AdminConfig):
     """Django's admin, with the clinic's site (second factor, password again before exports)."""

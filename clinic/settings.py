@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    # Before django_tasks_db, so its `db_worker` (with a heartbeat) replaces the library's.
+    "clinic",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
@@ -60,7 +62,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-    "clinic",
     "education",
     "intake",
 ]
@@ -145,7 +146,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 def cache_from_url(url: str) -> dict:
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # A Redis that hangs must not hold requests: page copies and the content version
+            # fall back to the database (education/content_version.py).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     if url.startswith("locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url in {"", "db://", "database://"}:
@@ -155,26 +162,27 @@ def cache_from_url(url: str) -> dict:
 
 # A cache shared by every worker: the database by default, Redis when asked.
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
-# The public education pages, copied once per content version (education/page_cache.py) in
-# the same shared store, so an edit reaches every worker and host on the next request. Its
-# own table (or key prefix) so page copies never crowd out rate-limit counters. The timeout
-# only frees old copies; 0 turns the copy off.
-CACHES["pages"] = {
-    **CACHES["default"],
-    "KEY_PREFIX": "pages",
-    "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", str(60 * 60 * 24))),
-    "OPTIONS": {"MAX_ENTRIES": 2000},
-}
-if CACHES["pages"]["BACKEND"].endswith("DatabaseCache"):
-    CACHES["pages"]["LOCATION"] = "page_cache"
-elif CACHES["pages"]["BACKEND"].endswith("RedisCache"):
-    del CACHES["pages"]["OPTIONS"]  # Redis evicts by its own policy
-# Each worker's memory of the copies it served, filed under the same version key, so it
-# can never serve a page from before an edit; it only saves reading the shared copy back.
+# Keeps two sites (or a test cluster) that share one Redis apart.
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "")
+CACHES["default"]["KEY_PREFIX"] = CACHE_KEY_PREFIX
+# How long a copy of a public education page (and of a guide's rendered parts) is kept;
+# 0 turns copies off: no version read, no cache traffic (education/page_cache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
+# The copies shared between workers and hosts: in Redis, where keeping one is one command.
+# Without Redis every worker keeps its own in memory only: the database cache spent five
+# statements (a cull's COUNT, a transaction, a read, an insert) writing a copy, and reading
+# one back cost more than rendering the page from its kept parts (bench/README.md).
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": f"{CACHE_KEY_PREFIX}pages", "TIMEOUT": PAGE_CACHE_SECONDS}
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+)
+# Each worker's memory of the copies it served, filed under the content version, so it
+# can never serve a page from before an edit.
 CACHES["pages_here"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "education-pages",
-    "TIMEOUT": CACHES["pages"]["TIMEOUT"],
+    "TIMEOUT": PAGE_CACHE_SECONDS,
     "OPTIONS": {"MAX_ENTRIES": 300},
 }
 
@@ -195,8 +203,36 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+
+def storage_from_url(url: str) -> dict:
+    """`s3+http://KEY:SECRET@host:port/bucket` (or s3+https://, or s3://KEY:SECRET@/bucket?
+    region=... for AWS itself): the object store; "" keeps uploads on local disk."""
+    if not url:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    parts = urlsplit(url)
+    if parts.scheme not in {"s3", "s3+http", "s3+https"}:
+        raise ImproperlyConfigured(f"MEDIA_STORAGE_URL scheme not understood: {parts.scheme}")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    endpoint = None
+    if parts.scheme != "s3":
+        endpoint = f"{parts.scheme.removeprefix('s3+')}://{parts.hostname}:{parts.port or 443}"
+    return {
+        "BACKEND": "clinic.media_storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": parts.path.strip("/"),
+            "endpoint_url": endpoint,
+            "access_key": unquote(parts.username or ""),
+            "secret_key": unquote(parts.password or ""),
+            "region_name": query.get("region", "us-east-1"),
+        },
+    }
+
+
+# Uploads on local disk (MEDIA_ROOT), or with MEDIA_STORAGE_URL in an S3-compatible store
+# every app server shares, still served at /media/ (clinic/media_storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_url(os.environ.get("MEDIA_STORAGE_URL", "")),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -295,6 +331,14 @@ EMAIL_RETRY_DELAYS = [
     int(seconds) for seconds in env_list("EMAIL_RETRY_DELAYS", "30,120,600,1800,3600")
 ]
 
+# How many app servers run this site (deploy/cluster.env says 2): with more than one,
+# `check --deploy` refuses anything kept per process or per disk (clinic/checks.py).
+APP_SERVERS = int(os.environ.get("APP_SERVERS", "1"))
+
+# A task whose worker has written no heartbeat for this long goes back to the queue, for
+# another worker to run (clinic/stale_tasks.py); workers beat every third of it.
+TASK_WORKER_STALE_SECONDS = int(os.environ.get("TASK_WORKER_STALE_SECONDS", "60"))
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -307,13 +351,16 @@ TASKS = {
 # Nothing is allowed unless named: our own scripts (the self-check's, the admin's with
 # their nonce), our own stylesheets, our own images and the data: images Bootstrap's CSS
 # draws form controls with, our own exercise videos and their captions, and forms that
-# post back to us. No fonts, no fetch, no frames.
+# post back to us. No fonts, no frames. Fetches only to ourselves: Lighthouse reads
+# robots.txt from inside the page, and `default-src 'none'` alone scored every page SEO 92
+# (GoogleChrome/lighthouse#4386); no script of ours fetches anything.
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "media-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],

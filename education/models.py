@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
-from django.db import connections, models, transaction
+from django.db import InterfaceError, OperationalError, connections, models, transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.utils.text import normalize_newlines
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
+from education import content_version
 from education.pictures import Picture, store_picture, upload_place
 from education.rendering import render_markdown
 from education.videos import store_captions, store_video
@@ -35,37 +36,85 @@ class ContentVersionQuerySet(models.QuerySet):
     def current(self) -> str:
         """The number the public pages' copy is keyed by (education/page_cache.py).
 
-        Plain SQL because every anonymous page view asks: the ORM would spend six times
-        longer building this one-row query than the database spends answering it.
+        From Redis when the copies are shared there (education/content_version.py),
+        else from the database.
+        """
+        if not connections[self.db].in_atomic_block and (
+            shared := content_version.shared_version()
+        ):
+            return shared
+        return self._from_database()
+
+    def _from_database(self) -> str:
+        """Plain SQL because every anonymous page view asks without Redis: the ORM would spend
+        six times longer building this one-row query than the database spends answering it.
         """
         connection = connections[self.db]
         quote = connection.ops.quote_name
         versions, guides = quote(ContentVersion._meta.db_table), quote(Guide._meta.db_table)
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            # A guide scheduled to go live changes pages without any save: the latest
-            # publication time already passed is part of the version.
-            cursor.execute(
-                f"SELECT number, (SELECT MAX(publish_at) FROM {guides} WHERE publish_at <= %s) "
-                f"FROM {versions} WHERE id = %s",
-                [now, ContentVersion.SINGLETON],
-            )
-            row = cursor.fetchone()
+        now = timezone.now()
+        # A guide scheduled to go live changes pages without any save: the latest
+        # publication time already passed is part of the version.
+        sql = (
+            f"SELECT number, (SELECT MAX(publish_at) FROM {guides} WHERE publish_at <= %s) "
+            f"FROM {versions} WHERE id = %s"
+        )
+        params = [connection.ops.adapt_datetimefield_value(now), ContentVersion.SINGLETON]
+        row = _query_as_health_check(connection, sql, params)
         if row is None:  # only after a flush (tests); the migration creates the row
             self.get_or_create(pk=ContentVersion.SINGLETON)
-            return self.current()
+            return self._from_database()
         number, latest_publication = row  # a datetime, or text on SQLite
-        return f"{number}-" + "".join(filter(str.isalnum, str(latest_publication or "")))
+        version = f"{number}-" + "".join(filter(str.isalnum, str(latest_publication or "")))
+        if content_version.is_shared() and not connection.in_atomic_block:
+            upcoming = Guide.objects.using(self.db).filter(publish_at__gt=now)
+            next_publication = upcoming.aggregate(first=models.Min("publish_at"))["first"]
+            seconds = (next_publication - now).total_seconds() if next_publication else 3600
+            content_version.share_version(version, seconds=seconds)
+        return version
 
     def bump(self) -> None:
         """Make every copied public page stale, for every worker and host at once.
 
         Called inside the transaction of the write it announces, so no visitor can see the
-        new number before the new content, nor the new content under the old number.
+        new number before the new content, nor the new content under the old number; the
+        number kept in Redis moves on once that transaction commits.
         """
         if not self.filter(pk=ContentVersion.SINGLETON).update(number=F("number") + 1):
             # Only after a flush (tests); the migration creates the row.
             self.get_or_create(pk=ContentVersion.SINGLETON)
+        if content_version.is_shared():
+            transaction.on_commit(self._from_database, using=self.db)
+
+
+def _query_as_health_check(connection, sql: str, params: list) -> tuple | None:
+    """One round trip where Django's connection health check would make it two.
+
+    With CONN_MAX_AGE, Django checks a kept connection (`SELECT 1` on PostgreSQL) before a
+    request's first query, so a database restarted since then is reconnected to instead of
+    failing the request. Here the query itself is the check: if it fails because the
+    connection is dead, the connection is closed and the query runs once more on a new one.
+    A failure on a live connection (a statement timeout) is raised as it is.
+    """
+    check_pending = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if check_pending:
+        connection.health_check_done = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone()
+        except (OperationalError, InterfaceError):
+            if connection.is_usable():
+                raise
+            connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 class ContentVersion(models.Model):

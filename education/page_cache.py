@@ -10,13 +10,13 @@ that every save or delete of a guide, point, tip, exercise, protocol or protocol
 moves on in the same database transaction. A request reads the number first, so the
 first request after an edit commits, on any worker or host, asks for a key nobody has
 filled yet and renders the new page: no visitor waits for a timeout to see an edit.
-The copies live in the "pages" cache, the database or Redis, so a page rendered by one
-worker serves all of them; old versions' copies simply go unused until they expire
-(PAGE_CACHE_SECONDS, 0 turns the copy off). Each worker also keeps the copies it served
-in its own memory ("pages_here"), under the same version key: reading a 40 KB page back
-from the database costs more than the rest of the request, and a copy filed under a
-version can never go stale, because the version itself is read from the database on
-every request.
+Each worker keeps the copies it served in its own memory ("pages_here"); with Redis
+(CACHE_URL) they are also shared through the "pages" cache, so a page rendered by one
+worker serves all of them. Without Redis nothing is shared: on the database cache writing
+a copy took five statements and reading one back cost more than rendering the page from
+its kept parts. A copy filed under a version can never go stale, because the version is
+read on every request; old versions' copies simply go unused until they expire.
+PAGE_CACHE_SECONDS=0 turns copies off altogether: no version read, no cache traffic.
 
 The copy is served by a middleware (`public_page_copy`) just inside the security, CSP and
 static-file middleware, for views marked with `cache_public_page`. For a visitor with no
@@ -42,10 +42,12 @@ too, where an edit cannot reach it.
 """
 
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from functools import wraps
 from hashlib import md5
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
@@ -73,15 +75,25 @@ def parts_key(name: str) -> str:
 def _read(key: str, version: str) -> Any:
     """This worker's copy, else the shared one (then kept here too)."""
     here = caches["pages_here"]
-    hit = here.get(key, version=version)  # type: ignore[arg-type]
-    if hit is None and (hit := caches["pages"].get(key, version=version)) is not None:  # type: ignore[arg-type]
+    if (hit := here.get(key, version=version)) is not None:  # type: ignore[arg-type]
+        return hit
+    try:
+        hit = caches["pages"].get(key, version=version)  # type: ignore[arg-type]
+    except redis.RedisError:  # Redis down: render, as without Redis
+        return None
+    if hit is not None:
         here.set(key, hit, version=version)  # type: ignore[arg-type]
     return hit
 
 
 def _keep(key: str, value: object, version: str) -> None:
-    caches["pages"].set(key, value, version=version)  # type: ignore[arg-type]
     caches["pages_here"].set(key, value, version=version)  # type: ignore[arg-type]
+    with suppress(redis.RedisError):  # Redis down: this worker keeps its own
+        caches["pages"].set(key, value, version=version)  # type: ignore[arg-type]
+
+
+def _copies_on() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
 
 
 def _used_per_request_values(request: HttpRequest) -> bool:
@@ -146,7 +158,9 @@ def public_page_copy(
 
     def middleware(request: HttpRequest) -> HttpResponse:
         if not (
-            _is_anonymous_and_stateless(request) and request.path_info.startswith(COPIED_PATHS)
+            _copies_on()
+            and _is_anonymous_and_stateless(request)
+            and request.path_info.startswith(COPIED_PATHS)
         ):
             return get_response(request)
         request.get_host()  # an unknown Host still gets the 400 the common middleware gives
@@ -176,7 +190,7 @@ def cached_parts(
     would); its result is kept per content version, for every visitor who is not staff.
     Parts that used a CSP nonce or a CSRF token are used once and not kept.
     """
-    if request.user.is_staff:  # drafts, and links to drafts, are for staff only
+    if request.user.is_staff or not _copies_on():  # drafts and links to them: staff only
         return render()
     key = parts_key(name)
     # Read before rendering, as above: parts are never older than the number they are kept by.

@@ -7,6 +7,9 @@ at once; just before, the task schedules its next attempt with the task system's
 `intake.undelivered` tells the front desk which emails have not gone out and when the
 next try is. (Django passes the task's own context as `context`, so the email template's
 context is `email_context`.)
+
+A task whose worker died may run again (clinic/stale_tasks.py); a `SentEmail` row written
+as soon as the message has left makes the second run send nothing.
 """
 
 import base64
@@ -20,6 +23,7 @@ from django.utils import timezone
 
 from intake.clinic_details import clinic_details
 from intake.email_encoding import EightBitEmail
+from intake.models import SentEmail
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +51,10 @@ def send_email(
     On failure the task enqueues its next attempt (settings.EMAIL_RETRY_DELAYS) and
     raises, so this attempt shows as Failed, with its error, in the admin.
     """
+    task_id = context.task_result.id
+    if SentEmail.objects.filter(task_id=task_id).exists():
+        logger.info("Email task %s already sent; not sending it again", task_id)
+        return
     full_context = {**email_context, "clinic": clinic_details(), "site_url": settings.SITE_URL}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", full_context).split())
     message = EightBitEmail(
@@ -81,6 +89,7 @@ def send_email(
             first_attempt=first_attempt or str(context.task_result.id),
         )
         raise
+    SentEmail.objects.create(task_id=task_id)
 
 
 def attachment(filename: str, content: bytes, mimetype: str) -> dict:

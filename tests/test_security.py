@@ -99,6 +99,8 @@ def test_pages_carry_a_strict_content_security_policy_with_a_fresh_nonce(client)
     assert directives["frame-ancestors"] == "'none'"
     assert directives["form-action"] == "'self'"
     assert directives["style-src"] == "'self'"
+    # Same-origin fetches only: Lighthouse's SEO audit reads robots.txt from inside the page.
+    assert directives["connect-src"] == "'self'"
     assert "'unsafe-inline'" not in directives["script-src"]
     nonce = re.search(r"'nonce-([^']+)'", directives["script-src"]).group(1)
     assert f'nonce="{nonce}"' in first.content.decode()

@@ -16,6 +16,7 @@ from intake.models.booking import (
     WeeklyAvailability,
 )
 from intake.models.clinic_details import ClinicDetails, OpeningHours
+from intake.models.emails import SentEmail
 from intake.models.leads import Lead, LeadNote, LeadSource, LeadStatus
 from intake.models.measures import Measure, MeasureItem, MeasureResponse, Scoring
 from intake.models.previsit import (
@@ -94,6 +95,7 @@ __all__ = [
     "ProgrammeVersion",
     "SafetyArea",
     "RateLimitCounter",
+    "SentEmail",
     "ReadAction",
     "ReadLogEntry",
     "RedFlag",
