@@ -4,13 +4,13 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.tasks import TaskContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from intake.tasks import attachment, send_email
 from intake.undelivered import undelivered_emails
 from tests.intake.leads_support import Clock
+from tests.intake.queued_emails import deliver_queued_emails
 
 
 @pytest.fixture
@@ -220,13 +220,10 @@ def test_a_long_link_arrives_whole_in_the_emails_bytes(db, tmp_path, settings):
     ics = attachment("visit.ics", b"BEGIN:VCALENDAR\r\n" + b"X" * 200 + b"\r\n", "text/calendar")
     mail.outbox.clear()
 
-    send_email.call(
-        TaskContext(task_result=None),
-        template="link",
-        to=["pat@example.com"],
-        email_context={"link": link},
-        attachments=[ics],
+    send_email.enqueue(
+        template="link", to=["pat@example.com"], email_context={"link": link}, attachments=[ics]
     )
+    deliver_queued_emails()
 
     for policy in (email.policy.default, email.policy.SMTP):
         raw = mail.outbox[0].message(policy=policy).as_bytes()
