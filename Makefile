@@ -50,12 +50,15 @@ test: lint
 # The suite again at the two clocks that used to break it, in Madison: a Sunday at 20:00
 # (tomorrow is inside a 24-hour notice and after the day's last time) and New Year's Eve at
 # 23:30 (tomorrow is another year). TEST_CLOCK starts every test process's wall clock there
-# (tests/conftest.py); SQLite only, since PostgreSQL's own clock would not follow.
+# (tests/conftest.py); SQLite only, since PostgreSQL's own clock would not follow. Not
+# tests/deploy: its servers, object store and workers are other processes on the real
+# clock, and the store refuses requests signed hours or weeks away from it.
 CLOCKS := 2026-12-06T20:00:00-06:00 2026-12-31T23:30:00-06:00
 .PHONY: test-clocks
 test-clocks: install
 	for clock in $(CLOCKS); do \
-	  DATABASE_URL= TEST_CLOCK=$$clock $(BIN)/pytest -n auto -m 'not browser' || exit 1; \
+	  DATABASE_URL= TEST_CLOCK=$$clock $(BIN)/pytest -n auto -m 'not browser' --ignore=tests/deploy \
+	    || exit 1; \
 	done
 
 bench: install
