@@ -82,6 +82,10 @@ def test_the_owner_reads_the_weeks_figures_by_keyboard_on_a_phone(
     page.set_viewport_size({"width": 1280, "height": 900})
     assert_accessible(page)
     shot(page, "week-1280")
+    page.emulate_media(color_scheme="dark")
+    assert_accessible(page)  # the admin's dark theme: contrast of the totals and notes
+    shot(page, "week-1280-dark")
+    page.emulate_media(color_scheme="light")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the week-by-week figures (CSV)").click()
     lines = Path(download.value.path()).read_text().splitlines()
