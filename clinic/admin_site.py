@@ -20,7 +20,7 @@ from django.urls import path
 
 from clinic.staff import sessions, views
 from clinic.staff.forms import PasswordAgainForm
-from intake.views import today
+from intake.views import report, today
 
 TECHNICAL_MODELS = {
     ("auth", "group"),
@@ -102,6 +102,8 @@ class ClinicAdminSite(admin.AdminSite):
                 self.admin_view(today.attendance_view),
                 name="today_attendance",
             ),
+            path("figures/", self.admin_view(report.report_view), name="report"),
+            path("figures.csv", self.admin_view(report.report_csv), name="report_csv"),
             *super().get_urls(),
         ]
 

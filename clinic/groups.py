@@ -1,4 +1,4 @@
-"""Staff groups ("Clinician", "Front desk") and their permissions: this table is the one
+"""Staff groups ("Clinician", "Front desk", "Owner") and their permissions: this table is the one
 definition.
 
 A migration never imports live project code, so each migration that sets the groups
@@ -14,6 +14,7 @@ from pathlib import Path
 
 CLINICIAN = "Clinician"
 FRONT_DESK = "Front desk"
+OWNER = "Owner"
 
 
 def _perms(app: str, model: str, *actions: str) -> set[tuple[str, str]]:
@@ -81,6 +82,7 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         | _perms("intake", "weeklyavailability", "view")
         | _WAITLIST
         | _perms("intake", "waitlistentry", "change")
+        | {("intake", "view_report")}
     ),
     FRONT_DESK: frozenset(
         _LEADS
@@ -95,6 +97,16 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         | _perms("intake", "specialty", "view", "add", "change")
         | _WAITLIST
         | _perms("intake", "waitlistentry", "change", "delete")
+    ),
+    # Whoever runs the business reads the figures (counts, never who the patients were),
+    # the waitlist's fill rate beside them, and the hours and time off the figures are
+    # measured against. Someone who also treats or books is in that group too.
+    OWNER: frozenset(
+        {("intake", "view_report")}
+        | _perms("intake", "freedtime", "view")
+        | _perms("intake", "clinician", "view")
+        | _perms("intake", "weeklyavailability", "view")
+        | _perms("intake", "timeoff", "view")
     ),
 }
 

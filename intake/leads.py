@@ -352,25 +352,5 @@ def dashboard_figures(now: datetime) -> dict:
         overdue=Count("pk", filter=is_overdue(today)),
         open=Count("pk", filter=IS_OPEN),
     )
-    by_source = {
-        row["source"]: row
-        for row in Lead.objects.values("source")
-        .annotate(
-            total=Count("pk"),
-            converted=Count("pk", filter=Q(status=LeadStatus.BECAME_PATIENT)),
-        )
-        .order_by()
-    }
-    conversion = []
-    for source in LeadSource:
-        row = by_source.get(source.value, {"total": 0, "converted": 0})
-        rate = round(100 * row["converted"] / row["total"]) if row["total"] else None
-        conversion.append(
-            {
-                "source": source.label,
-                "total": row["total"],
-                "converted": row["converted"],
-                "rate": rate,
-            }
-        )
+    conversion = Lead.objects.conversion_by_source()
     return {**counts, "week_start": week_start, "conversion": conversion}

@@ -23,6 +23,7 @@ from intake.forms.fields import PhoneNumberField
 from intake.models import Lead, LeadNote, LeadStatus, ReadAction, TriageOutcome
 from intake.models.leads import URGENT_FIRST, LeadExport
 from intake.phone import display_phone
+from intake.spreadsheets import safe_cell
 
 # The self-check outcomes as a list column can hold them.
 SHORT_OUTCOMES: dict[str, str] = {
@@ -364,7 +365,7 @@ class LeadAdmin(ProgrammesOnChangePage, LeadOutcomes, SimpleHistoryAdmin):
         writer.writerow(EXPORT_COLUMNS)
         leads = list(queryset.select_related("assigned_to").order_by("created_at"))
         for lead in leads:
-            writer.writerow([_csv_safe(value) for value in _export_row(lead)])
+            writer.writerow([safe_cell(value) for value in _export_row(lead)])
         lead_rules.record_export(leads=leads, by=request.user)
         return response
 
@@ -398,14 +399,6 @@ def _export_row(lead: Lead) -> list:
         lead.assigned_to.get_username() if lead.assigned_to else "",
         lead.follow_up_due or "",
     ]
-
-
-def _csv_safe(value: object) -> str:
-    """Stop spreadsheet apps running a patient-typed value as a formula."""
-    text = str(value)
-    if text[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + text
-    return text
 
 
 def _as_e164(term: str) -> str:

@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from phonenumber_field.modelfields import PhoneNumberField
@@ -400,6 +401,33 @@ class AppointmentQuerySet(models.QuerySet):
             .select_related("clinician", "appointment_type", "lead")
         )
 
+    def tally_by_clinician_and_day(self, start: datetime, end: datetime) -> models.QuerySet:
+        """Per clinician and clinic-local day of the visit, for visits starting in
+        [start, end): how many were kept, completed, missed, cancelled late or early, and
+        the minutes the kept ones hold. One row per pair, counted by the database, so the
+        report's queries do not grow with its range. A cancellation is late when it came
+        after the change deadline (`Appointment.change_deadline`), whoever recorded it:
+        inside the window only staff can cancel, on the patient's call."""
+        cancelled = Q(status=AppointmentStatus.CANCELLED)
+        deadline = F("start") - timedelta(hours=settings.BOOKING_LATE_CANCEL_HOURS)
+        return (
+            self.filter(start__gte=start, start__lt=end)
+            .annotate(day=TruncDate("start", tzinfo=times.clinic_zone()))
+            .values("clinician_id", "day")
+            .annotate(
+                booked=Count("pk", filter=~cancelled),
+                completed=Count("pk", filter=Q(status=AppointmentStatus.COMPLETED)),
+                no_shows=Count("pk", filter=Q(status=AppointmentStatus.NO_SHOW)),
+                late_cancellations=Count("pk", filter=cancelled & Q(cancelled_at__gt=deadline)),
+                early_cancellations=Count("pk", filter=cancelled & Q(cancelled_at__lte=deadline)),
+                booked_time=Sum(
+                    ExpressionWrapper(F("end") - F("start"), output_field=models.DurationField()),
+                    filter=~cancelled,
+                ),
+            )
+            .order_by()
+        )
+
     def by_manage_token(self, token: str) -> "AppointmentQuerySet":
         return self.filter(manage_token_hash=hash_manage_token(token))
 
@@ -536,6 +564,8 @@ class Appointment(models.Model):
                 violation_error_message="This clinician already has an appointment at that time.",
             ),
         ]
+        # The weekly figures (intake/report.py): counts about visits, never who they were.
+        permissions = [("view_report", "Can see the weekly figures on visits and cancellations")]
 
     def __str__(self) -> str:
         return f"{self.patient_name}: {self.appointment_type} at {self.local_start:%Y-%m-%d %H:%M}"

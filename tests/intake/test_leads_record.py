@@ -125,8 +125,5 @@ def test_dashboard_figures_count_this_week_overdue_and_conversion_by_source(
         figures = dashboard_figures(timezone.now())
     assert figures["new_this_week"] == 5
     assert figures["overdue"] == 1
-    rates = {
-        row["source"]: (row["converted"], row["total"], row["rate"])
-        for row in figures["conversion"]
-    }
+    rates = {row.source: (row.converted, row.total, row.rate) for row in figures["conversion"]}
     assert rates == {"Contact form": (1, 3, 33), "Self-check": (0, 1, 0), "Booking": (1, 1, 100)}
