@@ -23,6 +23,7 @@ from intake import times
 from intake.admin.staff_request import StaffRequest
 from intake.forms.series import SeriesCancelForm, SeriesChoicesForm, SeriesForm
 from intake.models import Appointment, AppointmentSeries
+from intake.phone import display_phone
 from intake.series import book_series, cancel_rest_of_series, plan_series
 
 
@@ -38,7 +39,7 @@ class AppointmentSeriesAdmin(admin.ModelAdmin):
     fields = (
         "patient_name",
         "patient_email",
-        "patient_phone",
+        "phone",
         "appointment_type",
         "clinician",
         "schedule",
@@ -48,6 +49,8 @@ class AppointmentSeriesAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     change_form_template = "admin/intake/appointmentseries/change_form.html"
+    # Its get_absolute_url is this admin page: no public page to view.
+    view_on_site = False
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.has_perm("intake.view_appointment")
@@ -64,6 +67,10 @@ class AppointmentSeriesAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
+
+    @admin.display(description="patient's phone")
+    def phone(self, series: AppointmentSeries) -> str:
+        return display_phone(series.patient_phone)
 
     @admin.display(description="schedule")
     def schedule(self, series: AppointmentSeries) -> str:
