@@ -309,6 +309,8 @@ def test_cancel_the_rest_from_a_visit_is_one_page_and_one_press(desk, course, da
     fourth = Appointment.objects.filter(series__isnull=False).order_by("start")[3]
 
     visit_page = desk.get(f"/admin/intake/appointment/{fourth.pk}/change/").content.decode()
+    # The visit names its series, and ends the rest of it in one press from here.
+    assert f'href="/admin/intake/appointmentseries/{fourth.series_id}/change/"' in visit_page
     link = re.search(r'href="([^"]*cancel-rest/\?from=\d+)"', visit_page).group(1)
     confirm = desk.get(link.replace("&amp;", "&")).content.decode()
     assert "These 4 visits" in confirm
