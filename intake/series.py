@@ -184,7 +184,7 @@ def book_series(
     """
     now = now or timezone.now()
     existing = AppointmentSeries.objects.filter(key=key).first()
-    if existing is not None and existing.emailed_at is not None:
+    if existing is not None and existing.completed_at is not None:
         return BookedSeries(series=existing, booked=list(existing.appointments.active()))
     series = existing or _record_series(key=key, request=request, booked_by=booked_by)
     result = BookedSeries(series=series)
@@ -214,8 +214,8 @@ def book_series(
     result.booked.sort(key=lambda appointment: appointment.start)
     with transaction.atomic():
         # One email per series, whichever confirm gets here first.
-        claimed = AppointmentSeries.objects.filter(pk=series.pk, emailed_at__isnull=True).update(
-            emailed_at=now
+        claimed = AppointmentSeries.objects.filter(pk=series.pk, completed_at__isnull=True).update(
+            completed_at=now
         )
         if claimed and email_patient and result.booked:
             emails.queue_series_booked(series, result.booked, now=now)

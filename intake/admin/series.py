@@ -114,7 +114,7 @@ class AppointmentSeriesAdmin(admin.ModelAdmin):
         """Step two: every date, free or clashing with times that day instead; confirm."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        booked = AppointmentSeries.objects.filter(key=key, emailed_at__isnull=False).first()
+        booked = AppointmentSeries.objects.filter(key=key, completed_at__isnull=False).first()
         if booked is not None:
             # Reload or Back after confirming: show what was booked, book nothing again.
             self.message_user(request, "These visits are already booked.", messages.INFO)

@@ -46,11 +46,12 @@ class AppointmentSeries(models.Model):
         related_name="+",
         help_text="The staff member who booked it.",
     )
-    emailed_at = models.DateTimeField(
+    completed_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text="When the email listing every visit was queued (once per series).",
+        help_text="When its confirm finished booking (and queued the one email listing "
+        "every visit, if asked): confirming the same preview again books nothing more.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

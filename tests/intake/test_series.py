@@ -360,3 +360,20 @@ def test_book_appointment_links_the_series_only_when_asked(course, dana, visit):
         book_appointment(
             slot=slot, appointment_type=visit, patient=course.patient, staff=StaffChange(), now=NOW
         )
+
+
+def test_a_first_visit_series_email_carries_the_before_visit_form_link_once(course, dana):
+    evaluation = make_type(name="Evaluation", slug="series-evaluation", before_visit="first_visit")
+    request = SeriesRequest(**{**course.__dict__, "appointment_type": evaluation, "weeks": 1})
+    plan = plan_series(request=request, now=NOW)
+
+    book_series(
+        key=uuid.uuid4(),
+        request=request,
+        visits=[ChosenVisit(asked=v.asked, slot=v.slot) for v in plan if v.free],
+        now=NOW,
+    )
+
+    (email,) = deliver_queued_emails()
+    assert email.body.count("/before-your-visit/") == 1
+    assert "Before your first visit: fill in your forms" in email.body
