@@ -133,6 +133,12 @@ class SeriesChoicesForm(forms.Form):
                 choices=choices,
                 initial=initial,
                 widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Choose a time for this date, or skip it.",
+                    # The plan is made again on confirm: a time gone since the preview is
+                    # no longer a choice.
+                    "invalid_choice": "That time is no longer free: choose again for this date.",
+                },
             )
             self.rows.append((visit, self[name]))
         self.order_fields([f"visit_{index}" for index in range(len(plan))] + ["email_patient"])

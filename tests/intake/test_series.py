@@ -296,7 +296,9 @@ def test_a_time_taken_while_the_preview_was_open_is_reported_on_that_date(
     response = desk.post(preview_url, {**choices, "email_patient": "on"})
 
     assert response.status_code == 200
-    assert "was just taken" in response.content.decode()
+    page = response.content.decode()
+    assert "was just taken" in page
+    assert page.count("That time is no longer free: choose again for this date.") == 1
     assert not AppointmentSeries.objects.exists()
 
 
