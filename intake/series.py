@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -171,7 +172,7 @@ def book_series(
     key: uuid.UUID,
     request: SeriesRequest,
     visits: list[ChosenVisit],
-    booked_by=None,
+    booked_by: User | None = None,
     email_patient: bool = True,
     now: datetime | None = None,
 ) -> BookedSeries:
@@ -223,7 +224,9 @@ def book_series(
     return result
 
 
-def _record_series(*, key: uuid.UUID, request: SeriesRequest, booked_by) -> AppointmentSeries:
+def _record_series(
+    *, key: uuid.UUID, request: SeriesRequest, booked_by: User | None
+) -> AppointmentSeries:
     try:
         with transaction.atomic():
             return AppointmentSeries.objects.create(
