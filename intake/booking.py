@@ -23,6 +23,7 @@ from intake.booking_limits import OverLimit, limit_reached
 from intake.leads import AppointmentEvent, lead_after_appointment, record_booking_lead
 from intake.models import (
     Appointment,
+    AppointmentSeries,
     AppointmentStatus,
     AppointmentType,
     CancelledBy,
@@ -505,15 +506,18 @@ def book_appointment(
     now: datetime | None = None,
     staff: StaffChange | None = None,
     booking_key: uuid.UUID | None = None,
+    series: AppointmentSeries | None = None,
 ) -> Appointment:
     """Book `slot` for the patient, record the lead, and queue the emails, all or nothing.
 
     `handoff` is the patient's self-check, passed only when they chose to send
     their answers. `booking_key` is the online check page's one-time key (see
     `confirm_booking`). `staff` marks a booking the front desk makes (a phone call, a
-    walk-in). Raises SlotTaken when the time is no longer free, NeedsConfirmation
-    when staff broke a rule they did not confirm. The patient's manage link
-    (`appointment.manage_token`) stays the same for the life of the appointment.
+    walk-in). `series` links one visit of repeating visits (`intake.series`), booked
+    with the patient's email off: the series sends one. Raises SlotTaken when the time
+    is no longer free, NeedsConfirmation when staff broke a rule they did not confirm.
+    The patient's manage link (`appointment.manage_token`) stays the same for the life
+    of the appointment.
     """
     try:
         with transaction.atomic():
@@ -527,6 +531,7 @@ def book_appointment(
                 patient_email=patient.email,
                 patient_phone=patient.phone,
                 booking_key=booking_key,
+                series=series,
                 lead=record_booking_lead(
                     name=patient.name,
                     email=patient.email,

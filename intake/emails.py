@@ -20,7 +20,15 @@ from icalendar.enums import STATUS
 
 from intake import times
 from intake.clinic_details import clinic_details
-from intake.models import Appointment, AppointmentStatus, CancelledBy, Lead, PreVisit, Programme
+from intake.models import (
+    Appointment,
+    AppointmentSeries,
+    AppointmentStatus,
+    CancelledBy,
+    Lead,
+    PreVisit,
+    Programme,
+)
 from intake.phone import display_phone
 from intake.tasks import attachment, send_email
 
@@ -151,6 +159,26 @@ def appointment_ics(
     Times carry TZID=America/Chicago with its VTIMEZONE, so the event shows at the
     right local time whatever zone the patient's calendar is in.
     """
+    return _calendar([_appointment_event(appointment, manage_url, cancelled)], cancelled)
+
+
+def series_ics(appointments: Sequence[Appointment], *, cancelled: bool = False) -> bytes:
+    """One iCalendar file holding every visit of a series, each the event its own emails
+    update (same UID), so a later move or cancel of one visit changes that one."""
+    events = [
+        _appointment_event(
+            appointment,
+            manage_url(appointment.manage_token) if appointment.manage_token else None,
+            cancelled,
+        )
+        for appointment in appointments
+    ]
+    return _calendar(events, cancelled)
+
+
+def _appointment_event(
+    appointment: Appointment, manage_url: str | None, cancelled: bool
+) -> icalendar.Event:
     clinic = clinic_details()
     appointment_type = appointment.appointment_type
     if appointment_type.is_phone:
@@ -164,7 +192,7 @@ def appointment_ics(
     if manage_url:
         lines.append(f"Cancel or reschedule online: {manage_url}")
     tz = times.clinic_zone()
-    event = icalendar.Event.new(
+    return icalendar.Event.new(
         uid=f"appointment-{appointment.pk}@{settings.SITE_URL.split('://', 1)[-1]}",
         summary=f"{appointment_type.name}: {clinic.short_name}",
         start=appointment.start.astimezone(tz),
@@ -176,13 +204,70 @@ def appointment_ics(
         status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
         url=manage_url,
     )
+
+
+def _calendar(events: list[icalendar.Event], cancelled: bool) -> bytes:
+    clinic = clinic_details()
     calendar = icalendar.Calendar.new(
         prodid=f"-//{clinic.short_name}//Online booking//EN",
         method="CANCEL" if cancelled else "PUBLISH",
-        subcomponents=[event],
+        subcomponents=events,
     )
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def _series_context(series: AppointmentSeries, appointments: Sequence[Appointment]) -> dict:
+    """What a series email may say: the visits' times, type and clinician, never why."""
+    first = appointments[0]
+    return {
+        **_booking_context(first),
+        "weekdays": series.weekdays_display(),
+        "visits": [
+            {
+                "when": times.when(appointment.start),
+                "clinician": str(appointment.clinician),
+                "manage_url": manage_url(appointment.manage_token)
+                if appointment.manage_token
+                else "",
+            }
+            for appointment in appointments
+        ],
+    }
+
+
+def queue_series_booked(
+    series: AppointmentSeries, appointments: Sequence[Appointment], *, now: datetime
+) -> None:
+    """One email for repeating visits: every visit with its own manage link, one calendar
+    file with every event, and the first visit's before-visit form link if it has one."""
+    context = _series_context(series, appointments)
+    # Imported here: intake.previsit imports this module.
+    from intake.previsit import first_visit_form_to_finish
+
+    previsit = first_visit_form_to_finish(appointments[0], now=now)
+    if previsit is not None:
+        context["previsit_url"] = previsit_url(previsit.token)
+    send_email.enqueue(
+        template="series_booked",
+        to=[series.patient_email],
+        email_context=context,
+        attachments=[attachment("appointments.ics", series_ics(appointments), "text/calendar")],
+    )
+
+
+def queue_series_cancelled(series: AppointmentSeries, appointments: Sequence[Appointment]) -> None:
+    """One email for the cancelled rest of a series, with one calendar file removing them."""
+    send_email.enqueue(
+        template="series_cancelled",
+        to=[series.patient_email],
+        email_context=_series_context(series, appointments),
+        attachments=[
+            attachment(
+                "appointments.ics", series_ics(appointments, cancelled=True), "text/calendar"
+            )
+        ],
+    )
 
 
 def queue_lead_emails(lead: Lead, *, acknowledge: bool) -> None:

@@ -10,6 +10,7 @@ import uuid
 
 from intake.leads import LeadDetails, record_lead
 from intake.models import LeadSource
+from intake.series import book_series
 
 
 def misspelt_keyword_to_record_lead() -> None:
@@ -51,3 +52,7 @@ def details_carrying_a_keyword_record_lead_lacks(
     details: DetailsWithAKeywordRecordLeadLacks,
 ) -> None:
     record_lead(**details)  # type: ignore[misc]
+
+
+def series_booked_without_saying_what() -> None:
+    book_series(key=uuid.uuid4(), visits=[])  # type: ignore[call-arg]

@@ -10,5 +10,6 @@ from intake.admin import (  # noqa: F401
     programmes,
     readlog,
     selfcheck,
+    series,
     waitlist,
 )

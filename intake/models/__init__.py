@@ -47,6 +47,7 @@ from intake.models.selfcheck import (
     SafetyArea,
     TriageOutcome,
 )
+from intake.models.series import AppointmentSeries
 from intake.models.waitlist import (
     FreedTime,
     FreedTimeStatus,
@@ -69,6 +70,7 @@ __all__ = [
     "PreVisitStatus",
     "Scoring",
     "Appointment",
+    "AppointmentSeries",
     "AppointmentMode",
     "AppointmentStatus",
     "AppointmentType",

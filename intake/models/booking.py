@@ -428,6 +428,13 @@ class AppointmentQuerySet(models.QuerySet):
             .order_by()
         )
 
+    def rest_of_series(self, series: "models.Model", start: datetime) -> "AppointmentQuerySet":
+        """The series' booked visits starting at or after `start`, in order: what "cancel
+        the rest" cancels."""
+        return self.filter(
+            series=series, status=AppointmentStatus.BOOKED, start__gte=start
+        ).order_by("start")
+
     def by_manage_token(self, token: str) -> "AppointmentQuerySet":
         return self.filter(manage_token_hash=hash_manage_token(token))
 
@@ -520,6 +527,14 @@ class Appointment(models.Model):
     )
     reminder_sent_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the 24-hour reminder went out."
+    )
+    series = models.ForeignKey(
+        "intake.AppointmentSeries",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        help_text="The repeating visits it was booked with, if any.",
     )
     booking_key = models.UUIDField(
         null=True,
