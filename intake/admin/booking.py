@@ -409,7 +409,7 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
         booking form with the time (and the person searched for) filled in."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = SchedulerForm.read(request.GET)
+        form = SchedulerForm.read(request.GET, today=timezone.localdate())
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

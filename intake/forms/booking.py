@@ -489,12 +489,14 @@ class SchedulerForm(forms.Form):
     )
 
     @classmethod
-    def read(cls, params: QueryDict) -> "SchedulerForm":
-        """The form from the address, without the values that do not check out."""
-        form = cls(params)
+    def read(cls, params: QueryDict, *, today: date) -> "SchedulerForm":
+        """The form from the address, without the values that do not check out; the
+        week starts today unless the address says otherwise."""
+        data = {name: params.get(name) for name in cls.base_fields if name in params}
+        form = cls({"day": today.isoformat(), **data})
         if not form.is_valid():
-            kept = {name: params.get(name) for name in cls.base_fields if name not in form.errors}
-            form = cls(kept)
+            kept = {name: value for name, value in form.data.items() if name not in form.errors}
+            form = cls({"day": today.isoformat(), **kept})
             form.is_valid()
         return form
 

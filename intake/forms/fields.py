@@ -87,11 +87,13 @@ class NativeTimeInput(forms.TimeInput):
 
 class NativeSplitDateTime(forms.SplitDateTimeWidget):
     """A date picker and a time picker side by side, read as Django's SplitDateTimeField.
-    The field's label names the date box; the time box names itself."""
+    Forms draw the pair as a fieldset whose legend is the field's label; each box names
+    itself within it."""
 
     def __init__(self, attrs: dict | None = None) -> None:
+        date_attrs = {**(attrs or {}), "aria-label": "Date"}
         time_attrs = {**(attrs or {}), "aria-label": "Time"}
-        forms.MultiWidget.__init__(self, [NativeDateInput(attrs), NativeTimeInput(time_attrs)])
+        forms.MultiWidget.__init__(self, [NativeDateInput(date_attrs), NativeTimeInput(time_attrs)])
 
 
 # For a ModelAdmin's formfield_overrides: every date, time and date-time field of its form.

@@ -8,7 +8,11 @@ from html import unescape
 
 import pytest
 from django.utils import timezone
+from hypothesis import example, given
 
+import tests.test_public_input as fuzz
+from intake.booking import BOOKABLE_YEARS
+from intake.forms.booking import SchedulerForm, StaffBookingForm, booking_prefill, scheduler_page
 from intake.models import Appointment, Clinician, Lead, LeadSource, LeadStatus
 from tests.intake.booking_factories import (
     local,
@@ -243,3 +247,35 @@ def test_time_off_and_lead_dates_use_the_browsers_own_pickers(desk, dana):
     lead = Lead.objects.create(name="Pat", email="pat@example.com")
     lead_page = desk.get(f"/admin/intake/lead/{lead.pk}/change/").content.decode()
     assert re.search(r'<input type="date" name="follow_up_due"', lead_page)
+
+
+def test_scheduler_prefill_and_staff_booking_form_take_any_input_without_raising(dana, visit):
+    """Whatever an address or a post holds: no exception, nothing echoed as markup."""
+    shown = ("appointment_type", "clinician", "day", "outside_rules", "lead", "appointment", "q")
+    posted_names = (
+        "use_time",
+        "clinician",
+        "appointment_type",
+        "start_0",
+        "start_1",
+        "patient_name",
+        "patient_email",
+        "patient_phone",
+        "lead",
+        "confirmed",
+    )
+    today = timezone.localdate()
+
+    @given(fuzz.fields((*shown, "start")), fuzz.fields(posted_names))
+    @example({"start": "9999-12-31T23:59", "day": "9999-12-31"}, {"use_time": "1|99991231T2359Z"})
+    def check(params: dict, posted: dict) -> None:
+        form = SchedulerForm.read(params, today=today)
+        page = scheduler_page(form, now=timezone.now())
+        assert all(day["date"].year in BOOKABLE_YEARS for day in page["days"][:1])
+        booking_prefill(params)
+        staff_form = StaffBookingForm(posted)
+        if not staff_form.is_valid():
+            assert staff_form.errors
+        assert fuzz.MARK not in str(form) + str(staff_form)
+
+    check()
