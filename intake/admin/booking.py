@@ -406,8 +406,9 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
 
     def schedule_view(self, request: HttpRequest) -> HttpResponse:
         """Free times at a glance for a visit type, a week at a time; a click opens the
-        booking form with the time (and the person searched for) filled in."""
-        if not self.has_add_permission(request):
+        booking form with the time (and the person searched for) filled in. Whoever
+        may see appointments sees the times; only those who may add one get the links."""
+        if not self.has_view_permission(request):
             raise PermissionDenied
         form = SchedulerForm.read(request.GET, today=timezone.localdate())
         context = {
@@ -415,6 +416,7 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
             "opts": self.model._meta,
             "title": "Find a free time",
             "form": form,
+            "can_book": self.has_add_permission(request),
             **scheduler_page(form, now=timezone.now()),
         }
         return TemplateResponse(request, "admin/intake/appointment/schedule.html", context)

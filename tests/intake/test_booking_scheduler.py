@@ -279,3 +279,25 @@ def test_scheduler_prefill_and_staff_booking_form_take_any_input_without_raising
         assert fuzz.MARK not in str(form) + str(staff_form)
 
     check()
+
+
+def test_the_scheduler_is_linked_where_the_desk_looks(desk, dana, visit):
+    lead = Lead.objects.create(name="Pat Caller", email="pat@example.com")
+    today = desk.get("/admin/").content.decode()
+    assert f'href="{SCHEDULE}"' in today
+    assert f"{SCHEDULE}?lead={lead.pk}" in today  # beside the new lead
+    assert f'href="{SCHEDULE}"' in desk.get("/admin/intake/appointment/").content.decode()
+    assert f'href="{SCHEDULE}"' in desk.get(ADD).content.decode()
+
+
+def test_a_clinician_sees_the_free_times_but_only_the_desk_books_them(
+    client, group_member, dana, visit
+):
+    """Clinicians may look (they view appointments) but not add one, as in the admin."""
+    client.force_login(group_member("Clinician"))
+    page = client.get(SCHEDULE, {"day": f"{monday():%Y-%m-%d}"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "9:00 AM" in html
+    assert time_links(html) == []
+    assert client.get(ADD).status_code == 403
