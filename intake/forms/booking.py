@@ -290,10 +290,10 @@ class StaffChangeFields(forms.Form):
                 (slot.value, f"{times.day_and_clock(slot.start)} with {slot.clinician_name}")
                 for slot in nearby or []
             ]
-            advice = (
-                "Choose a free time nearby below the form, or type another."
+            advice = "Please choose another time." + (
+                " Free times nearby are listed below the form: one click takes one."
                 if nearby
-                else "Please choose another time."
+                else ""
             )
             self.add_error("start", ValidationError(f"{error} {advice}", "slot_taken"))
             return
