@@ -322,7 +322,7 @@ def with_chosen_time(data):
     return data
 
 
-START_HELP = "Pick the date and the time, or type them as 2026-12-08 and 09:00."
+START_HELP = "Pick the date, then the time (or type the numbers into each box)."
 _ID = re.compile(r"[0-9]{1,18}")
 _LOCAL_START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
 
@@ -664,9 +664,8 @@ class TimeOffForm(forms.ModelForm):
         field_classes = {"start": forms.SplitDateTimeField, "end": forms.SplitDateTimeField}
         widgets = {"start": NativeSplitDateTime, "end": NativeSplitDateTime}
         help_texts = {
-            "start": f"From ({times.zone_name()}): pick or type the date and time, "
-            "e.g. 2026-12-08 and 00:00.",
-            "end": "Until, e.g. 2026-12-08 and 23:59.",
+            "start": f"From ({times.zone_name()}): the date, then the time, e.g. 12:00 AM.",
+            "end": "Until: the date, then the time, e.g. 11:59 PM for the whole day.",
         }
 
     def __init__(self, *args, **kwargs) -> None:
