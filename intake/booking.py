@@ -13,7 +13,7 @@ import uuid
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +28,7 @@ from intake.models import (
     AppointmentType,
     CancelledBy,
     Clinician,
+    Lead,
     PreVisitKind,
     TimeOff,
 )
@@ -324,6 +325,108 @@ def nearest_slots(
     return sorted(closest, key=lambda slot: slot.start)
 
 
+# The hours the scheduler's "outside the usual rules" switch searches each day: wide
+# enough for an early or late exception, never the middle of the night.
+STAFF_DAY = (time(6), time(21))
+
+
+@dataclass(frozen=True)
+class StaffTime:
+    """A time the staff scheduler offers: `usual` when a patient could book it online;
+    otherwise it breaks a rule (notice, hours, window) and booking it asks staff to
+    confirm each one by name."""
+
+    slot: Slot
+    usual: bool
+
+
+def staff_times(
+    *,
+    appointment_type: AppointmentType,
+    first_day: date,
+    last_day: date,
+    clinician: Clinician | None = None,
+    outside_rules: bool = False,
+    now: datetime | None = None,
+) -> list[StaffTime]:
+    """The free times staff may book on local dates first_day..last_day, best first.
+
+    The usual ones are `find_slots`'s, the same rules as online. With `outside_rules`,
+    also every start between STAFF_DAY's bounds on the type's grid that clashes with no
+    appointment or time off of the clinician and has not passed (inside the notice,
+    outside the hours, beyond the window). Seven queries whatever the range.
+    """
+    now = (now or timezone.now()).astimezone(UTC)
+    usual = find_slots(
+        appointment_type=appointment_type,
+        start_date=first_day,
+        end_date=last_day,
+        clinician=clinician,
+        now=now,
+    )
+    found = [StaffTime(slot=slot, usual=True) for slot in usual]
+    if not outside_rules:
+        return found
+    offered = {(slot.clinician_id, slot.start) for slot in usual}
+    found += [
+        StaffTime(slot=slot, usual=False)
+        for slot in _clash_free_times(
+            appointment_type=appointment_type,
+            first_day=first_day,
+            last_day=last_day,
+            clinician=clinician,
+            now=now,
+        )
+        if (slot.clinician_id, slot.start) not in offered
+    ]
+    found.sort(key=lambda offer: (offer.slot.start, offer.slot.clinician_name))
+    return found
+
+
+def _clash_free_times(
+    *,
+    appointment_type: AppointmentType,
+    first_day: date,
+    last_day: date,
+    clinician: Clinician | None,
+    now: datetime,
+) -> list[Slot]:
+    tz = times.clinic_zone()
+    bookable = Clinician.objects.bookable()
+    if clinician is not None:
+        bookable = bookable.filter(pk=clinician.pk)
+    clinicians = list(bookable)
+    range_start = datetime.combine(first_day, datetime.min.time(), tz)
+    range_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tz)
+    busy = _busy_intervals(
+        appointment_type, [c.pk for c in clinicians], range_start, range_end, None
+    )
+    duration = appointment_type.duration_minutes * 60
+    step = appointment_type.slot_interval_minutes * 60
+    now_ts = int(now.timestamp())
+    slots = []
+    for clinician_row in clinicians:
+        starts, ends = busy.get(clinician_row.pk, ([], []))
+        day = first_day
+        while day <= last_day:
+            first = int(datetime.combine(day, STAFF_DAY[0], tz).timestamp())
+            last = int(datetime.combine(day, STAFF_DAY[1], tz).timestamp()) - duration
+            for start in range(first, last + 1, step):
+                index = bisect_right(ends, start)
+                if start <= now_ts or (index < len(starts) and starts[index] < start + duration):
+                    continue
+                slots.append(
+                    Slot(
+                        start=datetime.fromtimestamp(start, UTC),
+                        end=datetime.fromtimestamp(start + duration, UTC),
+                        clinician_id=clinician_row.pk,
+                        clinician_name=str(clinician_row),
+                    )
+                )
+            day += timedelta(days=1)
+    return slots
+
+
 @dataclass(frozen=True)
 class StaffChange:
     """What makes a change by staff differ from the patient's own.
@@ -507,17 +610,19 @@ def book_appointment(
     staff: StaffChange | None = None,
     booking_key: uuid.UUID | None = None,
     series: AppointmentSeries | None = None,
+    lead: Lead | None = None,
 ) -> Appointment:
     """Book `slot` for the patient, record the lead, and queue the emails, all or nothing.
 
     `handoff` is the patient's self-check, passed only when they chose to send
     their answers. `booking_key` is the online check page's one-time key (see
     `confirm_booking`). `staff` marks a booking the front desk makes (a phone call, a
-    walk-in). `series` links one visit of repeating visits (`intake.series`), booked
-    with the patient's email off: the series sends one. Raises SlotTaken when the time
-    is no longer free, NeedsConfirmation when staff broke a rule they did not confirm.
-    The patient's manage link (`appointment.manage_token`) stays the same for the life
-    of the appointment.
+    walk-in); `lead` the lead staff booked from, which then follows this visit.
+    `series` links one visit of repeating visits (`intake.series`), booked with the
+    patient's email off: the series sends one. Raises SlotTaken when the time is no
+    longer free, NeedsConfirmation when staff broke a rule they did not confirm. The
+    patient's manage link (`appointment.manage_token`) stays the same for the life of
+    the appointment.
     """
     try:
         with transaction.atomic():
@@ -538,6 +643,7 @@ def book_appointment(
                     phone=patient.phone,
                     message=patient.message,
                     handoff=handoff,
+                    lead=lead,
                 ),
             )
             appointment.set_times(slot.start, appointment_type)

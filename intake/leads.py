@@ -229,15 +229,24 @@ def add_note(*, lead: Lead, text: str, author: User | None = None) -> LeadNote:
 
 
 def record_booking_lead(
-    *, name: str, email: str, phone: str, message: str, handoff: SelfCheckHandoff | None
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    message: str,
+    handoff: SelfCheckHandoff | None,
+    lead: Lead | None = None,
 ) -> Lead:
     """Move the person's open lead (same email or phone) to Scheduled, or start one.
 
     A booking advances the pipeline rather than opening a second lead for someone
-    the front desk is already working. No lead email: the booking sends its own.
-    Call it inside the booking's transaction.
+    the front desk is already working. `lead` is the one staff booked from (its
+    "Book a visit" button): that lead follows, even when the caller's email or phone
+    changed since. No lead email: the booking sends its own. Call it inside the
+    booking's transaction.
     """
-    lead = Lead.objects.earliest_open_match(email=email, phone=phone)
+    if lead is None:
+        lead = Lead.objects.earliest_open_match(email=email, phone=phone)
     if lead is None:
         lead = Lead(name=name, email=email, phone=phone, message=message, source=LeadSource.BOOKING)
     else:

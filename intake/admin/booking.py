@@ -23,10 +23,12 @@ from intake.admin.staff_request import StaffRequest
 from intake.attendance import correct_attendance, record_attendance
 from intake.booking import (
     NeedsConfirmation,
+    Slot,
     SlotTaken,
     book_appointment,
     cancel_appointment,
     cancel_for_schedule_change,
+    nearest_slots,
     parse_day,
     reschedule_appointment,
     save_time_off,
@@ -34,13 +36,16 @@ from intake.booking import (
 from intake.forms.booking import (
     AttendanceCorrectionForm,
     ClinicianForm,
+    SchedulerForm,
     StaffBookingForm,
     StaffCancelForm,
     StaffMoveForm,
     StrandedChoices,
     TimeOffForm,
+    booking_prefill,
+    scheduler_page,
 )
-from intake.forms.fields import PhoneNumberField
+from intake.forms.fields import NATIVE_DATE_WIDGETS, PhoneNumberField
 from intake.models import (
     Appointment,
     AppointmentStatus,
@@ -55,6 +60,16 @@ from intake.models.booking import attach_photo
 from intake.models.previsit import can_read_answers
 
 UNCHANGED = "Not changed: the visit already has this status, was cancelled, or has not begun yet."
+
+
+def _nearby(
+    error: Exception, slot: Slot, data: dict, moving: Appointment | None = None
+) -> list[Slot]:
+    """After a clash, the free times closest to the one asked for, to offer as buttons."""
+    if not isinstance(error, SlotTaken):
+        return []
+    visit_type = moving.appointment_type if moving else data["appointment_type"]
+    return nearest_slots(appointment_type=visit_type, around=slot.start, exclude=moving)
 
 
 class AvailabilityFormSet(BaseInlineFormSet):
@@ -112,6 +127,7 @@ def _newly_outside_hours(clinician: Clinician, ranges: list[tuple]) -> list[Appo
 class WeeklyAvailabilityInline(admin.TabularInline):
     model = WeeklyAvailability
     formset = AvailabilityFormSet
+    formfield_overrides = NATIVE_DATE_WIDGETS
     extra = 1
     fields = ("weekday", "start", "end")
 
@@ -184,6 +200,7 @@ class TimeOffAdmin(admin.ModelAdmin):
     to cancel (emailing the patient) or keep each."""
 
     form = TimeOffForm
+    formfield_overrides = NATIVE_DATE_WIDGETS
     change_form_template = "admin/intake/timeoff/change_form.html"
     list_display = ("clinician", "start", "end", "reason")
     list_filter = ("clinician",)
@@ -317,7 +334,7 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
         """Book for a patient who phoned or walked in, through book_appointment."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = StaffBookingForm(request.POST or None)
+        form = StaffBookingForm(request.POST or None, initial=booking_prefill(request.GET))
         if request.method == "POST" and form.is_valid():
             try:
                 appointment = book_appointment(
@@ -325,9 +342,10 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
                     appointment_type=form.cleaned_data["appointment_type"],
                     patient=form.patient(),
                     staff=form.staff_change(),
+                    lead=form.cleaned_data["lead"],
                 )
             except (SlotTaken, NeedsConfirmation) as error:
-                form.refuse(error)
+                form.refuse(error, _nearby(error, form.slot(), form.cleaned_data))
             else:
                 self._done(request, appointment, "Booked", form.cleaned_data["email_patient"])
                 return redirect("admin:intake_appointment_change", appointment.pk)
@@ -343,7 +361,7 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
                     appointment=appointment, slot=form.slot(), staff=form.staff_change()
                 )
             except (SlotTaken, NeedsConfirmation) as error:
-                form.refuse(error)
+                form.refuse(error, _nearby(error, form.slot(), {}, moving=appointment))
             else:
                 self._done(request, moved, "Moved", form.cleaned_data["email_patient"])
                 return redirect("admin:intake_appointment_change", moved.pk)
@@ -388,6 +406,23 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
         title = f"Correct the attendance of {appointment.patient_name}'s visit"
         return self._render(request, form, title=title, submit="Correct it", original=appointment)
 
+    def schedule_view(self, request: HttpRequest) -> HttpResponse:
+        """Free times at a glance for a visit type, a week at a time; a click opens the
+        booking form with the time (and the person searched for) filled in. Whoever
+        may see appointments sees the times; only those who may add one get the links."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = SchedulerForm.read(request.GET, today=timezone.localdate())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Find a free time",
+            "form": form,
+            "can_book": self.has_add_permission(request),
+            **scheduler_page(form, now=timezone.now()),
+        }
+        return TemplateResponse(request, "admin/intake/appointment/schedule.html", context)
+
     def _booked_or_404(self, request: HttpRequest, object_id: str) -> Appointment:
         if not self.has_change_permission(request):
             raise PermissionDenied
@@ -408,6 +443,7 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
             "adminform": helpers.AdminForm(form, [(None, {"fields": shown})], {}),
             "submit": submit,
             "original": original,
+            "lead": form.initial.get("lead"),
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/intake/appointment/staff_form.html", context)
@@ -462,6 +498,7 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
         wrap = self.admin_site.admin_view
         return [
             path("day/", wrap(self.day_view), name="intake_appointment_day"),
+            path("schedule/", wrap(self.schedule_view), name="intake_appointment_schedule"),
             path(
                 "<path:object_id>/previsit/",
                 wrap(previsit_admin.summary_view),

@@ -3,10 +3,13 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
 from intake.clinic_details import the_record
+from intake.forms.fields import NATIVE_DATE_WIDGETS
 from intake.models import ClinicDetails, OpeningHours
 
 
 class OpeningHoursInline(admin.TabularInline):
+    # The browser's own pickers: the admin's pop-up calendars break under the strict CSP.
+    formfield_overrides = NATIVE_DATE_WIDGETS
     model = OpeningHours
     fields = ("weekday", "opens", "closes")
     extra = 0

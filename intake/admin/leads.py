@@ -19,7 +19,7 @@ from intake.admin.measures import LeadOutcomes
 from intake.admin.programmes import ProgrammesOnChangePage
 from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.admin.staff_request import StaffRequest
-from intake.forms.fields import PhoneNumberField
+from intake.forms.fields import NATIVE_DATE_WIDGETS, PhoneNumberField
 from intake.models import Lead, LeadNote, LeadStatus, ReadAction, TriageOutcome
 from intake.models.leads import URGENT_FIRST, LeadExport
 from intake.phone import display_phone
@@ -73,6 +73,8 @@ class LeadNoteInline(admin.TabularInline):
 
 @admin.register(Lead)
 class LeadAdmin(ProgrammesOnChangePage, LeadOutcomes, SimpleHistoryAdmin):
+    # The browser's own pickers: the admin's pop-up calendars break under the strict CSP.
+    formfield_overrides = NATIVE_DATE_WIDGETS
     # Six short columns, so the list and its filters fit side by side at 1280 px.
     list_display = ("display_name", "status", "follow_up", "assigned_to", "age", "came_from")
     list_filter = (

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from intake.admin.read_only import ReadOnlyAdminMixin
 from intake.admin.staff_request import StaffRequest
+from intake.forms.fields import NATIVE_DATE_WIDGETS
 from intake.forms.waitlist import ANY_CLINICIAN, StaffWaitlistForm
 from intake.models import FreedTime, Lead, WaitlistEntry, WaitlistOffer
 from intake.times import clinic_zone
@@ -59,6 +60,8 @@ class FreedTimeOfferInline(OfferInline):
 
 @admin.register(WaitlistEntry)
 class WaitlistEntryAdmin(admin.ModelAdmin):
+    # The browser's own pickers: the admin's pop-up calendars break under the strict CSP.
+    formfield_overrides = NATIVE_DATE_WIDGETS
     list_display = (
         "name",
         "appointment_type",

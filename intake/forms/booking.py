@@ -1,10 +1,11 @@
 """Forms for online booking: choosing a time, the patient's details, cancelling."""
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
@@ -14,6 +15,7 @@ from education.pictures import check_picture
 from intake import selfcheck, times
 from intake.attendance import CORRECTIONS
 from intake.booking import (
+    BOOKABLE_YEARS,
     NeedsConfirmation,
     Patient,
     Slot,
@@ -21,11 +23,27 @@ from intake.booking import (
     StaffChange,
     any_clinician_value,
     find_slots,
+    nearest_slots,
     parse_slot_value,
     resolve_slot,
+    staff_times,
 )
-from intake.forms.fields import BookableDateField, PhoneNumberField, choice_field
-from intake.models import Appointment, AppointmentType, AttendanceChange, Clinician, TimeOff
+from intake.forms.fields import (
+    BookableDateField,
+    NativeDateInput,
+    NativeSplitDateTime,
+    PhoneNumberField,
+    choice_field,
+)
+from intake.models import (
+    Appointment,
+    AppointmentType,
+    AttendanceChange,
+    Clinician,
+    Lead,
+    TimeOff,
+)
+from intake.phone import display_phone
 
 ANY_CLINICIAN = "any"
 DAYS_PER_PAGE = 7
@@ -246,13 +264,15 @@ class StaffChangeFields(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        super().__init__(with_chosen_time(data), *args, **kwargs)
         # The problems are the booking function's sentences; any posted one is a choice,
         # and the function itself decides whether they cover what the time breaks.
         posted = self.data.getlist("confirmed") if hasattr(self.data, "getlist") else []
         choice_field(self, "confirmed").choices = [(problem, problem) for problem in posted]
         self.problems: list[str] = []
+        # Free times near a clashing one: (slot value, what the button says).
+        self.suggestions: list[tuple[str, str]] = []
 
     def staff_change(self) -> StaffChange:
         return StaffChange(
@@ -260,13 +280,22 @@ class StaffChangeFields(forms.Form):
             confirmed=frozenset(self.cleaned_data["confirmed"]),
         )
 
-    def refuse(self, error: SlotTaken | NeedsConfirmation) -> None:
-        """Show why the booking function refused: a clash on the time field, or the
-        rules broken, each with a box to confirm it."""
+    def refuse(
+        self, error: SlotTaken | NeedsConfirmation, nearby: list[Slot] | None = None
+    ) -> None:
+        """Show why the booking function refused: a clash on the time field, with the
+        `nearby` free times as buttons, or the rules broken, each with a box to confirm."""
         if isinstance(error, SlotTaken):
-            self.add_error(
-                "start", ValidationError(f"{error} Please choose another time.", "slot_taken")
+            self.suggestions = [
+                (slot.value, f"{times.day_and_clock(slot.start)} with {slot.clinician_name}")
+                for slot in nearby or []
+            ]
+            advice = "Please choose another time." + (
+                " Free times nearby are listed below the form: one click takes one."
+                if nearby
+                else ""
             )
+            self.add_error("start", ValidationError(f"{error} {advice}", "slot_taken"))
             return
         self.problems = error.problems
         choice_field(self, "confirmed").choices = [(problem, problem) for problem in error.problems]
@@ -278,13 +307,67 @@ class StaffChangeFields(forms.Form):
         )
 
 
+def with_chosen_time(data):
+    """The posted form with a suggested time's button (`use_time`, a slot value naming
+    the clinician) in place of the typed date, time and clinician; else unchanged."""
+    parsed = parse_slot_value(str(data.get("use_time", ""))) if data is not None else None
+    if parsed is None or parsed[0] is None:
+        return data
+    clinician_id, start = parsed
+    local_start = times.local(start)
+    data = data.copy()
+    data["clinician"] = str(clinician_id)
+    data["start_0"] = f"{local_start:%Y-%m-%d}"
+    data["start_1"] = f"{local_start:%H:%M}"
+    return data
+
+
+START_HELP = "Pick the date, then the time (or type the numbers into each box)."
+_ID = re.compile(r"[0-9]{1,18}")
+_LOCAL_START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
+
+
+def _row(model, value: str | None):
+    """The row a URL's id names, or None for a missing, malformed or unknown id."""
+    value = value or ""
+    return model.objects.filter(pk=int(value)).first() if _ID.fullmatch(value) else None
+
+
+def booking_prefill(params: QueryDict) -> dict[str, Any]:
+    """The booking form's starting values from its address (the scheduler's and the
+    calendar's links): `clinician`, `appointment_type` (ids), `start` (YYYY-MM-DDTHH:MM,
+    clinic time), `lead` (the lead booked from: its name, email and phone) and
+    `appointment` (an earlier visit's patient details). Each is optional; a bad one is
+    left out, never an error."""
+    initial: dict[str, Any] = {}
+    if clinician := _row(Clinician, params.get("clinician")):
+        initial["clinician"] = clinician
+    if visit_type := _row(AppointmentType, params.get("appointment_type")):
+        initial["appointment_type"] = visit_type
+    start = params.get("start", "")
+    if _LOCAL_START.fullmatch(start):
+        try:
+            naive = datetime.strptime(start, "%Y-%m-%dT%H:%M")
+        except ValueError:  # a 13th month, a 25th hour
+            naive = None
+        if naive is not None and naive.year in BOOKABLE_YEARS:
+            initial["start"] = naive.replace(tzinfo=times.clinic_zone())
+    if lead := _row(Lead, params.get("lead")):
+        initial.update(lead=lead, patient_name=lead.name, patient_email=lead.email)
+        initial["patient_phone"] = display_phone(lead.phone) if lead.phone else ""
+    elif earlier := _row(Appointment, params.get("appointment")):
+        initial.update(patient_name=earlier.patient_name, patient_email=earlier.patient_email)
+        initial["patient_phone"] = earlier.patient_phone_display
+        initial["lead"] = earlier.lead
+    return initial
+
+
 class StaffBookingForm(StaffChangeFields, forms.ModelForm):
-    """A booking the front desk makes: a patient who phoned or walked in."""
+    """A booking the front desk makes: a patient who phoned or walked in, or a lead they
+    booked from (the hidden `lead`, which then follows the visit)."""
 
     start = forms.SplitDateTimeField(
-        label=f"Starts ({times.zone_name()})",
-        widget=AdminSplitDateTime,
-        help_text="Date as YYYY-MM-DD and time as HH:MM, e.g. 2026-12-08 and 09:00.",
+        label=f"Starts ({times.zone_name()})", widget=NativeSplitDateTime, help_text=START_HELP
     )
     patient_phone = PhoneNumberField(label="Patient's phone", help_text="As they say it.")
 
@@ -297,11 +380,26 @@ class StaffBookingForm(StaffChangeFields, forms.ModelForm):
             "patient_name",
             "patient_email",
             "patient_phone",
+            "lead",
         )
+        widgets = {"lead": forms.HiddenInput}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.order_fields([*self.Meta.fields, "email_patient", "confirmed"])
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # ModelForm's, after this mixin
+        # The model's own overlap check (Appointment.clean) refused the time before the
+        # booking function could: offer the free times nearby as its clash does.
+        if self.has_error("start", "slot_taken") and not self.suggestions:
+            appointment = self.instance
+            del self.errors["start"]
+            nearby = nearest_slots(
+                appointment_type=appointment.appointment_type, around=appointment.start
+            )
+            name = appointment.clinician.name
+            self.refuse(SlotTaken(f"{name} already has an appointment at that time."), nearby)
 
     def slot(self) -> Slot:
         data = self.cleaned_data
@@ -329,13 +427,14 @@ class StaffMoveForm(StaffChangeFields):
 
     clinician = forms.ModelChoiceField(queryset=Clinician.objects.all(), label="Clinician")
     start = forms.SplitDateTimeField(
-        label=f"New start ({times.zone_name()})",
-        widget=AdminSplitDateTime,
-        help_text="Date as YYYY-MM-DD and time as HH:MM, e.g. 2026-12-08 and 09:00.",
+        label=f"New start ({times.zone_name()})", widget=NativeSplitDateTime, help_text=START_HELP
     )
 
     def __init__(self, *args, appointment: Appointment, **kwargs) -> None:
-        kwargs.setdefault("initial", {"clinician": appointment.clinician_id})
+        # The current clinician and time to start from: a move is usually a small change.
+        kwargs.setdefault(
+            "initial", {"clinician": appointment.clinician_id, "start": appointment.local_start}
+        )
         super().__init__(*args, **kwargs)
         self.appointment = appointment
         self.order_fields(["clinician", "start", "email_patient", "confirmed"])
@@ -345,6 +444,152 @@ class StaffMoveForm(StaffChangeFields):
         start = self.cleaned_data["start"]
         end = start + self.appointment.appointment_type.duration
         return Slot(start=start, end=end, clinician_id=clinician.pk, clinician_name=str(clinician))
+
+
+class SchedulerForm(forms.Form):
+    """The staff scheduler's choices: which visit, with whom, from which day, whether
+    to show times outside the usual rules, whom it is for, and a patient search. Read
+    from the address; a bad value is dropped (see `read`), never an error page."""
+
+    # Feeds no model field: which times to show and whom to book for.
+    saved_to: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    appointment_type = forms.ModelChoiceField(
+        queryset=AppointmentType.objects.active(),
+        label="Visit type",
+        empty_label=None,
+        required=False,  # the first one, as the list shows it
+    )
+    clinician = forms.ModelChoiceField(
+        queryset=Clinician.objects.bookable(),
+        label="Clinician",
+        required=False,
+        empty_label="Any clinician",
+    )
+    day = BookableDateField(
+        label="From", required=False, widget=NativeDateInput, help_text="Shows a week of days."
+    )
+    outside_rules = forms.BooleanField(
+        label="Also show times outside the notice and hours",
+        help_text="Booking one of them asks you to confirm the rule it breaks.",
+        required=False,
+    )
+    lead = forms.ModelChoiceField(
+        queryset=Lead.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    appointment = forms.ModelChoiceField(
+        queryset=Appointment.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    q = forms.CharField(
+        label="Find a patient",
+        required=False,
+        max_length=100,
+        help_text="Part of a name or email, or a phone number in any format.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    @classmethod
+    def read(cls, params: QueryDict, *, today: date) -> "SchedulerForm":
+        """The form from the address, without the values that do not check out; the
+        week starts today unless the address says otherwise."""
+        data = {name: params.get(name) for name in cls.base_fields if name in params}
+        form = cls({"day": today.isoformat(), **data})
+        if not form.is_valid():
+            kept = {name: value for name, value in form.data.items() if name not in form.errors}
+            form = cls({"day": today.isoformat(), **kept})
+            form.is_valid()
+        return form
+
+    def choice(self, name: str) -> Any:
+        return self.cleaned_data.get(name)
+
+
+SEARCH_LIMIT = 10
+
+
+def scheduler_page(form: SchedulerForm, *, now: datetime) -> dict[str, Any]:
+    """What the staff scheduler shows: a week of free times grouped by day and clinician,
+    each linking to the booking form with the time, clinician, visit type and person
+    filled in; whom it is for; and the patient search's leads and earlier visits (at most
+    SEARCH_LIMIT of each). About ten queries whatever the week or the search holds."""
+    visit_type = form.choice("appointment_type") or AppointmentType.objects.active().first()
+    first_day = form.choice("day") or times.local(now).date()
+    last_day = first_day + timedelta(days=DAYS_PER_PAGE - 1)
+    lead, earlier = form.choice("lead"), form.choice("appointment")
+    person = {"lead": lead.pk} if lead else {"appointment": earlier.pk} if earlier else {}
+    offers = (
+        staff_times(
+            appointment_type=visit_type,
+            first_day=first_day,
+            last_day=last_day,
+            clinician=form.choice("clinician"),
+            outside_rules=bool(form.choice("outside_rules")),
+            now=now,
+        )
+        if visit_type
+        else []
+    )
+    days: dict[date, dict[str, list]] = {
+        first_day + timedelta(days=n): {} for n in range(DAYS_PER_PAGE)
+    }
+    offer_type = visit_type.pk if visit_type else None
+    for offer in offers:
+        local_start = offer.slot.local_start
+        query = {
+            "clinician": offer.slot.clinician_id,
+            "appointment_type": offer_type,
+            "start": f"{local_start:%Y-%m-%dT%H:%M}",
+            **person,
+        }
+        days.setdefault(local_start.date(), {}).setdefault(offer.slot.clinician_name, []).append(
+            {"start": local_start, "usual": offer.usual, "query": urlencode(query, safe=":")}
+        )
+    first_open = min((day for day, free in days.items() if free), default=first_day)
+    term = form.choice("q") or ""
+    leads = list(Lead.objects.matching(term).order_by("-updated_at")[:SEARCH_LIMIT])
+    visits = list(
+        Appointment.objects.matching(term)
+        .exclude(lead__in=[found.pk for found in leads])
+        .select_related("appointment_type", "clinician")
+        .order_by("-start")[:SEARCH_LIMIT]
+    )
+    keep = {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name in {"clinician", "day", "outside_rules"} and value
+    }
+    keep = {
+        **{name: getattr(value, "pk", value) for name, value in keep.items()},
+        "appointment_type": visit_type.pk if visit_type else "",
+    }
+    return {
+        "visit_type": visit_type,
+        "days": [
+            # The first day with free times starts open; the others are one tap away.
+            {"date": day, "clinicians": list(by_clinician.items()), "open": day == first_open}
+            for day, by_clinician in sorted(days.items())
+        ],
+        "offered": len(offers),
+        "lead": lead,
+        "earlier": earlier,
+        "term": term,
+        "found_leads": [(found, urlencode({**keep, "lead": found.pk})) for found in leads],
+        "found_visits": [
+            (
+                visit,
+                urlencode(
+                    {**keep, "lead": visit.lead_id}
+                    if visit.lead_id
+                    else {**keep, "appointment": visit.pk}
+                ),
+            )
+            for visit in visits
+        ],
+        "search_limit": SEARCH_LIMIT,
+        "previous_day": first_day - timedelta(days=DAYS_PER_PAGE),
+        "next_day": last_day + timedelta(days=1),
+        "keep_query": urlencode({**{k: v for k, v in keep.items() if k != "day"}, **person}),
+    }
 
 
 class StaffCancelForm(forms.Form):
@@ -416,6 +661,12 @@ class TimeOffForm(forms.ModelForm):
     class Meta:
         model = TimeOff
         fields = ("clinician", "start", "end", "reason")
+        field_classes = {"start": forms.SplitDateTimeField, "end": forms.SplitDateTimeField}
+        widgets = {"start": NativeSplitDateTime, "end": NativeSplitDateTime}
+        help_texts = {
+            "start": f"From ({times.zone_name()}): the date, then the time, e.g. 12:00 AM.",
+            "end": "Until: the date, then the time, e.g. 11:59 PM for the whole day.",
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from phonenumber_field import formfields
 from phonenumber_field.phonenumber import PhoneNumber
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
@@ -64,3 +65,40 @@ class BookableDateField(forms.DateField):
         if day is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return day
+
+
+# The browser's own date and time pickers instead of the admin's calendar pop-ups: they
+# need no script (the admin's are drawn by JavaScript the strict CSP leaves unstyled),
+# follow the light or dark theme, and open the phone's wheel. A browser without them
+# shows a text box, which still takes 2026-12-08 and 09:00.
+class NativeDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class NativeTimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
+
+
+class NativeSplitDateTime(forms.SplitDateTimeWidget):
+    """A date picker and a time picker side by side, read as Django's SplitDateTimeField.
+    Forms draw the pair as a fieldset whose legend is the field's label; each box names
+    itself within it."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        date_attrs = {**(attrs or {}), "aria-label": "Date"}
+        time_attrs = {**(attrs or {}), "aria-label": "Time"}
+        forms.MultiWidget.__init__(self, [NativeDateInput(date_attrs), NativeTimeInput(time_attrs)])
+
+
+# For a ModelAdmin's formfield_overrides: every date, time and date-time field of its form.
+NATIVE_DATE_WIDGETS: dict = {
+    models.DateField: {"widget": NativeDateInput},
+    models.TimeField: {"widget": NativeTimeInput},
+    models.DateTimeField: {"form_class": forms.SplitDateTimeField, "widget": NativeSplitDateTime},
+}

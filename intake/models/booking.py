@@ -26,7 +26,7 @@ from education.pictures import Picture, store_picture, upload_place
 from intake import times
 from intake.constraints import PostgresExclusionConstraint, TsTzRange
 from intake.models.leads import Lead
-from intake.phone import display_phone
+from intake.phone import as_e164, display_phone
 
 
 def hash_manage_token(token: str) -> str:
@@ -447,6 +447,17 @@ class AppointmentQuerySet(models.QuerySet):
             .select_related("appointment_type", "clinician")
             .first()
         )
+
+    def matching(self, term: str) -> "AppointmentQuerySet":
+        """Appointments a staff search finds by the patient's name, email or phone (any
+        US format), as `Lead.objects.matching`. Nothing for a blank term."""
+        term = term.strip()
+        if not term:
+            return self.none()
+        match = Q(patient_name__icontains=term) | Q(patient_email__icontains=term)
+        if phone := as_e164(term):
+            match |= Q(patient_phone=phone)
+        return self.filter(match)
 
     def upcoming(self, now: datetime) -> "AppointmentQuerySet":
         """Booked (not cancelled or done) and not yet started."""

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from intake import times
 from intake.models.selfcheck import TriageOutcome
-from intake.phone import display_phone
+from intake.phone import as_e164, display_phone
 
 
 class LeadStatus(models.TextChoices):
@@ -120,6 +120,17 @@ class LeadQuerySet(models.QuerySet):
         """Leads with this email (any case) or, when given, this E.164 phone number."""
         match = models.Q(email__iexact=email)
         if phone:
+            match |= models.Q(phone=phone)
+        return self.filter(match)
+
+    def matching(self, term: str) -> "LeadQuerySet":
+        """Leads a staff search finds: part of the name or email, or the phone number in
+        any US format. Nothing for a blank term."""
+        term = term.strip()
+        if not term:
+            return self.none()
+        match = models.Q(name__icontains=term) | models.Q(email__icontains=term)
+        if phone := as_e164(term):
             match |= models.Q(phone=phone)
         return self.filter(match)
 

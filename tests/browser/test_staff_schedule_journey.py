@@ -38,6 +38,18 @@ def type_into(page, field_id: str, text: str) -> None:
     page.keyboard.type(text)
 
 
+def type_date(page, field_id: str, day) -> None:
+    """Tab to a date picker and type the date as its boxes take it: month, day, year."""
+    tab_until(page, f"el.id === '{field_id}'")
+    page.keyboard.type(f"{day:%m%d%Y}")
+
+
+def type_time(page, field_id: str, hour: int, minute: int = 0) -> None:
+    """Tab to a time picker and type hours, minutes and AM or PM, as its boxes take them."""
+    tab_until(page, f"el.id === '{field_id}'")
+    page.keyboard.type(f"{(hour - 1) % 12 + 1:02d}{minute:02d}{'AM' if hour < 12 else 'PM'}")
+
+
 def press_button(page, label: str) -> None:
     tab_until(page, f"el.type === 'submit' && el.value === '{label}'")
     with page.expect_navigation():
@@ -75,8 +87,8 @@ def test_front_desk_books_moves_and_clears_a_visit_by_keyboard(live_server, page
     # A patient phones: Monday 9:00 AM with Dana.
     type_into(page, "id_clinician", "Dana")
     type_into(page, "id_appointment_type", "Knee")
-    type_into(page, "id_start_0", f"{monday:%Y-%m-%d}")
-    type_into(page, "id_start_1", "09:00")
+    type_date(page, "id_start_0", monday)
+    type_time(page, "id_start_1", 9)
     type_into(page, "id_patient_name", "Pat Caller")
     type_into(page, "id_patient_email", "pat@example.com")
     type_into(page, "id_patient_phone", "608-555-0142")
@@ -92,8 +104,8 @@ def test_front_desk_books_moves_and_clears_a_visit_by_keyboard(live_server, page
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert_accessible(page)
-    type_into(page, "id_start_0", f"{sunday:%Y-%m-%d}")
-    type_into(page, "id_start_1", "06:00")
+    type_date(page, "id_start_0", sunday)
+    type_time(page, "id_start_1", 6)
     press_button(page, "Move it")
     problem = f"Sunday, {sunday:%B} {sunday.day} at 6:00 AM is outside Dana Lee's hours"
     assert problem in page.locator("#content-main").inner_text()
@@ -111,10 +123,10 @@ def test_front_desk_books_moves_and_clears_a_visit_by_keyboard(live_server, page
     # Dana takes that Sunday off: the visit is in the way.
     page.goto(f"{live_server.url}/admin/intake/timeoff/add/")
     type_into(page, "id_clinician", "Dana")
-    type_into(page, "id_start_0", f"{sunday:%Y-%m-%d}")
-    type_into(page, "id_start_1", "00:00")
-    type_into(page, "id_end_0", f"{sunday:%Y-%m-%d}")
-    type_into(page, "id_end_1", "23:59")
+    type_date(page, "id_start_0", sunday)
+    type_time(page, "id_start_1", 0)
+    type_date(page, "id_end_0", sunday)
+    type_time(page, "id_end_1", 23, 59)
     type_into(page, "id_reason", "Conference")
     press_button(page, "Save")
     assert "Pat Caller" in page.locator(".stranded-appointments").inner_text()
