@@ -19,7 +19,9 @@ from tests.intake.booking_factories import local, make_appointment, make_clinici
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-NOW = local(2030, 1, 7, 10)  # a Monday morning in Madison
+# A Monday morning in Madison, ten minutes before the first time two hours ahead (12:00)
+# stops being bookable: the ticking clock never races the notice rule.
+NOW = local(2030, 1, 7, 9, 50)
 PHONE = {"width": 390, "height": 844}
 SHOTS = Path("/tmp/patient")
 
