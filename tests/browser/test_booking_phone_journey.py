@@ -164,3 +164,19 @@ def test_reschedule_hides_the_current_time_and_says_would_move_until_confirmed(
         visit.refresh_from_db()
         assert visit.start == local(2030, 1, 10, 7, 15)
         assert Appointment.objects.count() == 1
+
+
+def test_a_week_with_no_times_leads_with_the_waitlist(live_server, page, clinic):
+    with time_machine.travel(NOW, tick=True):
+        Clinician.objects.update(bookable=False)
+        page.set_viewport_size(PHONE)
+        page.goto(live_server.url + "/book/running-check/")
+        expect(
+            page.get_by_role("heading", name="Want us to tell you when a time opens?")
+        ).to_be_visible()
+        assert_accessible(page)
+        shot(page, "times-none-390")
+        tab_to(page, "el.textContent.trim() === 'Join the waitlist'", 200)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Join the waitlist")
