@@ -210,3 +210,17 @@ def test_the_reschedule_page_offers_no_second_waitlist_link(client, booked):
         body = client.get(f"/book/manage/{booked.manage_token}/reschedule/").content.decode()
 
     assert "/waitlist/" not in body
+
+
+def test_moving_a_visit_into_the_window_says_so_before_and_in_the_email(client, booked):
+    tomorrow_9am = f"{booked.clinician_id}|20300101T1500Z"  # Tuesday 9:00, 23 hours away
+    with time_machine.travel(MONDAY_10AM, tick=False):
+        check = client.get(
+            f"/book/manage/{booked.manage_token}/reschedule/", {"slot": tomorrow_9am}
+        ).content.decode()
+        client.post(f"/book/manage/{booked.manage_token}/reschedule/", {"slot": tomorrow_9am})
+        (email,) = [m for m in deliver_queued_emails() if m.to == [booked.patient_email]]
+
+    assert "after this move you can’t change it online" in check
+    assert "You can change it online" not in email.body
+    assert "so you won't be able to change it online" in email.body
