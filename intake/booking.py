@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -551,6 +552,13 @@ def _check_time(
     return clinician
 
 
+def can_change_online(*, start: datetime, now: datetime) -> bool:
+    """Whether a visit starting at `start` may still be cancelled or moved online: until
+    BOOKING_LATE_CANCEL_HOURS before it. A time chosen inside that window is locked from
+    the moment it is booked, so the check page and the confirmation say so."""
+    return now < start - timedelta(hours=settings.BOOKING_LATE_CANCEL_HOURS)
+
+
 def booked_with_key(key: str) -> Appointment | None:
     """The appointment confirmed from the check page with this one-time key, if any;
     None for no key, or for text that is not one."""
@@ -665,6 +673,7 @@ def book_appointment(
                     "booking_confirmed",
                     token=appointment.manage_token,
                     previsit=previsit,
+                    now=now,
                 )
             if staff is None:
                 # Staff made it themselves; the notification is for changes they did not.
@@ -731,6 +740,7 @@ def reschedule_appointment(
                     token=current.manage_token,
                     previous_start=previous_start,
                     previsit=first_visit_form_to_finish(current, now=now),
+                    now=now,
                 )
             if staff is None:
                 emails.queue_booking_staff_email(

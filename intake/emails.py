@@ -71,11 +71,14 @@ def queue_booking_patient_email(
     with_invite: bool = True,
     alternatives: Sequence["Slot"] = (),
     previsit: PreVisit | None = None,
+    now: datetime | None = None,
 ) -> None:
     """`alternatives`: free times to offer when the clinic had to cancel. `previsit`: the
     before-visit form whose private link the email carries (only the link: the answers
-    are health data)."""
+    are health data). `now` decides whether the visit can still be changed online: one
+    booked or moved inside the late-cancel window is told to call instead."""
     context = _booking_context(appointment)
+    context["can_change_online"] = appointment.can_change(now or timezone.now())
     if previsit is not None:
         context["previsit_url"] = previsit_url(previsit.token)
         context["previsit_kind"] = previsit.kind

@@ -257,6 +257,21 @@ def record_booking_lead(
     return lead_after_appointment(lead=lead, event=AppointmentEvent.BOOKED)
 
 
+def record_waitlist_lead(
+    *, name: str, email: str, phone: str, visit_type: str, lead: Lead | None = None
+) -> Lead:
+    """The lead a patient joining the waitlist belongs to, with a note saying they joined:
+    `lead` when it is known (staff on its page, a booked visit's lead), else their open
+    lead (same email or phone), else a new one. So the front desk sees who is waiting, and
+    the entry is purged with the person's details (`intake.retention`). No lead email: the
+    join sends its own. Call it inside the join's transaction."""
+    lead = lead or Lead.objects.earliest_open_match(email=email, phone=phone)
+    if lead is None:
+        lead = Lead.objects.create(name=name, email=email, phone=phone, source=LeadSource.WAITLIST)
+    _note(lead, f"Joined the waitlist for {visit_type}.")
+    return lead
+
+
 class AppointmentEvent(enum.StrEnum):
     """What happened to one of a lead's appointments."""
 

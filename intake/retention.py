@@ -4,8 +4,8 @@ The row stays, stripped to its source, status and dates, so the admin
 dashboard's conversion rates still count it; the person's details, their health
 details, the staff notes about them, every historical copy of the lead and the read log of
 who looked at it go; so do the before-visit forms of the lead's appointments (with their
-measure answers and consent signatures), which are its health details too, and its home
-exercise programmes with their versions and logged sessions.
+measure answers and consent signatures), which are its health details too, its home
+exercise programmes with their versions and logged sessions, and its waitlist entries.
 """
 
 from datetime import datetime
@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from intake.models import Lead, LeadNote, PreVisit, Programme, ReadLogEntry
+from intake.models import Lead, LeadNote, PreVisit, Programme, ReadLogEntry, WaitlistEntry
 from intake.models.leads import CLOSED_STATUSES, LeadQuerySet
 
 
@@ -40,6 +40,8 @@ def anonymise_leads(*, leads: LeadQuerySet) -> tuple[int, int]:
         PreVisit.objects.filter(appointment__lead_id__in=ids).delete()
         # A home programme's versions and logs go with it (CASCADE): health data too.
         Programme.objects.filter(Q(lead_id__in=ids) | Q(appointment__lead_id__in=ids)).delete()
+        # A waitlist entry holds the person's name, email and phone too.
+        WaitlistEntry.objects.filter(lead_id__in=ids).delete()
         history_deleted, _ = Lead.history.filter(id__in=ids).delete()
         # The admin's own action log names the lead; keep who did what, drop the name.
         LogEntry.objects.filter(

@@ -33,6 +33,7 @@ from intake.booking import (
     reschedule_appointment,
     slots_at,
 )
+from intake.leads import record_waitlist_lead
 from intake.models import (
     Appointment,
     AppointmentStatus,
@@ -40,6 +41,7 @@ from intake.models import (
     Clinician,
     FreedTime,
     FreedTimeStatus,
+    Lead,
     OfferOutcome,
     WaitlistEntry,
     WaitlistOffer,
@@ -74,16 +76,20 @@ def join_waitlist(
     choice: WaitlistChoice,
     patient: Patient,
     appointment: Appointment | None = None,
+    lead: Lead | None = None,
     now: datetime | None = None,
 ) -> WaitlistEntry:
     """Put the patient on the waitlist for the visit type, or update their entry for it
     (one per email and type), and email them the private link to see, change or leave it.
 
     `appointment` is their booked visit of that type, from its manage page: taking an
-    offered time moves it rather than booking a second visit.
+    offered time moves it rather than booking a second visit. `lead` is the caller's lead
+    when staff add them from its page; otherwise the visit's lead, or their open lead
+    found (or started) by `record_waitlist_lead`, so the entry goes when the lead's
+    details are purged.
     """
     now = now or timezone.now()
-    fields = {
+    fields: dict[str, object] = {
         "clinician": choice.clinician,
         "weekdays": sorted(set(choice.weekdays)),
         "parts_of_day": sorted(set(choice.parts_of_day)),
@@ -92,19 +98,38 @@ def join_waitlist(
         "name": patient.name,
         "phone": patient.phone,
     }
+    if appointment is not None:
+        fields["appointment"] = appointment
     try:
         with transaction.atomic():
             entry = _save_entry(choice=choice, patient=patient, fields=fields, now=now)
-            if appointment is not None:
-                entry.appointment = appointment
-                entry.save(update_fields=["appointment"])
+            _link_lead(entry, patient=patient, lead=lead or _visit_lead(appointment))
             emails.queue_waitlist_joined(entry)
     except IntegrityError:
         # Two joins of the same person and type at once: the second updates the first.
         with transaction.atomic():
             entry = _save_entry(choice=choice, patient=patient, fields=fields, now=now)
+            _link_lead(entry, patient=patient, lead=lead or _visit_lead(appointment))
             emails.queue_waitlist_joined(entry)
     return entry
+
+
+def _visit_lead(appointment: Appointment | None) -> Lead | None:
+    return appointment.lead if appointment is not None else None
+
+
+def _link_lead(entry: WaitlistEntry, *, patient: Patient, lead: Lead | None) -> None:
+    """Tie the entry to the person's lead, once: joining again keeps the lead it has."""
+    if entry.lead_id is not None:
+        return
+    entry.lead = record_waitlist_lead(
+        name=patient.name,
+        email=patient.email,
+        phone=patient.phone,
+        visit_type=entry.appointment_type.name,
+        lead=lead,
+    )
+    entry.save(update_fields=["lead"])
 
 
 def _save_entry(

@@ -187,14 +187,23 @@ class LeadAdmin(ProgrammesOnChangePage, LeadOutcomes, SimpleHistoryAdmin):
 
     @admin.display(description="appointments")
     def appointments_list(self, lead: Lead) -> str:
-        """Every appointment of the lead, newest first, cancelled ones too: the lead's story."""
+        """Every appointment of the lead, newest first, cancelled ones too: the lead's story;
+        then what they wait for on the waitlist."""
         appointments = (
             lead.appointments.select_related("clinician", "appointment_type").order_by("-start")
             if lead.pk
             else []
         )
+        waiting = (
+            lead.waitlist_entries.select_related("appointment_type", "clinician").order_by(
+                "until_date"
+            )
+            if lead.pk
+            else []
+        )
         return render_to_string(
-            "admin/intake/lead/_appointments.html", {"appointments": appointments, "lead": lead}
+            "admin/intake/lead/_appointments.html",
+            {"appointments": appointments, "lead": lead, "waiting": waiting},
         )
 
     def get_fieldsets(self, request, obj=None):

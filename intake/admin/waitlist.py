@@ -135,7 +135,7 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
         data = request.POST if request.method == "POST" else None
         form = StaffWaitlistForm(data, initial=initial, today=today)
         if request.method == "POST" and form.is_valid():
-            join_waitlist(choice=form.choice(), patient=form.patient())
+            join_waitlist(choice=form.choice(), patient=form.patient(), lead=lead)
             messages.success(request, f"{lead.name} is on the waitlist; we emailed them the link.")
             return redirect("admin:intake_lead_change", lead.pk)
         context = {

@@ -28,6 +28,7 @@ from intake.booking import (
     resolve_slot,
     staff_times,
 )
+from intake.clinic_details import clinic_details
 from intake.forms.fields import (
     BookableDateField,
     NativeDateInput,
@@ -76,6 +77,15 @@ class TimeFilterForm(forms.Form):
         return self.cleaned_data.get("start") if self.is_valid() else None
 
 
+def week_start(day: date) -> date:
+    """The first day of `day`'s week: the clinic's first working day (Monday when the
+    clinic lists no hours). Every visit type pages by the same weeks; the first bookable
+    day after a type's notice only decides where its times begin, not where weeks do."""
+    hours = clinic_details().hours
+    first_weekday = min((weekday for weekday, *_ in hours), default=0)
+    return day - timedelta(days=(day.weekday() - first_weekday) % 7)
+
+
 def time_picker(
     *,
     params: QueryDict,
@@ -83,7 +93,10 @@ def time_picker(
     exclude: Appointment | None = None,
     default_clinician: str = ANY_CLINICIAN,
 ) -> dict:
-    """One page of days with their free times, and the filter and paging around it."""
+    """One week of days with their free times, and the filter and paging around it.
+
+    `exclude` is the visit being moved: its own time counts as free for its neighbours,
+    but is never offered as a new time (moving to where it already is does nothing)."""
     now = timezone.now()
     tz = times.clinic_zone()
     first_day = (now + timedelta(hours=appointment_type.minimum_notice_hours)).astimezone(tz).date()
@@ -94,32 +107,43 @@ def time_picker(
     if not form.is_valid():
         form = TimeFilterForm({"clinician": default_clinician}, clinicians=clinicians)
     clinician = form.chosen_clinician()
-    start = min(max(form.chosen_start() or first_day, first_day), last_day)
+    first_week = week_start(first_day)
+    chosen = form.chosen_start()
+    start = week_start(min(max(chosen or first_day, first_day), last_day))
     end = start + timedelta(days=DAYS_PER_PAGE - 1)
+    # Unasked, the first page is the first week with times left: on a Sunday evening the
+    # coming week, not the one ending tonight. Both weeks are one search (the same queries).
+    search_end = end if chosen else end + timedelta(days=DAYS_PER_PAGE)
     slots = find_slots(
         appointment_type=appointment_type,
         start_date=start,
-        end_date=end,
+        end_date=search_end,
         clinician=clinician,
         now=now,
         exclude=exclude,
     )
+    if exclude is not None:
+        slots = [slot for slot in slots if slot.start != exclude.start]
+    if not chosen and slots and slots[0].local_start.date() > end:
+        start, end = start + timedelta(days=DAYS_PER_PAGE), end + timedelta(days=DAYS_PER_PAGE)
+    slots = [slot for slot in slots if start <= slot.local_start.date() <= end]
     return {
         "filter_form": form,
         "clinician_value": form.cleaned_data["clinician"],
         "chosen_clinician": clinician,
         "days": group_by_day(slots, any_clinician=clinician is None),
         "range_start": start,
-        "range_end": min(end, last_day),
-        "previous_start": max(start - timedelta(days=DAYS_PER_PAGE), first_day)
-        if start > first_day
-        else None,
+        "range_end": end,
+        "previous_start": start - timedelta(days=DAYS_PER_PAGE) if start > first_week else None,
         "next_start": end + timedelta(days=1) if end < last_day else None,
     }
 
 
 def group_by_day(slots: list, *, any_clinician: bool) -> list[dict]:
-    """[{"date", "times": [{"value", "start"}]}]; with any clinician, each time once."""
+    """[{"date", "times": [{"value", "start"}]}]; with any clinician, each time once.
+
+    The page shows each day as its own `<details>` (the first one open), so a phone
+    shows one day's buttons at a time without JavaScript."""
     days: list[dict] = []
     last_start = None
     for slot in slots:

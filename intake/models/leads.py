@@ -45,6 +45,7 @@ class LeadSource(models.TextChoices):
     CONTACT_FORM = "contact_form", "Contact form"
     SELF_CHECK = "self_check", "Self-check"
     BOOKING = "booking", "Booking"
+    WAITLIST = "waitlist", "Waitlist"
 
 
 class Activity(models.TextChoices):

@@ -121,6 +121,15 @@ class WaitlistEntry(models.Model):
         related_name="waitlist_entries",
         help_text="Their booked visit, moved to the offered time when they take it.",
     )
+    lead = models.ForeignKey(
+        "intake.Lead",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="waitlist_entries",
+        help_text="The person's lead: found by email or phone when they joined, or started "
+        "then. The entry is removed when the lead's details are purged.",
+    )
     priority = models.PositiveSmallIntegerField(
         default=0,
         help_text="Set by a clinician: higher numbers are offered first (0 for most).",

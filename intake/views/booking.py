@@ -32,6 +32,7 @@ from intake.booking import (
     SlotTaken,
     TooLateToChange,
     booked_with_key,
+    can_change_online,
     cancel_appointment,
     confirm_booking,
     nearest_slots,
@@ -200,15 +201,19 @@ def booking_reschedule(request: HttpRequest, appointment: Appointment, token: st
     if not appointment.can_change(timezone.now()):
         return _render_manage(request, appointment, token, CancelForm())
     value = request.POST.get("slot") or request.GET.get("slot")
-    slot = value and resolve_slot(
-        appointment_type=appointment.appointment_type, value=value, exclude=appointment
-    )
+    slot = value and _new_time(appointment, value)
     if request.method == "POST" and slot:
         if moved := _move(request, appointment, token, slot):
             return moved
         slot = None  # taken meanwhile: choose again
     if slot:
-        context = {"appointment": appointment, "slot": slot, "token": token}
+        context = {
+            "appointment": appointment,
+            "slot": slot,
+            "token": token,
+            "changeable_online": can_change_online(start=slot.start, now=timezone.now()),
+            "late_cancel_hours": settings.BOOKING_LATE_CANCEL_HOURS,
+        }
         return render(request, TEMPLATES + "reschedule_confirm.html", context)
     return _render_reschedule_times(request, appointment, token, taken=bool(value))
 
@@ -242,6 +247,14 @@ def _booked(request: HttpRequest, form: BookingForm, appointment: Appointment) -
     messages.success(request, "You’re booked. We’ve emailed you a confirmation.")
     response = redirect("intake:booking_manage", token=appointment.manage_token)
     return forget_handoff(response, form.handoff_to_send(), path=reverse("intake:booking_start"))
+
+
+def _new_time(appointment: Appointment, value: str) -> Slot | None:
+    """The time asked for, if it is free and is not where the visit already is."""
+    slot = resolve_slot(
+        appointment_type=appointment.appointment_type, value=value, exclude=appointment
+    )
+    return slot if slot and slot.start != appointment.start else None
 
 
 def _move(
@@ -373,6 +386,10 @@ def _confirm_context(form: BookingForm, key: str) -> dict:
         "has_answers": form.handoff is not None,
         "sends_answers": form.handoff_to_send() is not None,
         "key": key,
+        "changeable_online": can_change_online(
+            start=form.cleaned_data["slot"].start, now=timezone.now()
+        ),
+        "late_cancel_hours": settings.BOOKING_LATE_CANCEL_HOURS,
     }
 
 

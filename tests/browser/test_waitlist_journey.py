@@ -43,9 +43,10 @@ def test_a_freed_time_goes_from_cancel_to_filled_through_the_waitlist(live_serve
         booked = make_appointment(clinician=dana, appointment_type=visit, start=FREED)
         page.set_viewport_size({"width": 390, "height": 844})
 
-        # No suitable time: Dana's only hour is taken, so the patient joins the waitlist.
+        # No suitable time (Dana's only free hour is a week later than the patient wants),
+        # so after the times the patient asks to hear when one opens.
         page.goto(live_server.url + "/book/knee-check/")
-        tab_to(page, "el.textContent.trim() === 'Join the waitlist'", limit=200)
+        tab_to(page, "el.textContent.trim() === 'Tell me if a time opens that suits me'", 200)
         with page.expect_navigation():
             page.keyboard.press("Enter")
         expect(page.get_by_role("heading", level=1)).to_have_text("Join the waitlist")

@@ -126,4 +126,9 @@ def test_dashboard_figures_count_this_week_overdue_and_conversion_by_source(
     assert figures["new_this_week"] == 5
     assert figures["overdue"] == 1
     rates = {row.source: (row.converted, row.total, row.rate) for row in figures["conversion"]}
-    assert rates == {"Contact form": (1, 3, 33), "Self-check": (0, 1, 0), "Booking": (1, 1, 100)}
+    assert rates == {
+        "Contact form": (1, 3, 33),
+        "Self-check": (0, 1, 0),
+        "Booking": (1, 1, 100),
+        "Waitlist": (0, 0, None),  # patients who joined the waitlist with no lead before
+    }

@@ -174,6 +174,13 @@ def test_the_front_desk_puts_a_caller_on_the_waitlist_from_their_lead(
     assert response.url == f"/admin/intake/lead/{lead.pk}/change/"
     entry = WaitlistEntry.objects.get()
     assert (entry.email, entry.appointment_type) == ("cal@example.com", visit)
+    assert entry.lead == lead
+    assert list(lead.notes.values_list("text", flat=True)) == [
+        "Joined the waitlist for Follow-up visit."
+    ]
+    lead_page = client.get(f"/admin/intake/lead/{lead.pk}/change/").text
+    assert f'href="/admin/intake/waitlistentry/{entry.pk}/change/">Follow-up visit</a>' in lead_page
+    assert "with any clinician" in lead_page
 
 
 def test_a_staff_until_date_beyond_the_window_is_named_on_the_field(client, group_member, dana):

@@ -43,10 +43,10 @@ def visit():
     return make_type(name="Follow-up visit", slug="moved-up", duration_minutes=60)
 
 
-def test_the_times_page_offers_the_waitlist(client, dana, visit):
+def test_the_times_page_offers_the_waitlist_after_the_times(client, dana, visit):
     response = client.get("/book/moved-up/")
 
-    assert 'href="/book/moved-up/waitlist/">Join the waitlist' in response.text
+    assert 'href="/book/moved-up/waitlist/">Tell me if a time opens that suits me' in response.text
 
 
 def test_joining_redirects_to_the_private_page_and_emails_its_link(client, dana, visit):
