@@ -192,7 +192,12 @@ def test_lead_conversion_counts_only_leads_that_came_in_during_the_weeks(clinic)
     report = weekly_report(first_day=FIRST_WEEK, last_day=LAST_DAY)
 
     rates = {row.source: (row.converted, row.total) for row in report.conversion}
-    assert rates == {"Contact form": (1, 2), "Self-check": (1, 1), "Booking": (0, 0)}
+    assert rates == {
+        "Contact form": (1, 2),
+        "Self-check": (1, 1),
+        "Booking": (0, 0),
+        "Waitlist": (0, 0),
+    }
     assert (report.leads, report.leads_converted, report.conversion_rate) == (3, 2, 67)
 
 
