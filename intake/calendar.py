@@ -169,7 +169,11 @@ def _visit(appointment: Appointment) -> Block:
 
 
 def _time_off(clinician: Clinician, block: board.TimeOffBlock) -> Block:
-    span = "all day" if block.all_day else f"{times.clock(block.start)} to {times.clock(block.end)}"
+    # Staff type a whole day as 00:00 to 23:59.
+    whole_day = block.all_day or (
+        block.start.time() == time(0) and block.end.time() >= time(23, 59)
+    )
+    span = "all day" if whole_day else f"{times.clock(block.start)} to {times.clock(block.end)}"
     return Block(
         kind="time-off",
         start=block.start,
