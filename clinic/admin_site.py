@@ -20,7 +20,7 @@ from django.urls import path
 
 from clinic.staff import sessions, views
 from clinic.staff.forms import PasswordAgainForm
-from intake.views import report, today
+from intake.views import calendar, report, today
 
 TECHNICAL_MODELS = {
     ("auth", "group"),
@@ -94,7 +94,7 @@ class ClinicAdminSite(admin.AdminSite):
             ),
             path(
                 "today/clinician/<int:clinician_id>/week/",
-                self.admin_view(today.week_view),
+                self.admin_view(calendar.old_week_view),
                 name="today_week",
             ),
             path(

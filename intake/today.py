@@ -1,6 +1,6 @@
 """What the Today page shows: the schedule per clinician and the leads and emails that
-need someone now. `schedule` is the one builder of a day's schedule: Today, a
-clinician's week and the appointment book's day view all read it. Every list is read
+need someone now. `schedule` is the one builder of a day's schedule: Today and the
+calendar's day and week grids (intake/calendar.py) all read it. Every list is read
 in a fixed number of queries, whatever the number of rows, so the page stays fast on
 the busiest day; long lists are cut at LIST_LIMIT with a link to the full list.
 """
@@ -50,17 +50,18 @@ class DaySchedule:
 
 
 def schedule(
-    *, first_day: date, days: int, clinician: Clinician | None = None
+    *, first_day: date, days: int, clinician: Clinician | None = None, cancelled: bool = False
 ) -> list[DaySchedule]:
-    """Each day's appointments (not cancelled) with their before-visit forms, and time
-    off, a row per clinician, in four queries. Bookable clinicians always get a row;
-    others only when they have something that day."""
+    """Each day's appointments (not cancelled, unless `cancelled`: the calendar shows
+    them) with their before-visit forms, and time off, a row per clinician, in four
+    queries. Bookable clinicians always get a row; others only when they have something
+    that day."""
     tz = times.clinic_zone()
     start = datetime.combine(first_day, datetime.min.time(), tz)
     end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tz)
     clinicians = Clinician.objects.bookable()
     appointments = (
-        Appointment.objects.starting_between(start, end)
+        Appointment.objects.starting_between(start, end, cancelled=cancelled)
         .select_related("previsit")
         # For the Undo button: the clicks of the day (one query for every row).
         .prefetch_related("attendance_changes")

@@ -1,7 +1,5 @@
 """Admin for scheduling: clinicians and their hours, visit types, and the appointment book."""
 
-from datetime import timedelta
-
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +13,6 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from intake import times
-from intake import today as board
 from intake.admin import previsit as previsit_admin
 from intake.admin.measures import AppointmentOutcomes
 from intake.admin.programmes import ProgrammesOnChangePage
@@ -29,7 +26,6 @@ from intake.booking import (
     cancel_appointment,
     cancel_for_schedule_change,
     nearest_slots,
-    parse_day,
     reschedule_appointment,
     save_time_off,
 )
@@ -57,7 +53,7 @@ from intake.models import (
     WeeklyAvailability,
 )
 from intake.models.booking import attach_photo
-from intake.models.previsit import can_read_answers
+from intake.views import calendar as calendar_views
 
 UNCHANGED = "Not changed: the visit already has this status, was cancelled, or has not begun yet."
 
@@ -497,8 +493,9 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
     def get_urls(self) -> list:
         wrap = self.admin_site.admin_view
         return [
-            path("day/", wrap(self.day_view), name="intake_appointment_day"),
             path("schedule/", wrap(self.schedule_view), name="intake_appointment_schedule"),
+            path("day/", wrap(calendar_views.day_view), name="intake_appointment_day"),
+            path("week/", wrap(calendar_views.week_view), name="intake_appointment_week"),
             path(
                 "<path:object_id>/previsit/",
                 wrap(previsit_admin.summary_view),
@@ -522,21 +519,3 @@ class AppointmentAdmin(ProgrammesOnChangePage, AppointmentOutcomes, admin.ModelA
             ),
             *super().get_urls(),
         ]
-
-    def day_view(self, request: HttpRequest) -> HttpResponse:
-        """One day's schedule, a column per clinician: ?date=YYYY-MM-DD, today by default."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        day = parse_day(request.GET.get("date")) or timezone.localdate()
-        (schedule,) = board.schedule(first_day=day, days=1)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"Schedule for {day:%A, %B} {day.day}, {day.year}",
-            "day": day,
-            "previous_day": day - timedelta(days=1),
-            "next_day": day + timedelta(days=1),
-            "rows": schedule.clinicians,
-            "can_read_previsit": can_read_answers(request.user),
-        }
-        return TemplateResponse(request, "admin/intake/appointment/day.html", context)

@@ -393,10 +393,13 @@ class AppointmentQuerySet(models.QuerySet):
         time off over those hours would leave stranded."""
         return self.filter(status=AppointmentStatus.BOOKED, start__lt=end, end__gt=start)
 
-    def starting_between(self, start: datetime, end: datetime) -> "AppointmentQuerySet":
-        """Active appointments starting in [start, end), with what a schedule shows."""
+    def starting_between(
+        self, start: datetime, end: datetime, *, cancelled: bool = False
+    ) -> "AppointmentQuerySet":
+        """Active appointments (and cancelled ones if asked) starting in [start, end),
+        with what a schedule shows."""
         return (
-            self.active()
+            (self.all() if cancelled else self.active())
             .filter(start__gte=start, start__lt=end)
             .select_related("clinician", "appointment_type", "lead")
         )

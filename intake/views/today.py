@@ -1,10 +1,9 @@
-"""The staff home ("Today") and a clinician's week: views the admin site routes to.
+"""The staff home ("Today"): views the admin site routes to.
 
 clinic/admin_site.py routes to these. They read through intake.today and write only
 through intake.attendance, like every other change staff make.
 """
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
@@ -19,8 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from intake import today as board
 from intake.attendance import ATTENDANCE_STATUSES, record_attendance, undo_attendance
-from intake.booking import parse_day
-from intake.models import Appointment, AppointmentStatus, Clinician
+from intake.models import Appointment, AppointmentStatus
 from intake.models.previsit import can_read_answers
 
 if TYPE_CHECKING:
@@ -49,26 +47,6 @@ def today_view(request: HttpRequest) -> TemplateResponse:
         times_freed=board.times_freed(today) if user.has_perm("intake.view_freedtime") else None,
     )
     return TemplateResponse(request, "admin/today/today.html", context)
-
-
-@require_GET
-def week_view(request: HttpRequest, clinician_id: int) -> HttpResponse:
-    """Seven days from Monday of the week holding ?date=YYYY-MM-DD (this week by default)."""
-    if not request.user.has_perm("intake.view_appointment"):
-        raise PermissionDenied
-    clinician = get_object_or_404(Clinician, pk=clinician_id)
-    day = parse_day(request.GET.get("date")) or timezone.localdate()
-    monday = day - timedelta(days=day.weekday())
-    context = _schedule_context(
-        request,
-        title=f"{clinician}: week of {monday:%B} {monday.day}, {monday.year}",
-        clinician=clinician,
-        days=board.schedule(first_day=monday, days=7, clinician=clinician),
-        previous_week=monday - timedelta(days=7),
-        next_week=monday + timedelta(days=7),
-        monday=monday,
-    )
-    return TemplateResponse(request, "admin/today/week.html", context)
 
 
 @require_POST

@@ -141,7 +141,9 @@ def test_front_desk_books_moves_and_clears_a_visit_by_keyboard(live_server, page
     assert appointment.status == AppointmentStatus.CANCELLED
 
     page.goto(f"{live_server.url}/admin/intake/appointment/day/?date={sunday:%Y-%m-%d}")
-    assert "Time off: Conference" in page.locator(".time-off").inner_text()
+    time_off = page.locator(".calendar-grid .time-off").inner_text()
+    assert "Time off: Dana Lee, all day" in time_off and "Conference" in time_off
+    assert "Pat Caller" in page.locator(".calendar-grid .status-cancelled").inner_text()
     shot(page, "5-day-view")
     assert_accessible(page)
 

@@ -83,7 +83,7 @@ def test_front_desk_runs_the_day_from_today_by_keyboard(
 
     page.get_by_role("link", name="Week view for Dana Lee, DPT").first.click()
     page.wait_for_load_state()
-    assert "Dana Lee, DPT: week of" in page.locator("h1").inner_text()
+    assert "Calendar: Dana Lee, week of" in page.locator("h1").inner_text()
     assert "Maria Gonzalez" in page.content()
     assert_accessible(page)
 

@@ -138,10 +138,11 @@ def test_day_view_shows_time_off_as_a_block_among_the_appointments(desk, day):
     page = desk.get("/admin/intake/appointment/day/", {"date": f"{at(9):%Y-%m-%d}"})
 
     body = page.content.decode()
-    assert "11:00 AM–1:00 PM" in body
-    assert "<strong>Time off</strong>: Conference" in body
-    block = body.index("<strong>Time off</strong>")
-    assert body.index("9:00 AM–10:00 AM") < block < body.index("2:00 PM–3:00 PM")
+    block = body.index("Time off: Dana Lee, 11:00 AM to 1:00 PM")
+    assert "Conference" in body[block : body.index("</td>", block)]
+    # Down the day's column: the 9:00 visit, the time off, the 2:00 visit.
+    assert body.index(f"{first.patient_name}</strong>") < block
+    assert block < body.rindex("2:00 PM</span>")
 
 
 def clinician_page_data(dana, hours: list[tuple[int, str, str]], **extra) -> dict:

@@ -95,7 +95,7 @@ SCHEDULE_PAGES = ["/admin/", "/admin/intake/appointment/day/", "week"]
 
 
 def schedule_url(url: str, clinic) -> str:
-    return f"/admin/today/clinician/{clinic[0].pk}/week/" if url == "week" else url
+    return f"/admin/intake/appointment/week/?clinician={clinic[0].pk}" if url == "week" else url
 
 
 @pytest.mark.parametrize("url", SCHEDULE_PAGES)

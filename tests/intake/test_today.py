@@ -103,7 +103,7 @@ def count_queries(client, url: str = "/admin/") -> int:
 
 def test_today_page_costs_the_same_queries_for_2_or_40_rows(client, group_member, clinic):
     client.force_login(group_member("Front desk"))
-    week = f"/admin/today/clinician/{clinic[0].pk}/week/"
+    week = f"/admin/intake/appointment/week/?clinician={clinic[0].pk}"
     fill(clinic, 2)
     with_two = (count_queries(client), count_queries(client, week))
     fill(clinic, 38, first=2)
@@ -163,7 +163,7 @@ def test_today_shows_each_clinicians_day_with_time_off_and_tomorrow(client, grou
     assert today_part.index("Ann") < today_part.index("Time off: Conference")
     assert "Bob" in tomorrow_part
     assert "Cancelled Carl" not in page
-    assert f"/admin/today/clinician/{dana.pk}/week/" in page
+    assert f"/admin/intake/appointment/week/?clinician={dana.pk}&amp;date=" in page
 
 
 def test_urgent_leads_come_first_then_new_then_overdue_follow_ups(client, group_member, clinic):
@@ -322,32 +322,6 @@ def test_one_click_is_post_only_and_needs_change_permission(client, django_user_
     assert client.post(url, {"status": "arrived"}).status_code == 403
 
 
-def test_week_view_shows_seven_days_of_one_clinician(client, group_member, clinic):
-    dana, sam, visit = clinic
-    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
-    make_appointment(
-        clinician=dana,
-        appointment_type=visit,
-        start=local(monday.year, monday.month, monday.day, 9) + timedelta(days=3),
-        patient_name="Thursday Theo",
-    )
-    make_appointment(
-        clinician=sam,
-        appointment_type=visit,
-        start=local(monday.year, monday.month, monday.day, 9),
-        patient_name="Other Olive",
-    )
-    client.force_login(group_member("Clinician"))
-
-    response = client.get(f"/admin/today/clinician/{dana.pk}/week/?date={monday:%Y-%m-%d}")
-
-    page = response.content.decode()
-    assert page.count('<section class="module"') == 7
-    assert "Thursday Theo" in page.split("Thursday,", 1)[1]
-    assert "Other Olive" not in page
-    assert client.get(f"/admin/today/clinician/{dana.pk}/week/?date=junk").status_code == 200
-
-
 TECHNICAL = ["Task Results", "Outcome tallies", "Groups", "Users", "Lead exports"]
 
 
@@ -400,15 +374,3 @@ def test_admin_phone_fields_take_numbers_as_people_type_them(client, group_membe
     assert "E.164" not in page
     assert ok.status_code == 302
     assert Appointment.objects.get().patient_phone == "+16085550142"
-
-
-@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "２０２６-01-01", "2026-02-30"])
-def test_week_view_with_an_odd_date_shows_this_week(client, group_member, clinic, value):
-    client.force_login(group_member("Front desk"))
-
-    response = client.get(f"/admin/today/clinician/{clinic[0].pk}/week/?date={value}")
-
-    today = timezone.localdate()
-    monday = today - timedelta(days=today.weekday())
-    assert response.status_code == 200
-    assert f"week of {monday:%B} {monday.day}" in response.content.decode()
