@@ -63,11 +63,15 @@ def queue_booking_patient_email(
     with_invite: bool = True,
     alternatives: Sequence["Slot"] = (),
     previsit: PreVisit | None = None,
+    why: str = "",
 ) -> None:
     """`alternatives`: free times to offer when the clinic had to cancel. `previsit`: the
     before-visit form whose private link the email carries (only the link: the answers
-    are health data)."""
+    are health data). `why`: a sentence for the patient on why the clinic cancelled (a
+    closure's reason, written for patients; never a staff note)."""
     context = _booking_context(appointment)
+    if why:
+        context["why"] = why
     if previsit is not None:
         context["previsit_url"] = previsit_url(previsit.token)
         context["previsit_kind"] = previsit.kind
