@@ -273,7 +273,14 @@ def run_offer_round(*, freed_time_id: int, now: datetime | None = None) -> list[
             return []
         freed.offers.filter(outcome=OfferOutcome.SENT).update(outcome=OfferOutcome.LAPSED)
         offered = set(freed.offers.values_list("entry_id", flat=True))
-        batch = [
+        # A patient holding another offer hears of this time once that hold is over, so
+        # several times freed together (new hours) reach several people, not one 6 times.
+        holds_elsewhere = dict(
+            WaitlistOffer.objects.filter(outcome=OfferOutcome.SENT, hold_until__gt=now)
+            .exclude(freed_time=freed)
+            .values_list("entry_id", "hold_until")
+        )
+        waiting = [
             entry
             for entry in entries_matching(
                 appointment_type=freed.appointment_type,
@@ -282,8 +289,14 @@ def run_offer_round(*, freed_time_id: int, now: datetime | None = None) -> list[
                 now=now,
             )
             if entry.pk not in offered
-        ][: settings.WAITLIST_ROUND_SIZE]
+        ]
+        batch = [entry for entry in waiting if entry.pk not in holds_elsewhere][
+            : settings.WAITLIST_ROUND_SIZE
+        ]
         if not batch:
+            if waiting:
+                _schedule_round(freed, at=min(holds_elsewhere[entry.pk] for entry in waiting))
+                return []
             return _close(freed, FreedTimeStatus.UNFILLED)
         freed.rounds += 1
         freed.status = FreedTimeStatus.OFFERING

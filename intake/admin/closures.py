@@ -71,11 +71,11 @@ class ClinicClosureAdmin(admin.ModelAdmin):
         ]
 
     def add_suggested_view(self, request: HttpRequest) -> HttpResponse:
-        return _add_suggested(self, request)
+        return _add_suggested(request, self)
 
 
 @require_POST
-def _add_suggested(model_admin: ClinicClosureAdmin, request: HttpRequest) -> HttpResponse:
+def _add_suggested(request: HttpRequest, model_admin: ClinicClosureAdmin) -> HttpResponse:
     """One click closes a suggested holiday; over booked visits it opens the add page
     filled in, where staff choose for each visit as for any closure."""
     if not model_admin.has_add_permission(request):
