@@ -736,7 +736,7 @@ def save_time_off(
     *,
     time_off: TimeOff,
     cancel: list[Appointment],
-    was: tuple[datetime, datetime] | None = None,
+    was: tuple[int, datetime, datetime] | None = None,
     now: datetime | None = None,
 ) -> list[Appointment]:
     """Save the time off and cancel the appointments staff chose to cancel, all or nothing.
@@ -744,34 +744,32 @@ def save_time_off(
     Each cancelled patient is emailed once, with the nearest free times (found after
     the time off is saved, so none falls inside it) and the phone number. Booked
     appointments staff chose to keep stay as exceptions: time off only stops new
-    bookings. `was` is its (start, end) before an edit: hours it no longer covers are
-    offered to the waitlist. Returns the appointments actually cancelled.
+    bookings. `was` is its (clinician id, start, end) before an edit: hours it no longer
+    covers are offered to the waitlist. Returns the appointments actually cancelled.
     """
     with transaction.atomic():
         time_off.save()
         cancelled = cancel_for_schedule_change(cancel=cancel, reason="Clinician time off", now=now)
         if was is not None:
-            _time_off_lifted(time_off.clinician_id, was, now=now)
+            _time_off_lifted(was, now=now)
     return cancelled
 
 
 def delete_time_off(*, time_off: TimeOff, now: datetime | None = None) -> None:
     """Remove the time off; its hours are offered to the waitlist."""
     with transaction.atomic():
-        was = (time_off.start, time_off.end)
-        clinician_id = time_off.clinician_id
+        was = (time_off.clinician_id, time_off.start, time_off.end)
         time_off.delete()
-        _time_off_lifted(clinician_id, was, now=now)
+        _time_off_lifted(was, now=now)
 
 
-def _time_off_lifted(
-    clinician_id: int, was: tuple[datetime, datetime], *, now: datetime | None
-) -> None:
+def _time_off_lifted(was: tuple[int, datetime, datetime], *, now: datetime | None) -> None:
     # Times still blocked (by what is left of the time off or anything else) are not
     # free, so find_slots leaves them out; what remains of `was` is new.
     from intake.waitlist import new_hours_opened
 
-    new_hours_opened(start=was[0], end=was[1], clinician_ids=[clinician_id], now=now)
+    clinician_id, start, end = was
+    new_hours_opened(start=start, end=end, clinician_ids=[clinician_id], now=now)
 
 
 def hours_outside_clinic(*, clinician: Clinician) -> list[str]:

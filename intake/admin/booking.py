@@ -227,7 +227,8 @@ class TimeOffAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: TimeOff, form: TimeOffForm, change: bool) -> None:
         stranded = form.stranded
-        was = (form.initial["start"], form.initial["end"]) if change else None
+        initial = form.initial
+        was = (initial["clinician"], initial["start"], initial["end"]) if change else None
         cancelled = save_time_off(
             time_off=obj, cancel=stranded.to_cancel() if stranded else [], was=was
         )

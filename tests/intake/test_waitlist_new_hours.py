@@ -211,3 +211,47 @@ def test_removing_a_closure_in_code_offers_its_days(dana, visit):
     delete_closure(closure=closure, now=NOW)
 
     assert freed_days() == {date(2026, 12, 31)}
+
+
+def test_a_round_whose_people_all_hold_other_offers_waits_for_their_holds(dana, visit, settings):
+    """One patient, two times freed together: she hears of the first now and of the
+    second only once her hold on the first is over, not both at once."""
+    from intake.models import FreedTimeStatus
+    from intake.waitlist import time_freed
+
+    entry = join(visit, from_date=FROM, until_date=UNTIL, now=NOW)
+    first, second = (
+        time_freed(clinician=dana, appointment_type=visit, start=at(date(2026, 12, 15), hour))
+        for hour in (9, 10)
+    )
+    DBTaskResult.objects.filter(task_path=run_waitlist_round.module_path).delete()
+    later = NOW + timedelta(minutes=5)
+
+    (offer,) = run_offer_round(freed_time_id=first.pk, now=later)
+    assert run_offer_round(freed_time_id=second.pk, now=later) == []
+
+    second.refresh_from_db()
+    assert second.status != FreedTimeStatus.UNFILLED
+    rounds = DBTaskResult.objects.filter(task_path=run_waitlist_round.module_path)
+    assert sorted(r.run_after for r in rounds) == [offer.hold_until, offer.hold_until]
+    after_hold = offer.hold_until + timedelta(seconds=1)
+    (then,) = run_offer_round(freed_time_id=second.pk, now=after_hold)
+    assert then.entry == entry
+
+
+def test_a_freed_time_on_a_closed_day_is_offered_to_nobody(dana, visit):
+    from intake.booking import CancelledBy, cancel_appointment
+    from intake.waitlist import entries_matching
+    from tests.intake.booking_factories import make_appointment
+
+    kept = make_appointment(clinician=dana, appointment_type=visit, start=at(date(2026, 12, 24), 9))
+    ClinicClosure.objects.create(
+        start_date=date(2026, 12, 24), end_date=date(2026, 12, 24), reason="Christmas Eve"
+    )
+    join(visit, from_date=FROM, until_date=UNTIL, now=NOW)
+
+    cancel_appointment(appointment=kept, reason="", cancelled_by=CancelledBy.PATIENT, now=NOW)
+
+    assert not entries_matching(
+        appointment_type=visit, clinician_id=dana.pk, start=kept.start, now=NOW
+    )
