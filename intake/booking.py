@@ -783,11 +783,19 @@ def hours_outside_clinic(*, clinician: Clinician) -> list[str]:
 
 
 def hours_extended(
-    *, clinician: Clinician, old: list[tuple[int, time, time]], now: datetime | None = None
+    *,
+    old: list[tuple[int, time, time]],
+    clinician: Clinician | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """Offer the waitlist the times longer weekly hours opened (not those the old hours,
-    `old` as (weekday, start, end), already offered). Call it after the hours are saved."""
+    """Offer the waitlist the times longer hours opened: a clinician's weekly hours, or
+    (with no clinician) the clinic's opening hours. `old` is the hours before, as
+    (weekday, start, end); times inside them were bookable already and are left out.
+    Call it after the new hours are saved."""
     from intake.waitlist import new_hours_opened
+
+    if clinician is None and not old:
+        return  # no opening hours bounded anything before: adding some only narrows
 
     def was_open(slot: Slot) -> bool:
         start, end = times.local(slot.start), times.local(slot.end)
@@ -799,8 +807,8 @@ def hours_extended(
     now = now or timezone.now()
     new_hours_opened(
         start=now,
-        end=now + timedelta(days=max(BOOKABLE_AHEAD_DAYS, 1)),
-        clinician_ids=[clinician.pk],
+        end=now + timedelta(days=BOOKABLE_AHEAD_DAYS),
+        clinician_ids=[clinician.pk] if clinician is not None else None,
         is_new=lambda slot: not was_open(slot),
         now=now,
     )

@@ -255,3 +255,36 @@ def test_a_freed_time_on_a_closed_day_is_offered_to_nobody(dana, visit):
     assert not entries_matching(
         appointment_type=visit, clinician_id=dana.pk, start=kept.start, now=NOW
     )
+
+
+def test_longer_clinic_opening_hours_offer_only_the_new_times(client, superuser, dana, visit):
+    from intake.clinic_details import the_record
+    from intake.models import OpeningHours
+
+    monday = OpeningHours.objects.create(
+        clinic=the_record(), weekday=0, opens=time(9), closes=time(12)
+    )
+    join(visit, from_date=FROM, until_date=UNTIL, now=NOW)
+    client.force_login(superuser)
+    page = client.get("/admin/intake/clinicdetails/", follow=True)
+    form = page.context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data |= {
+        "hours-TOTAL_FORMS": "2",
+        "hours-INITIAL_FORMS": "1",
+        "hours-0-id": monday.pk,
+        "hours-0-clinic": "1",
+        "hours-0-weekday": "0",
+        "hours-0-opens": "09:00",
+        "hours-0-closes": "12:00",
+        "hours-1-clinic": "1",
+        "hours-1-weekday": "1",
+        "hours-1-opens": "09:00",
+        "hours-1-closes": "12:00",
+    }
+
+    response = client.post(page.request["PATH_INFO"], data)
+
+    assert response.status_code == 302
+    starts = [f.local_start for f in FreedTime.objects.all()]
+    assert starts and all(s.weekday() == 1 for s in starts)
