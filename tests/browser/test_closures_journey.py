@@ -124,3 +124,41 @@ def test_front_desk_closes_christmas_day_over_three_booked_visits_by_keyboard(
         assert "December 24" in body
         assert "December 25" not in body
         shot(page, "5-booking-390")
+
+
+def test_a_snow_day_typed_by_keyboard_on_a_phone_closes_the_clinic(
+    live_server, page: Page, group_member
+):
+    """No holiday to pick: the desk types the day and the reason into the browser's own
+    date picker, on a 390 px screen, and nothing is booked that day so one save does it."""
+    with time_machine.travel(NOW, tick=True):
+        Clinician.objects.all().delete()
+        make_clinician("Dana Lee", hours=[(time(8), time(17))], weekdays=range(5))
+        make_type(name="Knee evaluation", slug="knee-evaluation", booking_window_days=60)
+        desk = group_member("Front desk")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{live_server.url}/admin/intake/clinicclosure/add/")
+        page.locator("#id_username").focus()
+        page.keyboard.type(desk.username)
+        page.keyboard.press("Tab")
+        page.keyboard.type("pw-group-123")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        pass_second_factor(page)
+        assert_accessible(page)
+
+        # The admin puts the cursor in the first box (its month part) already.
+        assert page.evaluate("() => document.activeElement.id") == "id_start_date"
+        page.keyboard.type("12162026")  # the picker's month, day, year
+        tab_to(page, "el.id === 'id_reason'")
+        page.keyboard.type("Snow day")
+        shot(page, "6-snow-day-390")
+        tab_to(page, "el.type === 'submit' && el.value === 'Save'", limit=300)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+        closure = ClinicClosure.objects.get()
+        assert (closure.start_date, closure.end_date) == (date(2026, 12, 16), date(2026, 12, 16))
+        assert "Wed Dec 16, 2026" in page.locator("#result_list").inner_text()
+        assert_accessible(page)
+        shot(page, "7-snow-day-listed-390")

@@ -402,3 +402,19 @@ def test_without_opening_hours_entered_the_clinicians_hours_stand_alone(dana, vi
         date(2026, 12, 21) + timedelta(days=n) for n in range(5)
     }
     assert mail.outbox == []
+
+
+def test_the_closures_page_costs_the_same_queries_for_1_or_12_closures(
+    desk, django_assert_max_num_queries
+):
+    christmas_closed()
+    with django_assert_max_num_queries(20) as few:
+        assert desk.get(CLOSURES).status_code == 200
+    for n in range(11):
+        day = date(2027, 2, 1) + timedelta(days=n)
+        ClinicClosure.objects.create(start_date=day, end_date=day, reason=f"Training {n}")
+
+    with django_assert_max_num_queries(len(few)):
+        page = desk.get(CLOSURES).content.decode()
+
+    assert "Training 10" in page
