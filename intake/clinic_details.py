@@ -83,18 +83,25 @@ class ClinicInfo:
             days.append((label, ", ".join(periods) or "Closed"))
         return days
 
-    @property
-    def upcoming_closures(self) -> list[str]:
-        """["Closed Fri Dec 25: Christmas Day", ...]: closures not over yet that start in
-        the next CLOSURES_SHOWN_DAYS, judged today (a kept page may be a day old)."""
-        from intake.times import day_range
-
+    def closures_ahead(self) -> list[tuple[date, date, str]]:
+        """Closures not over yet that start in the next CLOSURES_SHOWN_DAYS, judged today
+        (a kept page may be a day old), soonest first."""
         today = timezone.localdate()
         return [
-            f"Closed {day_range(first, last)}: {reason}"
+            (first, last, reason)
             for first, last, reason in self.closures
             if last >= today and first <= today + timedelta(days=CLOSURES_SHOWN_DAYS)
         ][:CLOSURES_SHOWN]
+
+    @property
+    def upcoming_closures(self) -> list[str]:
+        """["Closed Fri Dec 25: Christmas Day", ...] for people."""
+        from intake.times import day_range
+
+        return [
+            f"Closed {day_range(first, last)}: {reason}"
+            for first, last, reason in self.closures_ahead()
+        ]
 
 
 def clinic_details(*, content_version: str | None = None) -> ClinicInfo:

@@ -3,6 +3,7 @@ with a named confirmation, booked visits on it get the cancel-or-keep choice (an
 patients the email), the site's hours say so, and federal holidays are suggested, never
 imposed. Every test runs on a pinned clock: Monday December 14, 2026, 10:00 in Madison."""
 
+import json
 import re
 from datetime import UTC, date, time, timedelta
 
@@ -342,6 +343,13 @@ def test_the_site_hours_show_upcoming_closures_with_their_reason(client, db):
     assert "Closed Fri Dec 25: Christmas Day" in page
     assert "Closed Thu Dec 31 to Fri Jan 1: New Year" in page
     assert "Already over" not in page
+    # Search engines are told too (the home page's data): closed all day, first to last.
+    home = client.get("/").content.decode()
+    blocks = re.findall(r'application/ld\+json">(.+?)</script>', home)
+    special = json.dumps([json.loads(block) for block in blocks])
+    assert '"validFrom": "2026-12-31", "validThrough": "2027-01-01"' in special
+    assert '"opens": "00:00", "closes": "00:00"' in special
+    assert "2026-12-01" not in special
 
 
 # One source of hours
