@@ -86,10 +86,11 @@ def _add_suggested(request: HttpRequest, model_admin: ClinicClosureAdmin) -> Htt
     if holiday is None:
         model_admin.message_user(request, "That day is not a suggestion.", messages.WARNING)
         return redirect(listing)
-    data = {"start_date": holiday.day, "end_date": holiday.day, "reason": holiday.reason}
+    day_text = f"{holiday.day:%Y-%m-%d}"
+    data = {"start_date": day_text, "end_date": day_text, "reason": holiday.reason}
     form = ClinicClosureForm(data)
     if not form.is_valid():
-        query = urlencode({**data, "start_date": f"{holiday.day}", "end_date": f"{holiday.day}"})
+        query = urlencode(data)
         model_admin.message_user(
             request,
             f"Visits are booked on {holiday.name}: choose for each, then save.",
