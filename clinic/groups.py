@@ -79,6 +79,8 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         | _perms("intake", "programmesession", "view")
         | _perms("intake", "specialty", "view")
         | _perms("intake", "timeoff", "view", "add", "change")
+        # Either may close the clinic for a day (a holiday, snow) or open it again.
+        | _every("intake", "clinicclosure")
         | _perms("intake", "weeklyavailability", "view")
         | _WAITLIST
         | _perms("intake", "waitlistentry", "change")
@@ -91,7 +93,7 @@ GROUP_PERMISSIONS: dict[str, frozenset[tuple[str, str]]] = {
         | _perms("intake", "attendancechange", "view")
         | _perms("intake", "clinicdetails", "view", "change")
         | _perms("intake", "clinician", "view", "change")
-        | _every("intake", "openinghours", "timeoff", "weeklyavailability")
+        | _every("intake", "clinicclosure", "openinghours", "timeoff", "weeklyavailability")
         | _perms("intake", "previsit", "view")
         | _perms("intake", "programme", "view")
         | _perms("intake", "specialty", "view", "add", "change")

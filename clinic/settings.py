@@ -304,6 +304,9 @@ WAITLIST_HOLD_MINUTES = max(1, int(os.environ.get("WAITLIST_HOLD_MINUTES", "15")
 # No offers are sent from this clinic-time hour until the morning hour below.
 WAITLIST_QUIET_FROM_HOUR = int(os.environ.get("WAITLIST_QUIET_FROM_HOUR", "21"))
 WAITLIST_QUIET_UNTIL_HOUR = int(os.environ.get("WAITLIST_QUIET_UNTIL_HOUR", "8"))
+# When new hours open (a closure or time off removed or shortened, longer weekly hours),
+# at most this many of the newly free times are offered per change.
+WAITLIST_NEW_HOURS_TIMES = max(0, int(os.environ.get("WAITLIST_NEW_HOURS_TIMES", "6")))
 # Absolute address used in emails and printed handouts.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

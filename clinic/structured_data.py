@@ -57,6 +57,18 @@ def clinic_business() -> dict:
             }
             for _, label, opens, closes in clinic.hours
         ]
+    if closures := clinic.closures_ahead():
+        # Opening and closing at 00:00 is how schema.org says "closed all day".
+        business["specialOpeningHoursSpecification"] = [
+            {
+                "@type": "OpeningHoursSpecification",
+                "validFrom": first.isoformat(),
+                "validThrough": last.isoformat(),
+                "opens": "00:00",
+                "closes": "00:00",
+            }
+            for first, last, _ in closures
+        ]
     return business
 
 

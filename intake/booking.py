@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from intake import emails, selfcheck, times
 from intake.booking_limits import OverLimit, limit_reached
+from intake.clinic_details import clinic_details
 from intake.leads import AppointmentEvent, lead_after_appointment, record_booking_lead
 from intake.models import (
     Appointment,
@@ -28,6 +29,7 @@ from intake.models import (
     AppointmentStatus,
     AppointmentType,
     CancelledBy,
+    ClinicClosure,
     Clinician,
     Lead,
     PreVisitKind,
@@ -87,6 +89,9 @@ _DAY_VALUE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # No one books centuries ahead or back; keeping dates far inside datetime's own range
 # (years 1-9999) means the days and weeks added around them can never overflow.
 BOOKABLE_YEARS = range(2000, 3000)
+# Longer hours are offered to the waitlist this far ahead at most (each visit type's own
+# booking window then cuts it shorter).
+BOOKABLE_AHEAD_DAYS = 366
 
 
 def parse_slot_value(value: str) -> tuple[int | None, datetime] | None:
@@ -132,11 +137,12 @@ def find_slots(
     """Free start times for `appointment_type` on local dates start_date..end_date.
 
     Honours each clinician's weekly hours (local wall-clock time, so DST changes
-    move the UTC times, not the local ones), time off, other active
-    appointments with both types' buffers, the type's minimum notice and
-    booking window. `exclude` is an appointment being moved: its own time counts
-    as free. Four queries whatever the range; only appointments overlapping the
-    range are read, so a long history costs nothing.
+    move the UTC times, not the local ones) inside the clinic's opening hours,
+    clinic closures, time off, other active appointments with both types'
+    buffers, the type's minimum notice and booking window. `exclude` is an
+    appointment being moved: its own time counts as free. Five queries whatever
+    the range; only appointments overlapping the range are read, so a long
+    history costs nothing.
     """
     tz = times.clinic_zone()
     # In UTC, so the minimum notice counts real hours across a clock change.
@@ -171,14 +177,16 @@ def find_slots(
         starts, ends = busy.get(clinician_id, ([], []))
         hours_by_weekday = defaultdict(list)
         for hours in clinician_row.availability.all():
-            hours_by_weekday[hours.weekday].append(hours)
+            hours_by_weekday[hours.weekday].extend(
+                within_clinic_hours(hours.weekday, hours.start, hours.end)
+            )
         seen: set[int] = set()
         day = start_date
         while day <= end_date:
-            for hours in hours_by_weekday.get(day.weekday(), ()):
+            for opens, closes in hours_by_weekday.get(day.weekday(), ()):
                 # Wall-clock times on that date, so 9:00 is 9:00 CST in winter, CDT in summer.
-                first = int(datetime.combine(day, hours.start, tz).timestamp())
-                last = int(datetime.combine(day, hours.end, tz).timestamp()) - duration
+                first = int(datetime.combine(day, opens, tz).timestamp())
+                last = int(datetime.combine(day, closes, tz).timestamp()) - duration
                 if first < earliest_ts:
                     # Skip to the first start on the grid that gives enough notice.
                     first += -(-(earliest_ts - first) // step) * step
@@ -203,6 +211,21 @@ def find_slots(
     order = {c.pk: position for position, c in enumerate(clinicians)}
     slots.sort(key=lambda slot: (slot.start, order[slot.clinician_id]))
     return slots
+
+
+def within_clinic_hours(weekday: int, start: time, end: time) -> list[tuple[time, time]]:
+    """The parts of a clinician's hours [start, end) on `weekday` that fall inside the
+    clinic's opening hours: nobody is offered a time the contact page says is closed.
+    Until staff enter opening hours (none at all) the clinician's hours stand alone."""
+    opening = clinic_details().hours
+    if not opening:
+        return [(start, end)]
+    parts = []
+    for day, _, opens, closes in opening:
+        begin, finish = max(start, time.fromisoformat(opens)), min(end, time.fromisoformat(closes))
+        if day == weekday and begin < finish:
+            parts.append((begin, finish))
+    return parts
 
 
 def _busy_intervals(
@@ -238,6 +261,10 @@ def _busy_intervals(
     ).values_list("clinician_id", "start", "end")
     for clinician_id, off_start, off_end in time_off:
         raw[clinician_id].append((int(off_start.timestamp()), int(off_end.timestamp())))
+    # A closure is time off for everyone.
+    for closure in ClinicClosure.objects.overlapping(range_start, range_end):
+        for clinician_id in clinician_ids:
+            raw[clinician_id].append((int(closure.start.timestamp()), int(closure.end.timestamp())))
 
     merged: dict[int, tuple[list[int], list[int]]] = {}
     for clinician_id, intervals in raw.items():
@@ -481,12 +508,20 @@ def schedule_problems(
         problems.append(f"{when} is more than {appointment_type.booking_window_days} days ahead")
     if not clinician.bookable:
         problems.append(f"{clinician.name} is not taking bookings")
+    for closure in ClinicClosure.objects.overlapping(start, end):
+        problems.append(f"The clinic is closed {closure.dates_text()} ({closure.reason})")
     if not any(
         datetime.combine(local.date(), hours.start, tz) <= start
         and end <= datetime.combine(local.date(), hours.end, tz)
         for hours in clinician.availability.filter(weekday=local.weekday())
     ):
         problems.append(f"{when} is outside {clinician.name}'s hours")
+    elif not any(
+        datetime.combine(local.date(), opens, tz) <= start
+        and end <= datetime.combine(local.date(), closes, tz)
+        for opens, closes in within_clinic_hours(local.weekday(), time.min, time.max)
+    ):
+        problems.append(f"{when} is outside the clinic's opening hours")
     time_off = TimeOff.objects.filter(clinician=clinician, start__lt=end, end__gt=start).first()
     if time_off is not None:
         reason = f" ({time_off.reason})" if time_off.reason else ""
@@ -760,12 +795,14 @@ def cancel_appointment(
     now: datetime | None = None,
     email_patient: bool = True,
     offer_new_times: bool = False,
+    why: str = "",
 ) -> Appointment:
     """Cancel and free the time. Patients cannot inside the late-cancel window (staff can).
 
     The status change is one conditional UPDATE, so two clicks cannot both
     cancel (and notify) it. `offer_new_times` puts the nearest free times in the
-    patient's email (when the clinic cancels because the clinician is away).
+    patient's email (when the clinic cancels because the clinician is away); `why` tells
+    the patient the reason, when it is one written for them (a closure's).
     """
     now = now or timezone.now()
     if cancelled_by == CancelledBy.PATIENT and not appointment.can_change(now):
@@ -802,7 +839,7 @@ def cancel_appointment(
                         limit=3,
                     )
                 emails.queue_booking_patient_email(
-                    appointment, "booking_cancelled", alternatives=alternatives
+                    appointment, "booking_cancelled", alternatives=alternatives, why=why
                 )
             if cancelled_by == CancelledBy.PATIENT:
                 emails.queue_booking_staff_email(appointment, "booking_staff_cancelled")
@@ -817,25 +854,93 @@ def cancel_appointment(
 
 
 def save_time_off(
-    *, time_off: TimeOff, cancel: list[Appointment], now: datetime | None = None
+    *,
+    time_off: TimeOff,
+    cancel: list[Appointment],
+    was: tuple[int, datetime, datetime] | None = None,
+    now: datetime | None = None,
 ) -> list[Appointment]:
     """Save the time off and cancel the appointments staff chose to cancel, all or nothing.
 
     Each cancelled patient is emailed once, with the nearest free times (found after
     the time off is saved, so none falls inside it) and the phone number. Booked
     appointments staff chose to keep stay as exceptions: time off only stops new
-    bookings. Returns the appointments actually cancelled.
+    bookings. `was` is its (clinician id, start, end) before an edit: hours it no longer
+    covers are offered to the waitlist. Returns the appointments actually cancelled.
     """
     with transaction.atomic():
         time_off.save()
-        return cancel_for_schedule_change(cancel=cancel, reason="Clinician time off", now=now)
+        cancelled = cancel_for_schedule_change(cancel=cancel, reason="Clinician time off", now=now)
+        if was is not None:
+            _time_off_lifted(was, now=now)
+    return cancelled
+
+
+def delete_time_off(*, time_off: TimeOff, now: datetime | None = None) -> None:
+    """Remove the time off; its hours are offered to the waitlist."""
+    with transaction.atomic():
+        was = (time_off.clinician_id, time_off.start, time_off.end)
+        time_off.delete()
+        _time_off_lifted(was, now=now)
+
+
+def _time_off_lifted(was: tuple[int, datetime, datetime], *, now: datetime | None) -> None:
+    # Times still blocked (by what is left of the time off or anything else) are not
+    # free, so find_slots leaves them out; what remains of `was` is new.
+    from intake.waitlist import new_hours_opened
+
+    clinician_id, start, end = was
+    new_hours_opened(start=start, end=end, clinician_ids=[clinician_id], now=now)
+
+
+def hours_outside_clinic(*, clinician: Clinician) -> list[str]:
+    """The clinician's weekly hours that reach outside the clinic's opening hours, as
+    "Wednesday 08:00-12:00": online booking never offers those times, so the admin warns."""
+    return [
+        str(hours)
+        for hours in clinician.availability.all()
+        if within_clinic_hours(hours.weekday, hours.start, hours.end) != [(hours.start, hours.end)]
+    ]
+
+
+def hours_extended(
+    *,
+    old: list[tuple[int, time, time]],
+    clinician: Clinician | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Offer the waitlist the times longer hours opened: a clinician's weekly hours, or
+    (with no clinician) the clinic's opening hours. `old` is the hours before, as
+    (weekday, start, end); times inside them were bookable already and are left out.
+    Call it after the new hours are saved."""
+    from intake.waitlist import new_hours_opened
+
+    if clinician is None and not old:
+        return  # no opening hours bounded anything before: adding some only narrows
+
+    def was_open(slot: Slot) -> bool:
+        start, end = times.local(slot.start), times.local(slot.end)
+        return any(
+            weekday == start.weekday() and begin <= start.time() and end.time() <= finish
+            for weekday, begin, finish in old
+        )
+
+    now = now or timezone.now()
+    new_hours_opened(
+        start=now,
+        end=now + timedelta(days=BOOKABLE_AHEAD_DAYS),
+        clinician_ids=[clinician.pk] if clinician is not None else None,
+        is_new=lambda slot: not was_open(slot),
+        now=now,
+    )
 
 
 def cancel_for_schedule_change(
-    *, cancel: list[Appointment], reason: str, now: datetime | None = None
+    *, cancel: list[Appointment], reason: str, now: datetime | None = None, why: str = ""
 ) -> list[Appointment]:
-    """Cancel by the clinic, offering each patient the nearest free times. Call it after
-    the schedule change is written, in the same transaction."""
+    """Cancel by the clinic, offering each patient the nearest free times (and `why`, a
+    reason written for patients). Call it after the schedule change is written, in the
+    same transaction."""
     cancelled = []
     for appointment in cancel:
         result = cancel_appointment(
@@ -844,6 +949,7 @@ def cancel_for_schedule_change(
             cancelled_by=CancelledBy.STAFF,
             now=now,
             offer_new_times=True,
+            why=why,
         )
         if result.status == AppointmentStatus.CANCELLED:
             cancelled.append(result)

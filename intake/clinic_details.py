@@ -18,9 +18,11 @@ read under another version (or without one) is read again.
 
 import time
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils import timezone
 
 from intake.models.booking import Weekday
 
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from intake.models import ClinicDetails
 
 SECONDS = int(getattr(settings, "CLINIC_DETAILS_SECONDS", 60))
+# The site's hours list the next few closures, this far ahead.
+CLOSURES_SHOWN, CLOSURES_SHOWN_DAYS = 4, 90
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class ClinicInfo:
     map_url: str = ""
     # ((weekday number, "Monday", "07:00", "18:00"), ...) in week order.
     hours: tuple[tuple[int, str, str, str], ...] = field(default_factory=tuple)
+    # ((first day, last day, reason), ...): the next closures, soonest first.
+    closures: tuple[tuple[date, date, str], ...] = field(default_factory=tuple)
 
     @property
     def address_line(self) -> str:
@@ -76,6 +82,26 @@ class ClinicInfo:
             ]
             days.append((label, ", ".join(periods) or "Closed"))
         return days
+
+    def closures_ahead(self) -> list[tuple[date, date, str]]:
+        """Closures not over yet that start in the next CLOSURES_SHOWN_DAYS, judged today
+        (a kept page may be a day old), soonest first."""
+        today = timezone.localdate()
+        return [
+            (first, last, reason)
+            for first, last, reason in self.closures
+            if last >= today and first <= today + timedelta(days=CLOSURES_SHOWN_DAYS)
+        ][:CLOSURES_SHOWN]
+
+    @property
+    def upcoming_closures(self) -> list[str]:
+        """["Closed Fri Dec 25: Christmas Day", ...] for people."""
+        from intake.times import day_range
+
+        return [
+            f"Closed {day_range(first, last)}: {reason}"
+            for first, last, reason in self.closures_ahead()
+        ]
 
 
 def clinic_details(*, content_version: str | None = None) -> ClinicInfo:
@@ -134,12 +160,18 @@ _copy: _Copy | None = None
 
 
 def _read() -> ClinicInfo:
-    from intake.models import ClinicDetails
+    from intake.models import ClinicClosure, ClinicDetails
 
+    closures = tuple(
+        ClinicClosure.objects.upcoming(timezone.localdate() - timedelta(days=1)).values_list(
+            "start_date", "end_date", "reason"
+        )[: CLOSURES_SHOWN + 2]
+    )
     record = ClinicDetails.objects.filter(pk=1).prefetch_related("hours").first()
     if record is None:
-        return from_settings()
+        return from_settings(closures=closures)
     return from_settings(
+        closures=closures,
         city=record.city,
         region=record.region,
         street_address=record.street_address,

@@ -72,13 +72,18 @@ def queue_booking_patient_email(
     alternatives: Sequence["Slot"] = (),
     previsit: PreVisit | None = None,
     now: datetime | None = None,
+    why: str = "",
 ) -> None:
     """`alternatives`: free times to offer when the clinic had to cancel. `previsit`: the
     before-visit form whose private link the email carries (only the link: the answers
     are health data). `now` decides whether the visit can still be changed online: one
-    booked or moved inside the late-cancel window is told to call instead."""
+    booked or moved inside the late-cancel window is told to call instead. `why`: a
+    sentence for the patient on why the clinic cancelled (a closure's reason, written for
+    patients; never a staff note)."""
     context = _booking_context(appointment)
     context["can_change_online"] = appointment.can_change(now or timezone.now())
+    if why:
+        context["why"] = why
     if previsit is not None:
         context["previsit_url"] = previsit_url(previsit.token)
         context["previsit_kind"] = previsit.kind

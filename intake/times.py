@@ -8,7 +8,7 @@ the zone: "Central Time (CDT)". That name is derived from the zone itself, so a 
 in another US zone changes one setting, not a dozen sentences.
 """
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from django.utils import timezone
 
@@ -69,3 +69,12 @@ def when(moment: datetime) -> str:
         f"{moment:%A, %B} {moment.day}, {moment.year} at {clock(moment)} "
         f"{zone_name(moment)} ({moment:%Z})"
     )
+
+
+def day_range(first: date, last: date) -> str:
+    """ "Fri Dec 25", or "Thu Dec 24 to Fri Dec 25": a closure's days."""
+
+    def day(value: date) -> str:
+        return f"{value:%a %b} {value.day}"
+
+    return day(first) if first == last else f"{day(first)} to {day(last)}"

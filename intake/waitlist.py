@@ -15,6 +15,7 @@ and the others are told the time is gone, and stay on the list; the database's
 no-overlap constraint backs that up.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -30,6 +31,7 @@ from intake.booking import (
     SlotTaken,
     TooLateToChange,
     book_appointment,
+    find_slots,
     reschedule_appointment,
     slots_at,
 )
@@ -296,7 +298,14 @@ def run_offer_round(*, freed_time_id: int, now: datetime | None = None) -> list[
             return []
         freed.offers.filter(outcome=OfferOutcome.SENT).update(outcome=OfferOutcome.LAPSED)
         offered = set(freed.offers.values_list("entry_id", flat=True))
-        batch = [
+        # A patient holding another offer hears of this time once that hold is over, so
+        # several times freed together (new hours) reach several people, not one 6 times.
+        holds_elsewhere = dict(
+            WaitlistOffer.objects.filter(outcome=OfferOutcome.SENT, hold_until__gt=now)
+            .exclude(freed_time=freed)
+            .values_list("entry_id", "hold_until")
+        )
+        waiting = [
             entry
             for entry in entries_matching(
                 appointment_type=freed.appointment_type,
@@ -305,8 +314,14 @@ def run_offer_round(*, freed_time_id: int, now: datetime | None = None) -> list[
                 now=now,
             )
             if entry.pk not in offered
-        ][: settings.WAITLIST_ROUND_SIZE]
+        ]
+        batch = [entry for entry in waiting if entry.pk not in holds_elsewhere][
+            : settings.WAITLIST_ROUND_SIZE
+        ]
         if not batch:
+            if waiting:
+                _schedule_round(freed, at=min(holds_elsewhere[entry.pk] for entry in waiting))
+                return []
             return _close(freed, FreedTimeStatus.UNFILLED)
         freed.rounds += 1
         freed.status = FreedTimeStatus.OFFERING
@@ -414,3 +429,76 @@ def set_waitlist_priority(*, entry: WaitlistEntry, priority: int) -> WaitlistEnt
     WaitlistEntry.objects.filter(pk=entry.pk).update(priority=priority, updated_at=timezone.now())
     entry.priority = priority
     return entry
+
+
+def new_hours_opened(
+    *,
+    start: datetime,
+    end: datetime,
+    clinician_ids: list[int] | None = None,
+    is_new: Callable[[Slot], bool] | None = None,
+    now: datetime | None = None,
+) -> list[FreedTime]:
+    """Offer times that just became bookable in [start, end) (a closure or time off removed
+    or shortened, longer weekly hours) to the waitlist, as freed times going through the
+    same undo buffer, rounds and quiet hours as a cancellation's. Call it in the
+    transaction that opened the hours, after the change is written.
+
+    Bounded: only times inside each type's booking window (`find_slots`), only times
+    suiting someone waiting, at most WAITLIST_NEW_HOURS_TIMES per change, and a new time
+    only for entries not already first in line for another one, so one newly open day
+    is spread over the people waiting rather than offered to the same three six times.
+    `is_new` leaves out times that were bookable before (longer hours keep the old ones).
+    """
+    now = now or timezone.now()
+    limit = settings.WAITLIST_NEW_HOURS_TIMES
+    tz = clinic_zone()
+    first_day = start.astimezone(tz).date()
+    last_day = (end - timedelta(microseconds=1)).astimezone(tz).date()
+    waiting = list(
+        WaitlistEntry.objects.filter(from_date__lte=last_day, until_date__gte=first_day)
+        .select_related("appointment_type", "appointment")
+        .order_by("appointment_type_id", "-priority", "created_at")
+    )
+    if not waiting or limit == 0:
+        return []
+    clinicians = {c.pk: c for c in Clinician.objects.bookable()}
+    in_line: set[int] = set()
+    freed: list[FreedTime] = []
+    for appointment_type in dict.fromkeys(entry.appointment_type for entry in waiting):
+        entries = [entry for entry in waiting if entry.appointment_type == appointment_type]
+        slots = find_slots(
+            appointment_type=appointment_type, start_date=first_day, end_date=last_day, now=now
+        )
+        for slot in slots:
+            if len(freed) >= limit:
+                return freed
+            if not start <= slot.start < end or slot.clinician_id not in clinicians:
+                continue
+            if clinician_ids is not None and slot.clinician_id not in clinician_ids:
+                continue
+            if is_new is not None and not is_new(slot):
+                continue
+            day = slot.start.astimezone(tz).date()
+            suited = [
+                entry
+                for entry in entries
+                if entry.pk not in in_line
+                and entry.clinician_id in (None, slot.clinician_id)
+                and entry.from_date <= day <= entry.until_date
+                and entry.suits(slot.start)
+                and not _already_booked_by(entry, slot.start)
+            ]
+            if not suited:
+                continue
+            suited.sort(key=lambda entry: (-entry.priority, not entry.has_later_visit(slot.start)))
+            in_line.update(entry.pk for entry in suited[: settings.WAITLIST_ROUND_SIZE])
+            freed.append(
+                time_freed(
+                    clinician=clinicians[slot.clinician_id],
+                    appointment_type=appointment_type,
+                    start=slot.start,
+                    now=now,
+                )
+            )
+    return freed

@@ -3,6 +3,7 @@
 from intake.admin import (  # noqa: F401
     booking,
     clinic_details,
+    closures,
     consent,
     leads,
     measures,

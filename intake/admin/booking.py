@@ -25,6 +25,9 @@ from intake.booking import (
     book_appointment,
     cancel_appointment,
     cancel_for_schedule_change,
+    delete_time_off,
+    hours_extended,
+    hours_outside_clinic,
     nearest_slots,
     reschedule_appointment,
     save_time_off,
@@ -86,8 +89,11 @@ class AvailabilityFormSet(BaseInlineFormSet):
                     )
             ranges.append((data["weekday"], data["start"], data["end"]))
         self.stranded = None
+        self.old_hours = None
         if self.instance.pk is None or any(form.errors for form in self.forms):
             return
+        # Kept for save_formset: times the new hours add are offered to the waitlist.
+        self.old_hours = list(self.instance.availability.values_list("weekday", "start", "end"))
         affected = _newly_outside_hours(self.instance, ranges)
         if affected:
             self.stranded = StrandedChoices(
@@ -167,6 +173,21 @@ class ClinicianAdmin(admin.ModelAdmin):
     inlines = [WeeklyAvailabilityInline, TimeOffInline]
     change_form_template = "admin/intake/clinician/change_form.html"
 
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and str(object_id).isdigit():
+            found = Clinician.objects.filter(pk=int(object_id)).first()
+            if found is not None:
+                _warn_outside_clinic_hours(request, found)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request: HttpRequest, obj: Clinician) -> HttpResponse:
+        _warn_outside_clinic_hours(request, obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request: HttpRequest, obj: Clinician, post_url_continue=None):
+        _warn_outside_clinic_hours(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
     def save_model(self, request, obj: Clinician, form: ClinicianForm, change: bool) -> None:
         if "photo" in form.changed_data:
             attach_photo(clinician=obj, upload=form.cleaned_data["photo"])
@@ -176,6 +197,9 @@ class ClinicianAdmin(admin.ModelAdmin):
         # The admin saves the whole page in one transaction, so shorter hours and the
         # cancellations staff chose are kept together or not at all.
         super().save_formset(request, form, formset, change)
+        old_hours = getattr(formset, "old_hours", None)
+        if old_hours is not None and formset.has_changed():
+            hours_extended(clinician=form.instance, old=old_hours)
         stranded = getattr(formset, "stranded", None)
         if stranded:
             cancelled = cancel_for_schedule_change(
@@ -188,6 +212,17 @@ class ClinicianAdmin(admin.ModelAdmin):
                 f"{kept} kept as exceptions.",
                 messages.SUCCESS,
             )
+
+
+def _warn_outside_clinic_hours(request: HttpRequest, clinician: Clinician) -> None:
+    outside = hours_outside_clinic(clinician=clinician)
+    if outside:
+        messages.warning(
+            request,
+            f"{clinician.name}'s hours reach outside the clinic's opening hours: "
+            f"{', '.join(outside)}. Patients are never offered those times online. Change "
+            "the hours here or the opening hours under Clinic details.",
+        )
 
 
 @admin.register(TimeOff)
@@ -205,7 +240,11 @@ class TimeOffAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: TimeOff, form: TimeOffForm, change: bool) -> None:
         stranded = form.stranded
-        cancelled = save_time_off(time_off=obj, cancel=stranded.to_cancel() if stranded else [])
+        initial = form.initial
+        was = (initial["clinician"], initial["start"], initial["end"]) if change else None
+        cancelled = save_time_off(
+            time_off=obj, cancel=stranded.to_cancel() if stranded else [], was=was
+        )
         if stranded:
             kept = len(stranded.appointments) - len(cancelled)
             self.message_user(
@@ -214,6 +253,13 @@ class TimeOffAdmin(admin.ModelAdmin):
                 f"{kept} kept as exceptions.",
                 messages.SUCCESS,
             )
+
+    def delete_model(self, request: HttpRequest, obj: TimeOff) -> None:
+        delete_time_off(time_off=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for time_off in queryset:
+            delete_time_off(time_off=time_off)
 
 
 @admin.register(AppointmentType)

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
+from intake.booking import hours_extended
 from intake.clinic_details import the_record
 from intake.forms.fields import NATIVE_DATE_WIDGETS
 from intake.models import ClinicDetails, OpeningHours
@@ -28,6 +29,13 @@ class ClinicDetailsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def save_formset(self, request, form, formset, change: bool) -> None:
+        # Longer opening hours open times online: the waitlist hears of them.
+        old = list(OpeningHours.objects.values_list("weekday", "opens", "closes"))
+        super().save_formset(request, form, formset, change)
+        if formset.model is OpeningHours and formset.has_changed():
+            hours_extended(old=old)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

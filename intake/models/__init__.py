@@ -16,6 +16,7 @@ from intake.models.booking import (
     WeeklyAvailability,
 )
 from intake.models.clinic_details import ClinicDetails, OpeningHours
+from intake.models.closures import ClinicClosure
 from intake.models.emails import SentEmail
 from intake.models.leads import Lead, LeadNote, LeadSource, LeadStatus
 from intake.models.measures import Measure, MeasureItem, MeasureResponse, Scoring
@@ -78,6 +79,7 @@ __all__ = [
     "AttendanceChangeKind",
     "CancelledBy",
     "Choice",
+    "ClinicClosure",
     "ClinicDetails",
     "Clinician",
     "Lead",

@@ -128,8 +128,9 @@ EXPECTED_QUERIES = {
     "/guides/": 4,
     # The content version its rendered parts are kept by, then (not yet kept) the guide,
     # its signs/reassurances/takeaways, its tips with their exercise and dose; and the
-    # clinic's details with their hours, read as of that version (once per version).
-    f"/guides/{GUIDE_SLUG}/": 6,
+    # clinic's details with their hours and the closures ahead, read as of that version
+    # (once per version).
+    f"/guides/{GUIDE_SLUG}/": 7,
     # The exercise, and the published protocols that prescribe it.
     **{f"/exercises/{slug}/": 2 for slug in EXERCISE_SLUGS},
     # The protocol, its exercises with doses, and the guides that recommend it.

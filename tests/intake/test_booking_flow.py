@@ -67,8 +67,8 @@ def test_type_list_shows_each_active_visit_with_length_and_price(
 def test_times_page_lists_free_times_by_day_in_central_time(
     client, consult, django_assert_num_queries
 ):
-    # The type, the clinician list, and the slot finder's fixed four.
-    with django_assert_num_queries(6):
+    # The type, the clinician list, and the slot finder's fixed five (closures the fifth).
+    with django_assert_num_queries(7):
         page = client.get("/book/consult/")
 
     body = page.content.decode()

@@ -170,8 +170,9 @@ def test_booking_pages_emails_and_calendar_file_carry_the_address(client, superu
     make_clinician("Dana Lee", hours=[(time(0), time(23, 45))])
     visit = make_type(name="Initial evaluation", slug="evaluation", booking_window_days=28)
     start = timezone.now() + timedelta(days=3)
+    # The clinic opens on Mondays and Saturdays only: a week holds one of them.
     slot = find_slots(
-        appointment_type=visit, start_date=start.date(), end_date=start.date() + timedelta(1)
+        appointment_type=visit, start_date=start.date(), end_date=start.date() + timedelta(7)
     )[0]
     sent = client.post(
         "/book/evaluation/details/",
