@@ -4,9 +4,8 @@ clinician or all) as a grid with time down the side.
 It reads intake.today.schedule(), the one schedule builder, so the calendar, Today and a
 clinician's week never disagree about who is booked when. Laying out is plain
 arithmetic on what that read: rows are STEP-minute steps of the wall clock, and a column
-holds *blocks*: a visit, time off, and whatever else takes time out of a clinician's day
-(a clinic closure is a third kind: make a `Block` for each column it covers, and the
-layout and the page draw it like the others). Blocks that overlap in a column (a
+holds *blocks*: a visit, time off, and a clinic closure (a block in every column of its
+days), each drawn by the page the same way. Blocks that overlap in a column (a
 cancelled visit and the one booked in its place, a visit kept through time off) share
 one cell, so a table with rowspans always lays out. Free cells inside a clinician's
 bookable hours link to the booking form at that time; the rest of the day is shaded.
@@ -24,7 +23,13 @@ from django.urls import reverse
 from intake import times
 from intake import today as board
 from intake.clinic_details import clinic_details
-from intake.models import Appointment, AppointmentStatus, Clinician, WeeklyAvailability
+from intake.models import (
+    Appointment,
+    AppointmentStatus,
+    ClinicClosure,
+    Clinician,
+    WeeklyAvailability,
+)
 
 # One row of the grid. Visit types start every 15 or 30 minutes; a visit off the grid
 # sits in the row it starts in and says its own time.
@@ -124,7 +129,8 @@ def day_grid(day: date, *, now: datetime) -> Grid:
     """One day, a column per clinician."""
     hours = bookable_hours()
     (one_day,) = board.schedule(first_day=day, days=1, cancelled=True)
-    columns = [_column(day, row, hours) for row in one_day.clinicians]
+    closures = closures_between(day, day)
+    columns = [_column(day, row, hours, closures) for row in one_day.clinicians]
     return _grid(columns, day, now=now, names_days=False, names_clinicians=True)
 
 
@@ -140,17 +146,34 @@ def week_grid(day: date, *, now: datetime, clinician: Clinician | None = None) -
         for day in days
         if day.day.weekday() in working or any(row.appointments for row in day.clinicians)
     ]
-    columns = [_column(day.day, row, hours) for day in shown for row in day.clinicians]
+    closures = closures_between(first_day, first_day + timedelta(days=6))
+    columns = [
+        _column(day.day, row, hours, closures) for day in shown for row in day.clinicians
+    ]
     return _grid(columns, first_day, now=now, names_days=True, names_clinicians=clinician is None)
 
 
-def _column(day: date, row: board.ClinicianDay, hours: list[WeeklyAvailability]) -> Column:
+def closures_between(first: date, last: date) -> list[ClinicClosure]:
+    """The clinic's closures touching these days, in one query."""
+    tz = times.clinic_zone()
+    start = datetime.combine(first, time(), tz)
+    end = datetime.combine(last + timedelta(days=1), time(), tz)
+    return list(ClinicClosure.objects.overlapping(start, end))
+
+
+def _column(
+    day: date,
+    row: board.ClinicianDay,
+    hours: list[WeeklyAvailability],
+    closures: list[ClinicClosure],
+) -> Column:
     who = row.clinician
     ranges = sorted(
         (h.start, h.end) for h in hours if h.clinician_id == who.pk and h.weekday == day.weekday()
     )
     blocks = [_visit(appointment) for appointment in row.appointments]
     blocks += [_time_off(who, block) for block in row.time_off]
+    blocks += [_closure(day, c) for c in closures if c.start_date <= day <= c.end_date]
     return Column(day=day, clinician=who, hours=ranges, blocks=blocks)
 
 
@@ -181,6 +204,18 @@ def _time_off(clinician: Clinician, block: board.TimeOffBlock) -> Block:
         label=f"Time off: {clinician.name}, {span}",
         url=reverse("admin:intake_timeoff_change", args=[block.time_off_id]),
         reason=block.reason,
+    )
+
+
+def _closure(day: date, closure: ClinicClosure) -> Block:
+    tz = times.clinic_zone()
+    return Block(
+        kind="closure",
+        start=datetime.combine(day, time(), tz),
+        end=datetime.combine(day + timedelta(days=1), time(), tz),
+        label=f"Clinic closed {day:%a %b} {day.day}",
+        url=reverse("admin:intake_clinicclosure_change", args=[closure.pk]),
+        reason=closure.reason,
     )
 
 
@@ -226,7 +261,8 @@ def _span(columns: list[Column]) -> tuple[time, time]:
     ends += [time.fromisoformat(closes) for day, _, _, closes in clinic if day in weekdays]
     for column in columns:
         for block in column.blocks:
-            if block.kind == "time-off" and (block.end - block.start) >= timedelta(hours=23):
+            all_day = (block.end - block.start) >= timedelta(hours=23)
+            if block.kind in ("time-off", "closure") and all_day:
                 continue  # all day: drawn over whatever hours the day has
             starts.append(block.start.time())
             ends.append(time.max if block.end.date() > column.day else block.end.time())

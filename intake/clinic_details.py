@@ -118,6 +118,13 @@ def clinic_details(*, content_version: str | None = None) -> ClinicInfo:
     return _copy.info
 
 
+def first_working_weekday() -> int:
+    """The weekday (Monday 0) the clinic's week starts on: its first open day, Monday
+    while no opening hours are entered. Patients' time pages and the owner's figures
+    page by the same weeks."""
+    return min((day for day, *_ in clinic_details().hours), default=0)
+
+
 def clinic_details_without_the_database() -> ClinicInfo:
     """This worker's last copy, however old, or what settings know: for the page shown
     while the database is failing, which must not ask it again."""

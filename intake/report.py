@@ -21,8 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Prefetch
 
 from intake import times
-from intake.clinic_details import clinic_details
-from intake.models import Appointment, Clinician, Lead, TimeOff
+from intake.models import Appointment, ClinicClosure, Clinician, Lead, TimeOff
 from intake.models.leads import SourceConversion
 
 DEFAULT_WEEKS = 8
@@ -141,12 +140,6 @@ class Report:
         return round(100 * self.leads_converted / self.leads) if self.leads else None
 
 
-def first_working_weekday() -> int:
-    """The weekday (Monday 0) the clinic's week starts on: its first open day, Monday
-    while no opening hours are entered."""
-    return min((day for day, *_ in clinic_details().hours), default=0)
-
-
 def week_start(day: date, first_weekday: int) -> date:
     return day - timedelta(days=(day.weekday() - first_weekday) % 7)
 
@@ -167,7 +160,7 @@ def whole_weeks(first_day: date, last_day: date, first_weekday: int) -> tuple[da
 
 def weekly_report(*, first_day: date, last_day: date) -> Report:
     """The figures for the whole weeks from first_day to last_day (both already week
-    bounds, see `whole_weeks`), in five queries whatever the range."""
+    bounds, see `whole_weeks`), in six queries whatever the range."""
     tz = times.clinic_zone()
     start = datetime.combine(first_day, time(0), tz)
     end = datetime.combine(last_day + timedelta(days=1), time(0), tz)
@@ -189,8 +182,10 @@ def weekly_report(*, first_day: date, last_day: date) -> Report:
             booked_minutes=round(booked_time.total_seconds() / 60),
         )
     days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+    # A day the whole clinic is closed is nobody's bookable time.
+    closed = [(c.start, c.end) for c in ClinicClosure.objects.overlapping(start, end)]
     for clinician in clinicians:
-        off = [(period.start, period.end) for period in clinician.time_off.all()]
+        off = [(period.start, period.end) for period in clinician.time_off.all()] + closed
         for day in days:
             minutes = bookable_minutes(day, clinician.availability.all(), off)
             if minutes:
@@ -218,7 +213,8 @@ def weekly_report(*, first_day: date, last_day: date) -> Report:
 def bookable_minutes(
     day: date, availability: Iterable, time_off: Sequence[tuple[datetime, datetime]]
 ) -> int:
-    """Real minutes of the clinician's weekly hours on that day not covered by time off."""
+    """Real minutes of the clinician's weekly hours on that day not covered by time off
+    or a clinic closure."""
     tz = times.clinic_zone()
     minutes = 0.0
     for hours in availability:

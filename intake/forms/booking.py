@@ -28,7 +28,7 @@ from intake.booking import (
     resolve_slot,
     staff_times,
 )
-from intake.clinic_details import clinic_details
+from intake.clinic_details import first_working_weekday
 from intake.forms.fields import (
     BookableDateField,
     NativeDateInput,
@@ -81,9 +81,7 @@ def week_start(day: date) -> date:
     """The first day of `day`'s week: the clinic's first working day (Monday when the
     clinic lists no hours). Every visit type pages by the same weeks; the first bookable
     day after a type's notice only decides where its times begin, not where weeks do."""
-    hours = clinic_details().hours
-    first_weekday = min((weekday for weekday, *_ in hours), default=0)
-    return day - timedelta(days=(day.weekday() - first_weekday) % 7)
+    return day - timedelta(days=(day.weekday() - first_working_weekday()) % 7)
 
 
 def time_picker(

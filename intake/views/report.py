@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from intake import report as figures
+from intake.clinic_details import first_working_weekday
 from intake.forms.report import ReportRangeForm
 from intake.spreadsheets import safe_cell
 
@@ -61,7 +62,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
 def _form_and_report(request: HttpRequest) -> tuple[ReportRangeForm, figures.Report | None]:
     if not can_see_report(request.user):
         raise PermissionDenied
-    first_weekday = figures.first_working_weekday()
+    first_weekday = first_working_weekday()
     first_day, last_day = figures.default_range(timezone.localdate(), first_weekday)
     if "first_day" in request.GET or "last_day" in request.GET:
         form = ReportRangeForm(request.GET)

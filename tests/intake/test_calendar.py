@@ -333,7 +333,7 @@ def test_the_calendar_costs_the_same_queries_for_1_or_8_clinicians(desk, clinic,
     eight = queries(desk, url, query)
 
     assert one == eight
-    assert eight <= 11  # day 10, week of one clinician 10, week of everyone 11
+    assert eight <= 12  # day 11, week of one clinician 11, week of everyone 12 (closures: 1)
     page = desk.get(url, query).content.decode()
     assert page.count("Visit: ") >= (8 if url == DAY else 5) * 2
 
@@ -366,3 +366,23 @@ def test_a_week_around_a_daylight_saving_change_keeps_its_rows(desk, clinic, tim
     row = page[page.rindex("<tr", 0, page.index("Dee Esty")) : page.index("Dee Esty")]
     assert ">9:00 AM</th>" in row
     assert timedelta(hours=1) == local(2026, 3, 9, 10) - local(2026, 3, 9, 9)
+
+
+def test_a_clinic_closure_fills_every_column_of_its_day_with_its_reason_and_no_free_times(
+    desk, clinic
+):
+    from intake.models import ClinicClosure
+
+    ClinicClosure.objects.create(
+        start_date=date(2026, 12, 24), end_date=date(2026, 12, 25), reason="Christmas"
+    )
+
+    page = desk.get(DAY, {"date": "2026-12-24"}).content.decode()
+    assert page.count("Clinic closed Thu Dec 24") == 2  # Dana's column and Sam's
+    assert "Christmas" in page
+    assert not book_links(page)  # nothing to book on a closed day
+
+    week = desk.get(WEEK, {"date": "2026-12-22"}).content.decode()
+    assert "Clinic closed Thu Dec 24" in week and "Clinic closed Fri Dec 25" in week
+    assert not any("Dec 24" in name or "Dec 25" in name for name in book_links(week))
+    assert any("Dec 23" in name for name in book_links(week))  # the day before stays open
