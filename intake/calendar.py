@@ -147,9 +147,7 @@ def week_grid(day: date, *, now: datetime, clinician: Clinician | None = None) -
         if day.day.weekday() in working or any(row.appointments for row in day.clinicians)
     ]
     closures = closures_between(first_day, first_day + timedelta(days=6))
-    columns = [
-        _column(day.day, row, hours, closures) for day in shown for row in day.clinicians
-    ]
+    columns = [_column(day.day, row, hours, closures) for day in shown for row in day.clinicians]
     return _grid(columns, first_day, now=now, names_days=True, names_clinicians=clinician is None)
 
 
