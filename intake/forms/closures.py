@@ -7,19 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from intake.forms.booking import StrandedChoices
+from intake.forms.fields import BookableDateField, NativeDateInput
 from intake.models import Appointment, ClinicClosure
 
 # A typo like 2072 for 2027 would close the clinic for decades.
 LONGEST_CLOSURE_DAYS = 62
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker: no script, nothing the strict CSP blocks."""
-
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class ClinicClosureForm(forms.ModelForm):
@@ -28,7 +20,9 @@ class ClinicClosureForm(forms.ModelForm):
         fields = ("start_date", "end_date", "reason")
         labels = {"start_date": "Closed from", "end_date": "Closed until (last day)"}
         help_texts = {"end_date": "Leave empty to close one day."}
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        widgets = {"start_date": NativeDateInput(), "end_date": NativeDateInput()}
+        # The bookable years only: a closure ending 9999-12-31 has no midnight after it.
+        field_classes = {"start_date": BookableDateField, "end_date": BookableDateField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

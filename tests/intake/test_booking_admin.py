@@ -108,7 +108,7 @@ def test_day_view_shows_each_clinicians_day_and_can_pick_another_date(
     tomorrow = today_at(11, days_later=1)
     make_appointment(clinician=sam, appointment_type=visit, start=tomorrow)
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         today = client.get("/admin/intake/appointment/day/")
     other = client.get("/admin/intake/appointment/day/", {"date": f"{tomorrow:%Y-%m-%d}"})
 
