@@ -24,10 +24,11 @@ transaction may hold an edit nobody else can see yet.
 """
 
 import logging
+from weakref import WeakKeyDictionary
 
 import redis
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +55,21 @@ return 1
 """
 
 
+# One client per cache (so per worker thread and per settings), on the cache's own pool.
+# Django builds a new redis.Redis for every command, which cost more of the worker's CPU
+# than the GET itself (74 us against 94 us, bench/README.md): every kept page pays it.
+_clients: WeakKeyDictionary[RedisCacheClient, redis.Redis] = WeakKeyDictionary()
+
+
 def _store() -> tuple[redis.Redis, str] | None:
     cache = caches["pages"]
     if not isinstance(cache, RedisCache):
         return None
     key = cache.make_key(KEY)
-    # The primary, for reads too: a replica may lag behind an edit's write.
-    return cache._cache.get_client(key, write=True), key
+    if (client := _clients.get(cache._cache)) is None:
+        # The primary, for reads too: a replica may lag behind an edit's write.
+        client = _clients[cache._cache] = cache._cache.get_client(key, write=True)
+    return client, key
 
 
 def is_shared() -> bool:
