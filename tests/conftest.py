@@ -1,8 +1,11 @@
 """Shared fixtures. The environment tests run in is set in pyproject.toml (pytest-env)."""
 
 import os
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -10,8 +13,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+ROOT = Path(__file__).resolve().parent.parent
+
 # Property tests: CI tries at least 1,000 examples of every public form (issue 10); a local
-# run tries a tenth, which finds most classes of bad input in seconds rather than minutes.
+# run (`make test`, where each example renders every form: about a tenth of the suite at
+# 100) tries 50, which finds most classes of bad input in seconds rather than minutes.
 # HYPOTHESIS_PROFILE=ci runs the full count locally. Full HTTP requests are the slow part,
 # so request-level tests take `request_examples()`: a tenth of the form-level count.
 _PROFILE = {
@@ -19,7 +25,7 @@ _PROFILE = {
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
 }
 hypothesis_settings.register_profile("ci", max_examples=1000, **_PROFILE)
-hypothesis_settings.register_profile("dev", max_examples=100, **_PROFILE)
+hypothesis_settings.register_profile("dev", max_examples=50, **_PROFILE)
 hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
@@ -71,6 +77,46 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def migrated_data_restored_by_copy() -> Iterator[None]:
+    """On SQLite, a transactional test gets the migrated data back as a copy of the database
+    pages instead of re-saving every serialized row through the ORM.
+
+    Each transactional test starts from the migrated rows (pytest_collection_modifyitems
+    below); Django restores them by deserializing the JSON taken at set-up and saving each
+    object, about a second of CPU per test, for some 170 tests. The first restore here
+    runs Django's own, then keeps a copy of the whole in-memory database; every later one
+    copies that back with SQLite's backup API, which replaces every table at once. The
+    flush before it still runs, so the copy lands on the same empty tables Django's would.
+    PostgreSQL keeps Django's way.
+    """
+    import sqlite3
+
+    from django.db.backends.sqlite3.creation import DatabaseCreation
+
+    original = DatabaseCreation.deserialize_db_from_string
+    copies: dict[str, sqlite3.Connection] = {}
+
+    def deserialize_db_from_string(self, data) -> None:
+        connection = self.connection
+        if not connection.is_in_memory_db():
+            return original(self, data)
+        name = connection.settings_dict["NAME"]
+        connection.ensure_connection()
+        if name not in copies:
+            original(self, data)
+            copies[name] = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(copies[name])
+        else:
+            copies[name].backup(connection.connection)
+
+    DatabaseCreation.deserialize_db_from_string = deserialize_db_from_string
+    yield
+    DatabaseCreation.deserialize_db_from_string = original
+    for copy in copies.values():
+        copy.close()
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip a test whose server or browser is absent, but fail in CI, where it must run."""
     if os.environ.get("CI"):
@@ -78,22 +124,73 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def made_once_per_run(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """A file or folder that `make(path)` writes, shared by the test processes of one run.
+
+    The xdist workers of a run share the parent of their temporary folders. The first to
+    take the lock makes the thing under a name of its own and renames it into place when
+    done; the others wait for it, so none reads it half-written. Nothing changes it after.
+    """
+    import fcntl
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    shared = tmp_path_factory.getbasetemp()
+    if worker:
+        shared = shared.parent
+    made = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not made.exists():
+            partial = shared / f"{name}.{worker or 'main'}.partial"
+            make(partial)
+            partial.rename(made)
+    return made
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory) -> Iterator[None]:
     """Production storage needs the hashed-name manifest, as after a deploy's collectstatic.
 
-    Each test process (each xdist worker) collects into a folder of its own: a second
-    process writing the same folder could leave the first reading a half-written manifest.
-    Child processes (test_outage's) read the folder from DJANGO_STATIC_ROOT.
+    collectstatic costs seconds of CPU (compressing every file with Brotli and gzip), so
+    the test processes of a run share one folder. Child processes (test_outage's) read it
+    from DJANGO_STATIC_ROOT.
     """
     from django.core.management import call_command
     from django.test.utils import override_settings
 
-    root = str(tmp_path_factory.mktemp("static"))
+    def collect(folder: Path) -> None:
+        with override_settings(STATIC_ROOT=str(folder)):
+            call_command("collectstatic", interactive=False, verbosity=0)
+
+    root = str(made_once_per_run(tmp_path_factory, "static", collect))
     with override_settings(STATIC_ROOT=root), pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_STATIC_ROOT", root)
-        call_command("collectstatic", interactive=False, verbosity=0)
         yield
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory, collected_static) -> Path:
+    """A SQLite file after `manage.py migrate` and nothing else, made once per run.
+
+    For tests whose child processes need a database of their own (deploys, restores,
+    races on a file): each copies it rather than migrating again (seconds of CPU each).
+    """
+    from tests.production_env import production_env
+
+    def migrate(path: Path) -> None:
+        env = production_env(
+            DATABASE_URL=f"sqlite:///{path}",
+            DJANGO_SETTINGS_MODULE="clinic.settings",
+            DJANGO_STATIC_ROOT=os.environ["DJANGO_STATIC_ROOT"],
+            DJANGO_LOG_LEVEL="WARNING",
+            EMAIL_URL="dummy://",
+        )
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT, env=env, check=True, capture_output=True, timeout=180,
+        )  # fmt: skip
+
+    return made_once_per_run(tmp_path_factory, "migrated.sqlite3", migrate)
 
 
 @pytest.fixture(autouse=True)

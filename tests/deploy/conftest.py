@@ -40,21 +40,9 @@ def run_django(env: dict[str, str], code: str, timeout: float = 60) -> str:
     return result.stdout
 
 
-@pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory) -> Path:
-    """A SQLite file after `manage.py migrate` and nothing else, made once per test process."""
-    path = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT, env=deploy_env(f"sqlite:///{path}"), check=True, capture_output=True,
-        timeout=180,
-    )  # fmt: skip
-    return path
-
-
 @pytest.fixture
 def fresh_database(migrated_sqlite, tmp_path) -> str:
-    """A copy of the migrated file of this test's own, as a DATABASE_URL."""
+    """A copy of the migrated file (tests/conftest.py) of this test's own, as a DATABASE_URL."""
     path = tmp_path / "db.sqlite3"
     shutil.copy(migrated_sqlite, path)
     return f"sqlite:///{path}"
