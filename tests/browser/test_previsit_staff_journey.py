@@ -161,7 +161,8 @@ def test_clinician_reads_prints_and_reviews_a_flagged_form(
 
     # From the appointment's own page, on a phone.
     page.set_viewport_size({"width": 390, "height": 844})
-    maria.get_by_role("link", name="Maria Gonzalez", exact=True).click()
+    # The day is the calendar: the visit's link is named "Visit: Maria Gonzalez, 9:00 AM, …".
+    maria.get_by_role("link", name=re.compile(r"^Visit: Maria Gonzalez,")).click()
     page.get_by_role("link", name="Intake summary").click()
     expect(page.locator("h1")).to_have_text("Before-visit form: Maria Gonzalez")
     assert_accessible(page)

@@ -6,6 +6,7 @@ from datetime import time, timedelta
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from intake.models import AppointmentStatus, Clinician, TimeOff, TriageOutcome
 from tests.browser.conftest import assert_accessible, pass_second_factor
@@ -60,9 +61,9 @@ def test_front_desk_runs_the_day_from_today_by_keyboard(
 
     arrived = page.get_by_role("button", name="Arrived")
     arrived.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert "Maria Gonzalez: marked arrived." in page.locator(".messagelist").inner_text()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".messagelist")).to_contain_text("Maria Gonzalez: marked arrived.")
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.ARRIVED
     assert_accessible(page)
@@ -70,10 +71,10 @@ def test_front_desk_runs_the_day_from_today_by_keyboard(
     # A slip is taken back the same day by keyboard, and the visit is as it was.
     undo = page.get_by_role("button", name="Undo Arrived")
     undo.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert (
-        "Maria Gonzalez: Arrived undone, now Booked." in page.locator(".messagelist").inner_text()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Maria Gonzalez: Arrived undone, now Booked."
     )
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.BOOKED
