@@ -4,12 +4,13 @@ free time to the booking form at that time, a visit to its page, then the week; 
 paper. axe runs on every view. The clock is Tuesday 8 December 2026, 7:30 in Madison."""
 
 import os
-from datetime import time
+import re
+from datetime import date, time
 from pathlib import Path
 
 from django.contrib.auth.models import Group
 
-from intake.models import AppointmentStatus, Clinician, TimeOff
+from intake.models import AppointmentStatus, ClinicClosure, Clinician, TimeOff
 from tests.browser.conftest import assert_accessible, pass_second_factor
 from tests.browser.keyboard import tab_to
 from tests.intake.booking_factories import local, make_appointment, make_clinician, make_type
@@ -65,6 +66,9 @@ def test_front_desk_reads_and_books_from_the_calendar_by_keyboard(
     TimeOff.objects.create(
         clinician=dana, start=local(2026, 12, 8, 11), end=local(2026, 12, 8, 12), reason="Course"
     )
+    ClinicClosure.objects.create(
+        start_date=date(2026, 12, 11), end_date=date(2026, 12, 11), reason="Staff training"
+    )
     desk = django_user_model.objects.create_user("desk", password="pw-desk-123", is_staff=True)
     desk.groups.add(Group.objects.get(name="Front desk"))
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -107,6 +111,11 @@ def test_front_desk_reads_and_books_from_the_calendar_by_keyboard(
     press_link(page, "Week view")
     assert page.locator("h1").inner_text() == "Calendar: everyone, week of December 7, 2026"
     assert page.locator("th[scope=colgroup]").count() == 5
+    # Friday's closure fills both clinicians' columns, with nothing to book.
+    closed = page.locator(".calendar-grid .closure")
+    assert closed.count() == 2
+    assert "Staff training" in closed.first.inner_text()
+    assert not page.get_by_role("link", name=re.compile(r"^Book .* Fri Dec 11 ")).count()
     assert_accessible(page)
     shot(page, "calendar-week-everyone-1280")
     press_link(page, "Next week →")
