@@ -205,13 +205,7 @@ class ClinicianAdmin(admin.ModelAdmin):
             cancelled = cancel_for_schedule_change(
                 cancel=stranded.to_cancel(), reason="Clinician hours changed"
             )
-            kept = len(stranded.appointments) - len(cancelled)
-            self.message_user(
-                request,
-                f"{len(cancelled)} appointment(s) cancelled and the patients emailed; "
-                f"{kept} kept as exceptions.",
-                messages.SUCCESS,
-            )
+            self.message_user(request, stranded.outcome(cancelled), messages.SUCCESS)
 
 
 def _warn_outside_clinic_hours(request: HttpRequest, clinician: Clinician) -> None:
@@ -246,13 +240,7 @@ class TimeOffAdmin(admin.ModelAdmin):
             time_off=obj, cancel=stranded.to_cancel() if stranded else [], was=was
         )
         if stranded:
-            kept = len(stranded.appointments) - len(cancelled)
-            self.message_user(
-                request,
-                f"{len(cancelled)} appointment(s) cancelled and the patients emailed; "
-                f"{kept} kept as exceptions.",
-                messages.SUCCESS,
-            )
+            self.message_user(request, stranded.outcome(cancelled), messages.SUCCESS)
 
     def delete_model(self, request: HttpRequest, obj: TimeOff) -> None:
         delete_time_off(time_off=obj)

@@ -42,13 +42,7 @@ class ClinicClosureAdmin(admin.ModelAdmin):
             closure=obj, cancel=stranded.to_cancel() if stranded else [], was=was
         )
         if stranded:
-            kept = len(stranded.appointments) - len(cancelled)
-            self.message_user(
-                request,
-                f"{len(cancelled)} appointment(s) cancelled and the patients emailed; "
-                f"{kept} kept as exceptions.",
-                messages.SUCCESS,
-            )
+            self.message_user(request, stranded.outcome(cancelled), messages.SUCCESS)
 
     def delete_model(self, request: HttpRequest, obj: ClinicClosure) -> None:
         delete_closure(closure=obj)

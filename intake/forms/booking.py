@@ -666,6 +666,15 @@ class StrandedChoices:
     def to_cancel(self) -> list[Appointment]:
         return [a for a in self.appointments if self.choices.get(a.pk) == "cancel"]
 
+    def outcome(self, cancelled: list[Appointment]) -> str:
+        """What staff read after saving: how many were cancelled (and emailed), how many
+        kept."""
+        kept = len(self.appointments) - len(cancelled)
+        return (
+            f"{len(cancelled)} appointment(s) cancelled and the patients emailed; "
+            f"{kept} kept as exceptions."
+        )
+
     def error(self) -> ValidationError:
         count = len(self.appointments)
         return ValidationError(
