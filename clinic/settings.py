@@ -185,6 +185,10 @@ CACHES["pages_here"] = {
     "TIMEOUT": PAGE_CACHE_SECONDS,
     "OPTIONS": {"MAX_ENTRIES": 300},
 }
+# On PostgreSQL each worker learns of edits from a LISTENing connection of its own instead
+# of reading the content version on every page (education/version_listener.py). Turn it
+# off behind a pooler in transaction mode, which cannot carry LISTEN.
+CONTENT_VERSION_LISTEN = env_bool("CONTENT_VERSION_LISTEN", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,7 +3,9 @@
 Every anonymous education page reads the content version (education/page_cache.py). From
 the database that is a round trip, and on PostgreSQL a second one for Django's connection
 health check: together they halved the throughput of a kept page. With Redis configured
-(CACHE_URL), the version is also kept there, beside the shared copies:
+(CACHE_URL), the version is also kept there, beside the shared copies (on PostgreSQL a
+worker that listens for edits' notices asks neither: education/version_listener.py; Redis
+answers while that connection is down):
 
 - an edit moves the number on in the database, in its transaction, and once that commits
   (`transaction.on_commit`) the new version is written to Redis, so the next request on

@@ -22,7 +22,7 @@ from django.utils.text import normalize_newlines
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_update_with_history
 
-from education import content_version
+from education import content_version, version_listener
 from education.pictures import Picture, store_picture, upload_place
 from education.rendering import render_markdown
 from education.videos import store_captions, store_video
@@ -37,55 +37,82 @@ class ContentVersionQuerySet(models.QuerySet):
     def current(self) -> str:
         """The number the public pages' copy is keyed by (education/page_cache.py).
 
-        From Redis when the copies are shared there (education/content_version.py),
-        else from the database.
+        On PostgreSQL from what this process's listening connection vouches for
+        (education/version_listener.py), else from Redis when the copies are shared there
+        (education/content_version.py), else from the database. Inside a transaction
+        always from the database: it may hold an edit nobody else can see yet.
         """
-        if not connections[self.db].in_atomic_block and (
-            shared := content_version.shared_version()
-        ):
+        if connections[self.db].in_atomic_block:
+            return self._read(upcoming=False)[0]
+        if (listening := version_listener.listener(self.db)) is not None:
+            known = listening.known()
+            if known.version is not None:
+                return known.version
+            if known.ticket is not None:
+                version, next_publication = self._read(upcoming=True)
+                listening.remember(version, next_publication, known.ticket)
+                return version
+        if shared := content_version.shared_version():
             return shared
         return self._from_database()
 
     def _from_database(self) -> str:
-        """Plain SQL because every anonymous page view asks without Redis: the ORM would spend
-        six times longer building this one-row query than the database spends answering it.
+        """The version read from the database, and shared through Redis when copies are."""
+        if not content_version.is_shared():
+            return self._read(upcoming=False)[0]
+        version, next_publication = self._read(upcoming=True)
+        now = timezone.now()
+        seconds = (next_publication - now).total_seconds() if next_publication else 3600
+        content_version.share_version(version, seconds=seconds)
+        return version
+
+    def _read(self, *, upcoming: bool) -> tuple[str, datetime.datetime | None]:
+        """The version, and with `upcoming` when the next scheduled guide goes live.
+
+        Plain SQL because every anonymous page view may ask: the ORM would spend six times
+        longer building this one-row query than the database spends answering it.
         """
         connection = connections[self.db]
         quote = connection.ops.quote_name
         versions, guides = quote(ContentVersion._meta.db_table), quote(Guide._meta.db_table)
-        now = timezone.now()
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         # A guide scheduled to go live changes pages without any save: the latest
         # publication time already passed is part of the version.
-        sql = (
-            f"SELECT number, (SELECT MAX(publish_at) FROM {guides} WHERE publish_at <= %s) "
-            f"FROM {versions} WHERE id = %s"
-        )
-        params = [connection.ops.adapt_datetimefield_value(now), ContentVersion.SINGLETON]
-        row = _query_as_health_check(connection, sql, params)
+        columns = f"number, (SELECT MAX(publish_at) FROM {guides} WHERE publish_at <= %s)"
+        params = [now]
+        if upcoming:
+            columns += f", (SELECT MIN(publish_at) FROM {guides} WHERE publish_at > %s)"
+            params.append(now)
+        sql = f"SELECT {columns} FROM {versions} WHERE id = %s"
+        row = _query_as_health_check(connection, sql, [*params, ContentVersion.SINGLETON])
         if row is None:  # only after a flush (tests); the migration creates the row
             self.get_or_create(pk=ContentVersion.SINGLETON)
-            return self._from_database()
-        number, latest_publication = row  # a datetime, or text on SQLite
+            return self._read(upcoming=upcoming)
+        number, latest_publication = row[:2]  # datetimes, or text on SQLite
         version = f"{number}-" + "".join(filter(str.isalnum, str(latest_publication or "")))
-        if content_version.is_shared() and not connection.in_atomic_block:
-            upcoming = Guide.objects.using(self.db).filter(publish_at__gt=now)
-            next_publication = upcoming.aggregate(first=models.Min("publish_at"))["first"]
-            seconds = (next_publication - now).total_seconds() if next_publication else 3600
-            content_version.share_version(version, seconds=seconds)
-        return version
+        return version, _as_datetime(row[2]) if upcoming else None
 
     def bump(self) -> None:
         """Make every copied public page stale, for every worker and host at once.
 
         Called inside the transaction of the write it announces, so no visitor can see the
-        new number before the new content, nor the new content under the old number; the
-        number kept in Redis moves on once that transaction commits.
+        new number before the new content, nor the new content under the old number. Once
+        that transaction commits, PostgreSQL tells every listening worker, and the number
+        kept in Redis moves on.
         """
         if not self.filter(pk=ContentVersion.SINGLETON).update(number=F("number") + 1):
             # Only after a flush (tests); the migration creates the row.
             self.get_or_create(pk=ContentVersion.SINGLETON)
+        version_listener.notify(self.db)
         if content_version.is_shared():
             transaction.on_commit(self._from_database, using=self.db)
+
+
+def _as_datetime(value: datetime.datetime | str | None) -> datetime.datetime | None:
+    """SQLite gives a sub-select's datetime back as text (UTC, as Django stores it)."""
+    if isinstance(value, str):
+        return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
+    return value
 
 
 def _query_as_health_check(connection, sql: str, params: list) -> tuple | None:

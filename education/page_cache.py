@@ -14,8 +14,10 @@ Each worker keeps the copies it served in its own memory ("pages_here"); with Re
 (CACHE_URL) they are also shared through the "pages" cache, so a page rendered by one
 worker serves all of them. Without Redis nothing is shared: on the database cache writing
 a copy took five statements and reading one back cost more than rendering the page from
-its kept parts. A copy filed under a version can never go stale, because the version is
-read on every request; old versions' copies simply go unused until they expire.
+its kept parts. A copy filed under a version can never go stale, because every request
+knows the current version (on PostgreSQL without a round trip: each worker listens for
+the edits' notices, education/version_listener.py); old versions' copies simply go unused
+until they expire.
 PAGE_CACHE_SECONDS=0 turns copies off altogether: no version read, no cache traffic.
 
 The copy is served by a middleware (`public_page_copy`) just inside the security, CSP and

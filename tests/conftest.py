@@ -224,6 +224,10 @@ def empty_page_cache(settings):
     """
     from uuid import uuid4
 
+    from education import version_listener
+
+    # A flushed or rolled-back database moves the version back with no notice.
+    version_listener.forget_all()
     prefix = uuid4().hex
     settings.CACHES = {
         **settings.CACHES,
@@ -307,3 +311,13 @@ def group_member(django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup) -> Iterator[None]:
+    """Close each process's listening connection before the test database is dropped:
+    PostgreSQL refuses to drop a database someone is connected to."""
+    from education import version_listener
+
+    yield
+    version_listener.close_all()

@@ -115,6 +115,33 @@ def test_a_sign_in_with_its_code_and_an_upload_work_across_both_servers(cluster)
     assert len(part.text.encode(errors="replace")) >= 1
 
 
+EDITS = """
+import urllib.request
+from education.models import Guide
+
+guide = Guide.objects.get(slug="knee-pain-with-running")
+title, stale = guide.title, 0
+for n in range(20):
+    for url in URLS:  # both servers keep the page under the version before the edit
+        urllib.request.urlopen(url).read()
+    guide.title = f"Knee pain and running, edit {n}"
+    guide.save()
+    for url in URLS:
+        stale += f"edit {n}</h1>" not in urllib.request.urlopen(url).read().decode()
+guide.title = title
+guide.save()
+print(stale)
+"""
+
+
+def test_an_edit_reaches_both_servers_at_the_next_request(cluster):
+    """Each edit is committed by a third process; each server's next page shows it."""
+    urls = [cluster.server_url(name) + "/guides/knee-pain-with-running/" for name in "ab"]
+    stale = run_django(cluster.env, f"URLS = {urls!r}\n{EDITS}").strip()
+    print(f"\n20 edits, {stale} of 40 next pages stale")
+    assert stale == "0"
+
+
 def book(visitor: Visitor, base: str) -> str:
     """Book the first free initial evaluation through `base`; return the manage page's path."""
     times = visitor.get(base + "/book/initial-evaluation/")
