@@ -1,5 +1,6 @@
 """Browser journeys: Playwright drives Debian's Chromium against the live server."""
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -70,13 +71,20 @@ def uploads_served_by_the_site(monkeypatch) -> None:
     monkeypatch.setattr(_MediaFilesHandler, "_should_handle", lambda handler, path: False)
 
 
+@cache
+def axe_source() -> str:
+    return AXE_SOURCE.read_text()
+
+
 def assert_accessible(page) -> None:
     """Run axe-core on the page as it is now; fail listing every violation.
 
     axe is injected with evaluate(), not a <script> tag, because the CSP blocks
-    scripts without the page's nonce.
+    scripts without the page's nonce; once per document, since a page checked again (at
+    another width, in the dark theme, after a script changed it) still holds it.
     """
-    page.evaluate(AXE_SOURCE.read_text())
+    if page.evaluate("typeof window.axe") == "undefined":
+        page.evaluate(axe_source())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']]}"
