@@ -71,6 +71,14 @@ def uploads_served_by_the_site(monkeypatch) -> None:
     monkeypatch.setattr(_MediaFilesHandler, "_should_handle", lambda handler, path: False)
 
 
+_SETTLED = """async () => {
+    const running = document.getAnimations().filter(
+        (animation) => animation.effect?.getComputedTiming().endTime !== Infinity
+    );
+    await Promise.all(running.map((animation) => animation.finished.catch(() => null)));
+}"""
+
+
 @cache
 def axe_source() -> str:
     return AXE_SOURCE.read_text()
@@ -85,6 +93,9 @@ def assert_accessible(page) -> None:
     """
     if page.evaluate("typeof window.axe") == "undefined":
         page.evaluate(axe_source())
+    # A check right after a resize or a theme switch would read colours halfway through the
+    # admin's transitions (the sidebar fading in): wait for every finite one to end.
+    page.evaluate(_SETTLED)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']]}"
